@@ -1,0 +1,298 @@
+"""A deterministic synthetic city: the tree, buildings, households, residents and demo users.
+
+Same seed, same city (names, numbers, tags; only the encryption nonces differ). About 312
+residents a grid, ten grids a community, four communities a street — the seeds' ratio of one
+grid worker to a few hundred residents — so 50,000 residents make 1 district, 4 streets,
+16 communities and 160 grids, and a million make the same shape twenty times over.
+"""
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from shaodian.people import idcard
+from shaodian.people.models import CareNote, HouseLink, Resident, SpecialGroup
+from shaodian.people.selectors import id_hashes, phone_hashes
+from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
+from shaodian.places.services import place_create
+from shaodian.security.models import RoleChoice, User
+
+DEMO_PASSWORD = "shaodian-demo"
+RESIDENTS_PER_GRID = 312.5
+CITY_CODE = "110100"
+DISTRICT_CODE = "110105"  # region code of the district: most residents' IDs start with it
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+# Rough frequency: the first surnames are far more common (王李张刘陈 cover about 30 %).
+SURNAME_WEIGHTS = [max(1.0, 80 / (i + 1) ** 0.9) for i in range(len(SURNAMES))]
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红鹏飞辉建国志文斌宇浩凯鑫婷雪琳晨阳佳欣怡梓涵子轩"
+    "浩然一诺雨萱思远俊博嘉欣晓东春梅海燕丹宁慧颖建华秀英玉兰德明永强国庆淑珍桂芝志强金凤丽娟小龙天佑若曦"
+)
+XIAOQU = (
+    "海棠名苑", "阳光花园", "锦绣家园", "翠湖小区", "丽景苑", "幸福里", "和平新村", "东方明珠苑", "金色家园", "春晓公寓",
+    "桂花园", "福满园", "康乐小区", "书香门第", "新华里", "长安小区", "望京花园", "清河苑", "百合家园", "滨江花园",
+)
+STREET_NAMES = ("海棠", "朝阳", "建国", "和平", "光明", "幸福", "振兴", "安华", "团结", "友谊", "新华", "长青", "双井", "望京",
+                "东风", "三里", "麦子", "八里", "南磨", "高碑")
+COMMUNITY_NAMES = ("名苑", "东里", "西里", "北里", "南里", "新村", "花园", "家园", "嘉园", "雅苑", "华庭", "丽园")
+
+
+@dataclass
+class Shape:
+    districts: int
+    streets: int
+    communities: int
+    grids: int
+
+
+def shape_for(residents: int) -> Shape:
+    grids = max(4, round(residents / RESIDENTS_PER_GRID))
+    communities = max(2, math.ceil(grids / 10))
+    streets = max(1, math.ceil(communities / 4))
+    districts = max(1, math.ceil(streets / 20))
+    return Shape(districts, streets, communities, grids)
+
+
+def _birth_date(rng: random.Random, today: dt.date) -> dt.date:
+    # China's 7th census: about 18 % under 15, 63 % 15–59, 19 % 60+ (2.5 % 80+).
+    r = rng.random()
+    if r < 0.18:
+        age = rng.randint(0, 14)
+    elif r < 0.81:
+        age = rng.randint(15, 59)
+    elif r < 0.975:
+        age = rng.randint(60, 79)
+    else:
+        age = rng.randint(80, 99)
+    return today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+
+
+def _id_number(rng: random.Random, region: str, birth: dt.date, male: bool) -> str:
+    seq = rng.randint(0, 99)
+    sex_digit = rng.choice("13579" if male else "02468")
+    first17 = f"{region}{birth:%Y%m%d}{seq:02d}{sex_digit}"
+    return first17 + idcard.check_char(first17)
+
+
+def _tags(rng: random.Random, age: int, male: bool, alone: bool) -> list[str]:
+    tags = []
+    if age >= 80:
+        tags.append(SpecialGroup.ELDERLY)
+    if alone and age >= 65:
+        tags.append(SpecialGroup.ELDERLY_ALONE)
+    if age <= 6:
+        tags.append(SpecialGroup.CHILD)
+    if not male and 20 <= age <= 40 and rng.random() < 0.025:
+        tags.append(SpecialGroup.PREGNANT)
+    if age >= 18 and rng.random() < 0.0008 + (0.002 if age >= 50 else 0):
+        tags.append(SpecialGroup.DIALYSIS)
+    if age >= 30 and rng.random() < (0.025 if age >= 50 else 0.006):
+        tags.append(SpecialGroup.INSULIN)
+    if rng.random() < 0.02 + (0.05 if age >= 60 else 0):
+        tags.append(SpecialGroup.DISABLED)
+    if age >= 40 and rng.random() < 0.05:
+        tags.append(SpecialGroup.CHRONIC)
+    if age >= 75 and rng.random() < 0.03:
+        tags.append(SpecialGroup.BEDRIDDEN)
+    if rng.random() < 0.004:
+        tags.append(SpecialGroup.MENTAL_HEALTH)
+    if rng.random() < 0.012:
+        tags.append(SpecialGroup.LOW_INCOME)
+    return sorted(set(tags))
+
+
+def _name(rng: random.Random) -> str:
+    surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.75 else "")
+    return surname + given
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(("13", "15", "17", "18", "19")) + f"{rng.randint(0, 999_999_999):09d}"
+
+
+def city_exists() -> bool:
+    return Place.objects.filter(kind=PlaceKind.CITY).exists()
+
+
+def build_tree(rng: random.Random, shape: Shape) -> list[Place]:
+    """City, districts, streets, communities and grids; returns the grids in order."""
+    city = place_create(kind=PlaceKind.CITY, name="海棠市", code=CITY_CODE)
+    districts = [
+        place_create(kind=PlaceKind.DISTRICT, name="海棠区" if i == 0 else f"海棠第{i + 1}区",
+                     code=DISTRICT_CODE if i == 0 else f"1101{50 + i:02d}", parent=city)
+        for i in range(shape.districts)
+    ]
+    streets = []
+    for i in range(shape.streets):
+        d = districts[i % shape.districts]
+        name = STREET_NAMES[i % len(STREET_NAMES)] + ("" if i < len(STREET_NAMES) else str(i // len(STREET_NAMES) + 1))
+        streets.append(place_create(kind=PlaceKind.STREET, name=f"{name}街道", code=f"{d.code}{i + 1:03d}", parent=d))
+    communities = []
+    for i in range(shape.communities):
+        s = streets[i % shape.streets]
+        n = i // shape.streets
+        name = s.name.removesuffix("街道") + COMMUNITY_NAMES[n % len(COMMUNITY_NAMES)] + (str(n // 12 + 1) if n >= 12 else "")
+        communities.append(place_create(kind=PlaceKind.COMMUNITY, name=f"{name}社区", code=f"{s.code}{n + 1:03d}", parent=s))
+    grids = []
+    for i in range(shape.grids):
+        c = communities[i % shape.communities]
+        n = i // shape.communities
+        grids.append(place_create(kind=PlaceKind.GRID, name=f"{c.name}第{n + 1}网格", code=f"{c.code}{n + 1:03d}", parent=c))
+    return grids
+
+
+def build_users(grids: list[Place]) -> dict[str, User]:
+    """The demo logins of the brief, all with the password shaodian-demo."""
+    grid_a = grids[0]
+    community_a = Place.objects.get(pk=grid_a.community_id)
+    # grid_b: the first grid of another community.
+    grid_b = next(g for g in grids if g.community_id != grid_a.community_id)
+    street_a = Place.objects.get(pk=grid_a.street_id)
+    district = Place.objects.get(pk=grid_a.district_id)
+    city = Place.objects.get(pk=grid_a.city_id)
+    spec = [
+        ("grid_a", "网格员甲", RoleChoice.GRID_WORKER, grid_a),
+        ("grid_b", "网格员乙", RoleChoice.GRID_WORKER, grid_b),
+        ("staff_a", "社区工作者甲", RoleChoice.COMMUNITY_STAFF, community_a),
+        ("street_a", "街道指挥部甲", RoleChoice.STREET_COMMANDER, street_a),
+        ("commander", "区指挥部", RoleChoice.DISTRICT_COMMANDER, district),
+        ("cdc", "区疾控中心", RoleChoice.HEALTH_OFFICIAL, district),
+        ("legal", "区司法局法制审核", RoleChoice.LEGAL_REVIEWER, district),
+        ("supply", "区保供专班", RoleChoice.SUPPLY_OFFICER, district),
+        ("guard_a", "卡口值守甲", RoleChoice.CHECKPOINT_GUARD, community_a),
+        ("volunteer_a", "志愿者甲", RoleChoice.VOLUNTEER, community_a),
+        ("supervisor", "社会监督员", RoleChoice.SUPERVISOR, district),
+        ("admin", "系统管理员", RoleChoice.ADMIN, city),
+    ]
+    users = {}
+    for username, display, role, node in spec:
+        user, _ = User.objects.update_or_create(
+            username=username, defaults={"display_name": display, "role": role, "node": node, "is_active": True}
+        )
+        if username == "admin":
+            user.is_staff = user.is_superuser = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[username] = user
+    return users
+
+
+def _building_plan(rng: random.Random, target: int) -> list[tuple[int, int, int]]:
+    """(units, floors, rooms per floor) for buildings until their households hold about `target` people."""
+    plan, capacity = [], 0
+    while capacity < target:
+        units, floors, per_floor = rng.randint(1, 3), rng.randint(4, 12), rng.randint(2, 3)
+        plan.append((units, floors, per_floor))
+        capacity += int(units * floors * per_floor * 2.6)
+    return plan
+
+
+def build_people(rng: random.Random, grids: list[Place], residents: int, today: dt.date, progress=None) -> int:
+    """Buildings, units, households and residents for every grid, in bulk."""
+    regions = [r for r in idcard.current_region_codes() if not r.startswith("1101")]
+    used_ids: set[str] = set()
+    per_grid = [residents // len(grids) + (1 if i < residents % len(grids) else 0) for i in range(len(grids))]
+    streets = dict(Place.objects.filter(kind=PlaceKind.STREET).values_list("pk", "name"))
+    made = 0
+    for gi, (grid, quota) in enumerate(zip(grids, per_grid, strict=True)):
+        xiaoqu = XIAOQU[gi % len(XIAOQU)]
+        buildings = []
+        for b_no, _plan in enumerate(_building_plan(rng, quota), start=1):
+            b = Building(name=f"{b_no}栋", address=f"{streets.get(grid.street_id, '')}{xiaoqu}{b_no}栋",
+                         latitude=39.9 + rng.random() * 0.1, longitude=116.4 + rng.random() * 0.1)
+            b.place_in(grid)
+            buildings.append((b, _plan))
+        Building.objects.bulk_create([b for b, _ in buildings])
+        units = []
+        for b, (n_units, floors, per_floor) in buildings:
+            for u_no in range(1, n_units + 1):
+                u = Unit(building=b, name=f"{u_no}单元")
+                u.copy_scope_from(b)
+                units.append((u, b, floors, per_floor))
+        Unit.objects.bulk_create([u for u, *_ in units])
+        households = []
+        for u, b, floors, per_floor in units:
+            for floor in range(1, floors + 1):
+                for r in range(1, per_floor + 1):
+                    room = f"{floor}{r:02d}"
+                    h = Household(unit=u, room=room, address=f"{b.address}{u.name}{room}室")
+                    h.copy_scope_from(u)
+                    households.append(h)
+        rng.shuffle(households)
+        Household.objects.bulk_create(households)
+        people: list[Resident] = []
+        links: list[HouseLink] = []
+        notes: list[CareNote] = []
+        hi = 0
+        while len(people) < quota:
+            h = households[hi % len(households)]
+            hi += 1
+            size = min(quota - len(people), rng.choices((1, 2, 3, 4, 5), weights=(18, 30, 27, 17, 8))[0])
+            for _ in range(size):
+                birth = _birth_date(rng, today)
+                age = (today - birth).days // 365
+                male = rng.random() < 0.51
+                region = DISTRICT_CODE if rng.random() < 0.7 else rng.choice(regions)
+                number = _id_number(rng, region, birth, male)
+                while number in used_ids:
+                    number = _id_number(rng, region, birth, male)
+                used_ids.add(number)
+                phone = _phone(rng) if age >= 12 else ""
+                tags = _tags(rng, age, male, alone=size == 1)
+                r = Resident(
+                    name=_name(rng), document_type="resident_id", id_number=number, phone=phone,
+                    sex="M" if male else "F", birth_date=birth, household=h,
+                    tags=f",{','.join(tags)}," if tags else "", **id_hashes(number), **phone_hashes(phone),
+                )
+                r.copy_scope_from(h)
+                people.append(r)
+                links.append(HouseLink(resident=r, household=h, kind="tenant" if rng.random() < 0.15 else "lives_here"))
+        Resident.objects.bulk_create(people, batch_size=2000)
+        for link in links:
+            link.resident_id = link.resident.pk
+        HouseLink.objects.bulk_create(links, batch_size=2000)
+        for r in people:
+            for tag in r.tag_list:
+                # Most vulnerable residents already have a named carer; some do not (gaps to close).
+                if tag in (SpecialGroup.DIALYSIS, SpecialGroup.INSULIN, SpecialGroup.PREGNANT, SpecialGroup.ELDERLY_ALONE,
+                           SpecialGroup.BEDRIDDEN) and rng.random() < 0.7:
+                    notes.append(CareNote(resident=r, group=tag, note=_care_text(tag), carer_name=_name(rng),
+                                          carer_phone=_phone(rng)))
+        CareNote.objects.bulk_create(notes, batch_size=2000)
+        made += len(people)
+        if progress is not None:
+            progress(len(people))
+    return made
+
+
+def _care_text(tag: str) -> str:
+    return {
+        SpecialGroup.DIALYSIS: "每周一、三、五上午血液透析（区医院肾内科）",
+        SpecialGroup.INSULIN: "每日注射胰岛素，需冷藏保存，每月取药一次",
+        SpecialGroup.PREGNANT: "定期产检，预产期前需保障就医通道",
+        SpecialGroup.ELDERLY_ALONE: "独居，每日电话问候，代购生活物资",
+        SpecialGroup.BEDRIDDEN: "长期卧床，需上门照护",
+    }.get(tag, "")
+
+
+def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None = None, progress=None) -> dict:
+    """Build the whole demo city in one transaction; returns counts."""
+    rng = random.Random(seed)
+    today = today or dt.date(2026, 11, 1)
+    shape = shape_for(residents)
+    with transaction.atomic():
+        grids = build_tree(rng, shape)
+        build_users(grids)
+        made = build_people(rng, grids, residents, today, progress)
+    # Fresh statistics, so the planners pick the scope and name indexes from the first query.
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"residents": made, **shape.__dict__}

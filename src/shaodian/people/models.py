@@ -1,0 +1,131 @@
+"""Residents, their links to households (人房关联) and special-group tags."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shaodian.places.models import Household, Jurisdictional
+from shaodian.security.fields import EncryptedTextField
+
+
+class DocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAU_PERMIT = "hk_macau", _("Hong Kong/Macau resident permit")
+    TAIWAN_PERMIT = "taiwan", _("Taiwan resident permit")
+    FOREIGNER_PR = "foreigner_pr", _("Foreigner permanent residence card")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+    UNKNOWN = "U", _("Unknown")
+
+
+class SpecialGroup(models.TextChoices):
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    ELDERLY = "elderly", _("Elderly (80+)")
+    CHILD = "child", _("Child")
+    PREGNANT = "pregnant", _("Pregnant")
+    DIALYSIS = "dialysis", _("Dialysis patient")
+    INSULIN = "insulin", _("Insulin-dependent")
+    DISABLED = "disabled", _("Disabled")
+    CHRONIC = "chronic", _("Chronic illness")
+    BEDRIDDEN = "bedridden", _("Bedridden")
+    MENTAL_HEALTH = "mental_health", _("Severe mental illness")
+    LOW_INCOME = "low_income", _("Low-income household")
+
+
+class LinkKind(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    TENANT = "tenant", _("Tenant")
+    LIVES_HERE = "lives_here", _("Lives here")
+
+
+class Resident(Jurisdictional):
+    """A person. Scope columns follow the current household; ID and phone are encrypted."""
+
+    name = models.CharField(_("name"), max_length=64)
+    document_type = models.CharField(
+        _("document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+    )
+    id_number = EncryptedTextField(_("document number"))
+    # Keyed hashes (HMAC) to find a person by the full number or by its last four characters.
+    id_hash = models.CharField(max_length=64, unique=True)
+    id_tail_hash = models.CharField(max_length=16, db_index=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_tail_hash = models.CharField(max_length=16, blank=True, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="current_residents", verbose_name=_("current household")
+    )
+    # Special-group codes joined by "," with a leading and trailing comma, so one LIKE finds a tag.
+    tags = models.CharField(_("special groups"), max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grid", "id"], name="resident_grid"),
+            models.Index(fields=["community", "id"], name="resident_community"),
+            models.Index(fields=["street", "id"], name="resident_street"),
+            models.Index(fields=["district", "id"], name="resident_district"),
+            models.Index(fields=["name", "id"], name="resident_name"),
+            # PostgreSQL: lets LIKE 'prefix%' use an index under any database collation.
+            models.Index(fields=["name"], name="resident_name_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["household"], name="resident_household"),
+            models.Index(fields=["name", "birth_date"], name="resident_name_birth"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+
+class HouseLink(models.Model):
+    """人房关联 — a person's tie to a household; one of a person's links is the current address."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="links")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="links")
+    kind = models.CharField(_("relation"), max_length=16, choices=LinkKind.choices, default=LinkKind.LIVES_HERE)
+    is_current = models.BooleanField(_("current address"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "household"], name="link_unique"),
+            models.UniqueConstraint(
+                fields=["resident"], condition=models.Q(is_current=True), name="link_one_current"
+            ),
+        ]
+
+
+class CareNote(models.Model):
+    """Care needs of a special-group resident: what they need and who looks after them."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="care_notes")
+    group = models.CharField(_("special group"), max_length=32, choices=SpecialGroup.choices)
+    note = models.TextField(_("care note"), blank=True)
+    carer_name = models.CharField(_("carer"), max_length=64, blank=True)
+    carer_phone = EncryptedTextField(_("carer phone"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resident", "group"], name="care_note_unique")]
+
+
+class ImportJob(models.Model):
+    """One upload of the residents sheet: counts, and the bad rows (encrypted: they hold ID numbers)."""
+
+    actor = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+    at = models.DateTimeField(auto_now_add=True)
+    rows = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+    errors = EncryptedTextField(blank=True, default="")  # JSON list of {row, column, reason_zh, reason_en, values}

@@ -1,0 +1,212 @@
+"""Writes of residents: one function per use case, in a transaction, audited."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from shaodian.errors import FORBIDDEN, NotFound, Msg, ServiceError
+from shaodian.people import idcard
+from shaodian.people.models import CareNote, DocumentType, HouseLink, LinkKind, Resident, Sex, SpecialGroup
+from shaodian.people.selectors import households_for, id_hashes, phone_hashes, residents_for
+from shaodian.places.models import Household
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+
+NAME_MAX = 64
+
+
+def clean_name(raw) -> str:
+    """Names are stored as typed (escaped on output), but control characters and markup brackets are refused."""
+    name = " ".join(str(raw or "").split())
+    if not name:
+        raise idcard.InvalidNumber("required", "姓名不能为空", "The name is required")
+    if len(name) > NAME_MAX:
+        raise idcard.InvalidNumber("name", f"姓名不能超过{NAME_MAX}个字符", f"A name has at most {NAME_MAX} characters")
+    if any(c in name for c in "<>{}[]\\;=\"") or any(ord(c) < 32 for c in name):
+        raise idcard.InvalidNumber("name", "姓名含有不允许的字符", "The name contains characters that are not allowed")
+    return name
+
+
+def clean_tags(tags: Iterable[str]) -> str:
+    codes = sorted({t.strip() for t in tags if t and t.strip()})
+    unknown = [t for t in codes if t not in SpecialGroup.values]
+    if unknown:
+        raise idcard.InvalidNumber("tags", f"未知的特殊群体：{'、'.join(unknown)}", f"Unknown special group: {', '.join(unknown)}")
+    return f",{','.join(codes)}," if codes else ""
+
+
+def validate_person(
+    *, name, document_type, id_number, phone, birth_date=None, sex=None, tags=(), today: dt.date | None = None
+) -> dict:
+    """Check and normalise a person's fields; raise ServiceError listing every bad field."""
+    errors = ServiceError()
+    out: dict = {}
+    for fieldname, check in (
+        ("name", lambda: clean_name(name)),
+        ("document_type", lambda: _document_type(document_type)),
+        ("phone", lambda: idcard.validate_phone(phone)),
+        ("tags", lambda: clean_tags(tags)),
+    ):
+        try:
+            out[fieldname] = check()
+        except idcard.InvalidNumber as exc:
+            errors.add(fieldname, Msg(exc.zh, exc.en, exc.code))
+    if "document_type" in out:
+        try:
+            out["id_number"] = idcard.validate_document(out["document_type"], id_number, today=today)
+        except idcard.InvalidNumber as exc:
+            errors.add("id_number", Msg(exc.zh, exc.en, exc.code))
+    if out.get("document_type") == DocumentType.RESIDENT_ID and "id_number" in out:
+        derived = idcard.birth_date_of(out["id_number"])
+        if birth_date and birth_date != derived:
+            errors.add("birth_date", Msg("出生日期与身份证号码不一致", "The birth date does not match the ID number", "mismatch"))
+        out["birth_date"] = derived
+        out["sex"] = idcard.sex_of(out["id_number"])
+    else:
+        if birth_date and birth_date > (today or dt.date.today()):
+            errors.add("birth_date", Msg("出生日期不能晚于今天", "The birth date cannot be in the future", "birth_date"))
+        out["birth_date"] = birth_date
+        out["sex"] = sex if sex in Sex.values else Sex.UNKNOWN
+    if errors.errors:
+        raise errors
+    return out
+
+
+def _document_type(value) -> str:
+    value = value or DocumentType.RESIDENT_ID
+    if value not in DocumentType.values:
+        raise idcard.InvalidNumber("document_type", "未知的证件类型", "Unknown document type")
+    return value
+
+
+def household_for_write(actor, household_id) -> Household:
+    try:
+        return households_for(actor).get(pk=int(household_id))
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise ServiceError.one(
+            "household_id", "房屋不存在，或不在您的管辖范围内", "Unknown household, or outside your jurisdiction", "household"
+        ) from None
+
+
+def resident_create(
+    *,
+    actor,
+    name: str,
+    id_number: str,
+    household_id: int,
+    phone: str = "",
+    document_type: str = DocumentType.RESIDENT_ID,
+    birth_date: dt.date | None = None,
+    sex: str | None = None,
+    tags: Iterable[str] = (),
+    link_kind: str = LinkKind.LIVES_HERE,
+    request=None,
+) -> Resident:
+    """Register a resident at a household in the actor's jurisdiction."""
+    if not actor.can(Perm.EDIT_RESIDENTS):
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    fields = validate_person(
+        name=name, document_type=document_type, id_number=id_number, phone=phone, birth_date=birth_date, sex=sex, tags=tags
+    )
+    if link_kind not in LinkKind.values:
+        raise ServiceError.one("link_kind", "未知的人房关系", "Unknown relation to the household")
+    household = household_for_write(actor, household_id)
+    hashes = id_hashes(fields["id_number"])
+    if Resident.objects.filter(id_hash=hashes["id_hash"]).exists():
+        raise ServiceError.one(
+            "id_number", "该证件号码已登记，请勿重复录入", "A person with this document number is already registered", "duplicate"
+        )
+    resident = Resident(**fields, **hashes, **phone_hashes(fields["phone"]), household=household)
+    resident.copy_scope_from(household)
+    try:
+        with transaction.atomic():
+            resident.save()
+            HouseLink.objects.create(resident=resident, household=household, kind=link_kind, is_current=True)
+            audit(actor, AuditAction.CREATE, "resident", resident.pk, request=request)
+    except IntegrityError:
+        # A concurrent registration of the same number won the race.
+        raise ServiceError.one(
+            "id_number", "该证件号码已登记，请勿重复录入", "A person with this document number is already registered", "duplicate"
+        ) from None
+    return resident
+
+
+def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resident:
+    """Change a resident's name, phone, tags or birth date (for non-ID documents)."""
+    if not actor.can(Perm.EDIT_RESIDENTS):
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    try:
+        resident = residents_for(actor).get(pk=resident_id)
+    except Resident.DoesNotExist:
+        raise NotFound from None
+    fields = validate_person(
+        name=changes.get("name", resident.name),
+        document_type=resident.document_type,
+        id_number=resident.id_number,
+        phone=changes.get("phone", resident.phone),
+        birth_date=changes.get("birth_date", resident.birth_date),
+        sex=changes.get("sex", resident.sex),
+        tags=changes.get("tags", resident.tag_list),
+    )
+    changed = [f for f in ("name", "phone", "tags", "birth_date", "sex") if getattr(resident, f) != fields[f]]
+    if not changed:
+        return resident
+    for f in changed:
+        setattr(resident, f, fields[f])
+    update = set(changed) | {"updated_at"}
+    if "phone" in changed:
+        for k, v in phone_hashes(fields["phone"]).items():
+            setattr(resident, k, v)
+        update |= {"phone_hash", "phone_tail_hash"}
+    with transaction.atomic():
+        resident.save(update_fields=sorted(update))
+        audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"fields": changed}, request=request)
+    return resident
+
+
+def resident_reveal(*, actor, resident_id: int, field: str, purpose: str, request=None) -> str:
+    """Show a full phone or document number: a separate, audited act that needs a purpose."""
+    perm = {"phone": Perm.REVEAL_PHONE, "id_number": Perm.REVEAL_ID}.get(field)
+    if perm is None:
+        raise ServiceError.one("field", "只能查看手机号或证件号", "Only the phone or document number can be revealed")
+    try:
+        resident = residents_for(actor).get(pk=resident_id)
+    except Resident.DoesNotExist:
+        raise NotFound from None
+    if not actor.can(perm):
+        audit(actor, AuditAction.DENIED, "resident", resident.pk, detail={"field": field}, request=request)
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    purpose = " ".join(str(purpose or "").split())
+    if len(purpose) < 2:
+        raise ServiceError.one("purpose", "请填写查看事由", "Please state why you need the full number", "purpose")
+    audit(actor, AuditAction.REVEAL, "resident", resident.pk, detail={"field": field}, purpose=purpose, request=request)
+    return getattr(resident, field)
+
+
+def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer_name: str = "", carer_phone: str = "", request=None) -> CareNote:
+    """Record what a special-group resident needs and who looks after them."""
+    if not actor.can(Perm.EDIT_RESIDENTS):
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    try:
+        resident = residents_for(actor).get(pk=resident_id)
+    except Resident.DoesNotExist:
+        raise NotFound from None
+    if group not in SpecialGroup.values:
+        raise ServiceError.one("group", "未知的特殊群体类别", "Unknown special group")
+    try:
+        carer_phone = idcard.validate_phone(carer_phone)
+    except idcard.InvalidNumber as exc:
+        raise ServiceError({"carer_phone": [Msg(exc.zh, exc.en, exc.code)]}) from None
+    with transaction.atomic():
+        note_row, _ = CareNote.objects.update_or_create(
+            resident=resident,
+            group=group,
+            defaults={"note": note[:2000], "carer_name": clean_name(carer_name) if carer_name else "", "carer_phone": carer_phone},
+        )
+        if f",{group}," not in resident.tags:
+            resident.tags = clean_tags([*resident.tag_list, group])
+            resident.save(update_fields=["tags", "updated_at"])
+        audit(actor, AuditAction.UPDATE, "care_note", note_row.pk, detail={"resident": resident.pk, "group": group}, request=request)
+    return note_row

@@ -1,0 +1,163 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shaodian.errors import NotFound, ServiceError
+from shaodian.people import selectors, services
+from shaodian.people.models import DocumentType, SpecialGroup
+from shaodian.places.selectors import grids_for
+from shaodian.security.crypto import mask_id_number, mask_phone
+from shaodian.security.roles import Perm
+
+
+def _need(user, perm: Perm):
+    if not user.can(perm):
+        raise PermissionDenied
+
+
+def _not_found(request):
+    return render(request, "web/error.html", {"code": 404}, status=404)
+
+
+def _int_or_none(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+def resident_list(request):
+    """Search residents: name prefix, last 4 of ID/phone, full number or address; keyset pages."""
+    user = request.user
+    _need(user, Perm.VIEW_RESIDENTS)
+    params = {
+        "q": request.GET.get("q", "")[:100],
+        "grid": _int_or_none(request.GET.get("grid")),
+        "tag": request.GET.get("tag") or None,
+        "cursor": request.GET.get("cursor") or None,
+    }
+    error = None
+    try:
+        page = selectors.resident_search(user, request=request, **params)
+    except ServiceError as exc:
+        page, error = selectors.Page([], None), exc
+    context = {
+        "page": page,
+        "rows": [(r, mask_id_number(r.id_number), mask_phone(r.phone)) for r in page.items],
+        "error": error,
+        "params": params,
+        "grids": grids_for(user) if user.node.kind != "grid" else [],
+        "groups": SpecialGroup.choices,
+    }
+    if request.htmx and params["cursor"]:
+        return render(request, "people/_rows.html", context)
+    return render(request, "people/list.html", context)
+
+
+@login_required
+def resident_detail(request, resident_id):
+    user = request.user
+    _need(user, Perm.VIEW_RESIDENTS)
+    try:
+        resident = selectors.resident_get(user, resident_id, request=request)
+    except NotFound:
+        return _not_found(request)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "r": resident,
+            "id_masked": mask_id_number(resident.id_number),
+            "phone_masked": mask_phone(resident.phone),
+            "links": resident.links.select_related("household").order_by("-is_current", "id"),
+            "care_notes": resident.care_notes.all(),
+            "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
+            "can_reveal_id": user.can(Perm.REVEAL_ID),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resident_reveal(request, resident_id):
+    """Full number for a stated purpose; returns an htmx fragment (or the detail page)."""
+    field = request.POST.get("field", "")
+    try:
+        value = services.resident_reveal(
+            actor=request.user, resident_id=resident_id, field=field, purpose=request.POST.get("purpose", ""), request=request
+        )
+    except NotFound:
+        return _not_found(request)
+    except ServiceError as exc:
+        if request.htmx:
+            return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
+        messages.error(request, str(exc))
+        return redirect("resident_detail", resident_id=resident_id)
+    if request.htmx:
+        return render(request, "people/_reveal.html", {"value": value, "field": field})
+    messages.success(request, value)
+    return redirect("resident_detail", resident_id=resident_id)
+
+
+@login_required
+def household_detail(request, household_id):
+    user = request.user
+    _need(user, Perm.VIEW_RESIDENTS)
+    try:
+        household, members = selectors.household_get(user, household_id, request=request)
+    except NotFound:
+        return _not_found(request)
+    return render(
+        request,
+        "people/household.html",
+        {
+            "h": household,
+            "members": [(m, mask_id_number(m.id_number), mask_phone(m.phone)) for m in members],
+            "can_add": user.can(Perm.EDIT_RESIDENTS),
+        },
+    )
+
+
+@login_required
+def resident_create(request):
+    user = request.user
+    _need(user, Perm.EDIT_RESIDENTS)
+    household_id = request.GET.get("household") or request.POST.get("household_id")
+    errors: dict = {}
+    duplicates = []
+    values = {"name": "", "id_number": "", "phone": "", "document_type": "resident_id", "tags": []}
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "id_number": request.POST.get("id_number", ""),
+            "phone": request.POST.get("phone", ""),
+            "document_type": request.POST.get("document_type", "resident_id"),
+            "tags": request.POST.getlist("tags"),
+        }
+        try:
+            resident = services.resident_create(actor=user, household_id=household_id, request=request, **values)
+        except ServiceError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Resident registered."))
+            return redirect("resident_detail", resident_id=resident.pk)
+        duplicates = selectors.possible_duplicates(user, name=values["name"].strip(), phone=values["phone"].strip())
+    try:
+        household = selectors.households_for(user).get(pk=int(household_id))
+    except (ValueError, TypeError, selectors.Household.DoesNotExist):
+        return _not_found(request)
+    return render(
+        request,
+        "people/create.html",
+        {
+            "h": household,
+            "errors": errors,
+            "values": values,
+            "duplicates": duplicates,
+            "document_types": DocumentType.choices,
+            "groups": SpecialGroup.choices,
+        },
+        status=422 if errors else 200,
+    )

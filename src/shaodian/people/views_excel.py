@@ -1,0 +1,93 @@
+"""Import and export pages: the sheet template, the upload, the error report and the export."""
+
+import io
+import tempfile
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from shaodian.errors import ServiceError
+from shaodian.people import excel, selectors
+from shaodian.people.models import ImportJob
+from shaodian.security.roles import Perm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(wb, filename: str) -> HttpResponse:
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def import_template(request):
+    if not request.user.can(Perm.IMPORT):
+        raise PermissionDenied
+    return _xlsx_response(excel.template_workbook(), "residents-template.xlsx")
+
+
+@login_required
+def resident_import(request):
+    user = request.user
+    if not user.can(Perm.IMPORT):
+        raise PermissionDenied
+    context: dict = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "jobs": ImportJob.objects.filter(actor=user).order_by("-id")[:10]}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ServiceError.one("file", "请选择要上传的文件", "Please choose a file to upload", "file")
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise ServiceError.one(
+                    "file",
+                    f"文件过大（上限{context['max_mb']}MB）",
+                    f"The file is too large (limit {context['max_mb']} MB)",
+                    "size",
+                )
+            if not upload.name.lower().endswith(".xlsx"):
+                raise ServiceError.one("file", "只能上传 .xlsx 文件", "Only .xlsx files can be imported", "file")
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                result = excel.residents_import(actor=user, path=tmp.name, filename=upload.name, request=request)
+        except ServiceError as exc:
+            context["error"] = exc
+            status = 422
+        else:
+            context["job"] = result.job
+            context["sample_errors"] = result.errors[:20]
+    return render(request, "people/import.html", context, status=status)
+
+
+@login_required
+def import_errors(request, job_id):
+    if not request.user.can(Perm.IMPORT):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, pk=job_id, actor=request.user)
+    return _xlsx_response(excel.error_workbook(job), f"import-{job.pk}-errors.xlsx")
+
+
+@login_required
+def resident_export(request):
+    """The list the user sees, as .xlsx (numbers masked), built on disk and streamed."""
+    user = request.user
+    if not user.can(Perm.EXPORT):
+        raise PermissionDenied
+    query = {"q": request.GET.get("q", "")[:100], "grid": request.GET.get("grid") or None, "tag": request.GET.get("tag") or None}
+    try:
+        grid = int(query["grid"]) if query["grid"] else None
+        qs = selectors.resident_filter(user, q=query["q"], grid=grid, tag=query["tag"]).order_by("id")
+        out, _n = excel.residents_export(actor=user, queryset=qs, query=query, request=request)
+    except (ServiceError, ValueError):
+        return render(request, "web/error.html", {"code": 400}, status=400)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(out, as_attachment=True, filename=f"residents-{stamp}.xlsx", content_type=XLSX)

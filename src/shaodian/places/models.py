@@ -1,0 +1,128 @@
+"""The administrative tree 市—区—街—社—网 and the buildings, units and households under a grid."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlaceKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+
+
+# Depth of each kind in the tree; a child is always exactly one level deeper,
+# except where a street was merged away (撤街道并社区) and a community hangs under a district.
+LEVELS = [PlaceKind.CITY, PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.GRID]
+LEVEL = {kind: i for i, kind in enumerate(LEVELS)}
+# Jurisdiction columns carried by every row that belongs to a place (see Jurisdictional).
+SCOPE_COLUMNS = tuple(f"{kind.value}_id" for kind in LEVELS)
+
+
+class Place(models.Model):
+    """A node of the administrative tree, with its administrative code."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("administrative code"), max_length=32, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Ancestor ids of this node, itself included: the denormalised path that scoping filters on.
+    city = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
+    district = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
+    street = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
+    community = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["parent", "code"], name="place_parent_code"),
+            models.Index(fields=["district", "kind"], name="place_district_kind"),
+            models.Index(fields=["street", "kind"], name="place_street_kind"),
+            models.Index(fields=["community", "kind"], name="place_community_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def level(self) -> int:
+        return LEVEL[PlaceKind(self.kind)]
+
+    def ancestor_ids(self) -> dict[str, int | None]:
+        """The scope columns a row placed at this node carries."""
+        ids = {f: getattr(self, f) for f in ("city_id", "district_id", "street_id", "community_id")}
+        ids["grid_id"] = self.pk if self.kind == PlaceKind.GRID else None
+        return ids
+
+
+class Jurisdictional(models.Model):
+    """Rows that live somewhere in the tree carry every ancestor id, so a scope is one equality."""
+
+    city = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    district = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    street = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+
+    class Meta:
+        abstract = True
+
+    def place_in(self, grid: Place) -> None:
+        for field, value in grid.ancestor_ids().items():
+            setattr(self, field, value)
+
+    def copy_scope_from(self, other: "Jurisdictional") -> None:
+        for field in SCOPE_COLUMNS:
+            setattr(self, field, getattr(other, field))
+
+
+class Building(Jurisdictional):
+    """楼栋 — a building within a grid."""
+
+    name = models.CharField(_("building"), max_length=64)
+    address = models.CharField(_("address"), max_length=200)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grid", "name"], name="building_unique_in_grid")]
+        indexes = [models.Index(fields=["community", "name"], name="building_community")]
+
+    def __str__(self):
+        return self.address
+
+
+class Unit(Jurisdictional):
+    """单元 — an entrance of a building."""
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("unit"), max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["building", "name"], name="unit_unique_in_building")]
+
+    def __str__(self):
+        return f"{self.building.address}{self.name}"
+
+
+class Household(Jurisdictional):
+    """户 — one dwelling (a room number in a unit)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
+    room = models.CharField(_("room"), max_length=32)
+    address = models.CharField(_("address"), max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "room"], name="household_unique_in_unit")]
+        indexes = [
+            models.Index(fields=["grid", "id"], name="household_grid"),
+            models.Index(fields=["community", "id"], name="household_community"),
+        ]
+
+    def __str__(self):
+        return self.address

@@ -1,0 +1,58 @@
+"""Reads of the tree, limited to the user's own node and what lies below it."""
+
+from django.db.models import Count, QuerySet
+
+from shaodian.errors import NotFound
+from shaodian.places.models import Building, Place, PlaceKind
+from shaodian.security.scope import scoped_places
+
+
+def place_get(user, pk) -> Place:
+    try:
+        return scoped_places(user).get(pk=int(pk))
+    except (Place.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def place_children(user, pk) -> tuple[Place, QuerySet]:
+    place = place_get(user, pk)
+    return place, scoped_places(user).filter(parent=place, active=True).order_by("code")
+
+
+def place_breadcrumbs(user, place: Place) -> list[Place]:
+    """Ancestors down to the place, starting at the user's own node (higher levels are not theirs)."""
+    chain = []
+    node = place
+    while node is not None:
+        chain.append(node)
+        if node.pk == user.node_id:
+            break
+        node = node.parent
+    return list(reversed(chain))
+
+
+def grid_buildings(user, grid: Place) -> QuerySet:
+    if grid.kind != PlaceKind.GRID:
+        return Building.objects.none()
+    return Building.objects.filter(grid=grid).annotate(n_units=Count("units")).order_by("name")
+
+
+def grids_for(user) -> QuerySet:
+    return scoped_places(user).filter(kind=PlaceKind.GRID, active=True).order_by("code")
+
+
+def building_get(user, pk):
+    """A building in the user's jurisdiction with its units and their households (addresses only)."""
+    from shaodian.places.models import Household, Unit
+    from shaodian.security.roles import Perm
+    from shaodian.security.scope import scoped
+
+    try:
+        building = scoped(user, Building.objects.select_related("grid"), Perm.VIEW_RESIDENTS).get(pk=int(pk))
+    except (Building.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    units = list(Unit.objects.filter(building=building).order_by("name"))
+    by_unit: dict[int, list] = {u.pk: [] for u in units}
+    for h in Household.objects.filter(unit__building=building).annotate(n=Count("current_residents")).order_by("room"):
+        by_unit[h.unit_id].append(h)
+    return building, [(u, by_unit[u.pk]) for u in units]

@@ -1,0 +1,152 @@
+"""Writes of the tree: creating nodes and buildings, moving and merging subtrees."""
+
+from django.db import transaction
+
+from shaodian.errors import FORBIDDEN, ServiceError
+from shaodian.places.models import LEVEL, LEVELS, Building, Household, Place, PlaceKind, Unit
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+
+ANCESTOR_FIELDS = ("city_id", "district_id", "street_id", "community_id")
+
+
+def _ancestors_with_self(node: Place | None) -> dict[str, int | None]:
+    """The ancestor columns a child of `node` inherits: node's own plus node itself."""
+    ids = dict.fromkeys(ANCESTOR_FIELDS)
+    if node is None:
+        return ids
+    for f in ANCESTOR_FIELDS:
+        ids[f] = getattr(node, f)
+    if node.kind != PlaceKind.GRID:
+        ids[f"{node.kind}_id"] = node.pk
+    return ids
+
+
+def _check_parent(kind: str, parent: Place | None) -> None:
+    if kind == PlaceKind.CITY:
+        if parent is not None:
+            raise ServiceError.one("parent", "市不能有上级节点", "A city has no parent")
+        return
+    if parent is None:
+        raise ServiceError.one("parent", "必须指定上级节点", "A parent is required")
+    if LEVEL[PlaceKind(parent.kind)] >= LEVEL[PlaceKind(kind)]:
+        raise ServiceError.one(
+            "parent", "上级节点的层级必须高于本节点", "The parent must be of a higher level than the node", "level"
+        )
+
+
+def place_create(*, kind: str, name: str, code: str, parent: Place | None = None, boundary=None) -> Place:
+    """Add a node; its ancestor columns come from its parent."""
+    if kind not in PlaceKind.values:
+        raise ServiceError.one("kind", "未知的层级", "Unknown level")
+    _check_parent(kind, parent)
+    place = Place(kind=kind, name=name, code=code, parent=parent, boundary=boundary, **_ancestors_with_self(parent))
+    place.save()
+    if kind != PlaceKind.GRID:
+        setattr(place, f"{kind}_id", place.pk)
+        place.save(update_fields=[f"{kind}_id"])
+    return place
+
+
+def building_create(*, grid: Place, name: str, address: str, latitude=None, longitude=None) -> Building:
+    building = Building(name=name, address=address, latitude=latitude, longitude=longitude)
+    building.place_in(grid)
+    building.save()
+    return building
+
+
+def unit_get_or_create(*, building: Building, name: str) -> Unit:
+    unit = Unit.objects.filter(building=building, name=name).first()
+    if unit is None:
+        unit = Unit(building=building, name=name)
+        unit.copy_scope_from(building)
+        unit.save()
+    return unit
+
+
+def household_get_or_create(*, unit: Unit, room: str) -> Household:
+    household = Household.objects.filter(unit=unit, room=room).first()
+    if household is None:
+        household = Household(unit=unit, room=room, address=f"{unit.building.address}{unit.name}{room}室")
+        household.copy_scope_from(unit)
+        household.save()
+    return household
+
+
+def _scoped_models():
+    """Every model that carries scope columns, so a move can rewrite them all."""
+    from django.apps import apps
+
+    from shaodian.places.models import Jurisdictional
+
+    return [m for m in apps.get_models() if issubclass(m, Jurisdictional)]
+
+
+@transaction.atomic
+def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
+    """Hang a subtree under another parent (e.g. 撤街道并社区); every row below follows in one transaction."""
+    if not actor.can(Perm.EDIT_HIERARCHY):
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    node = Place.objects.select_for_update().get(pk=node.pk)
+    if node.kind == PlaceKind.CITY:
+        raise ServiceError.one("node", "不能移动市级节点", "A city cannot be moved")
+    _check_parent(node.kind, new_parent)
+    if new_parent.pk == node.pk or getattr(new_parent, f"{node.kind}_id", None) == node.pk:
+        raise ServiceError.one("parent", "不能移动到自己的下级节点", "A node cannot move under its own subtree", "cycle")
+    for user_node in (actor.node,):
+        inside = user_node is not None and (
+            user_node.kind == PlaceKind.CITY or getattr(new_parent, f"{user_node.kind}_id", None) == user_node.pk
+        )
+        inside_node = user_node is not None and (
+            user_node.kind == PlaceKind.CITY or getattr(node, f"{user_node.kind}_id", None) == user_node.pk
+        )
+        if not (inside and inside_node):
+            raise ServiceError.one(
+                "parent", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
+            )
+    old_parent_id = node.parent_id
+    inherited = _ancestors_with_self(new_parent)
+    # Only the levels above the moved node change; the node's own and lower columns stay.
+    above = {f: v for f, v in inherited.items() if LEVEL[PlaceKind(f[:-3])] < LEVEL[PlaceKind(node.kind)]}
+    match = {f"{node.kind}_id": node.pk} if node.kind != PlaceKind.GRID else None
+    if match:
+        Place.objects.filter(**match).update(**above)
+    else:
+        Place.objects.filter(pk=node.pk).update(**above)
+    Place.objects.filter(pk=node.pk).update(parent=new_parent)
+    for model in _scoped_models():
+        model.objects.filter(**{f"{node.kind}_id": node.pk}).update(**above)
+    audit(
+        actor,
+        AuditAction.MOVE,
+        "place",
+        node.pk,
+        detail={"from": old_parent_id, "to": new_parent.pk},
+        request=request,
+    )
+    node.refresh_from_db()
+    return node
+
+
+@transaction.atomic
+def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
+    """Merge a node into another of the same level: its children move, it is deactivated."""
+    if source.kind != target.kind or source.pk == target.pk:
+        raise ServiceError.one("target", "只能合并同一层级的两个不同节点", "Only two different nodes of the same level can be merged")
+    if source.kind == PlaceKind.GRID:
+        # Buildings move grid by grid: rewrite the grid column and the ancestors above it.
+        if not actor.can(Perm.EDIT_HIERARCHY):
+            raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        for model in _scoped_models():
+            model.objects.filter(grid_id=source.pk).update(grid_id=target.pk, **_ancestors_with_self(target.parent))
+    else:
+        for child in list(source.children.filter(active=True)):
+            place_move(actor=actor, node=child, new_parent=target, request=request)
+    source.active = False
+    source.save(update_fields=["active"])
+    audit(actor, AuditAction.MOVE, "place", source.pk, detail={"merged_into": target.pk}, request=request)
+    return target
+
+
+__all__ = ["LEVELS", "place_create", "place_move", "place_merge", "building_create"]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from shaodian.places import views
+
+urlpatterns = [
+    path("", views.place_browse, name="place_browse"),
+    path("<int:place_id>/", views.place_browse, name="place_detail"),
+    path("buildings/<int:building_id>/", views.building_detail, name="building_detail"),
+]

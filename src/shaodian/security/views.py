@@ -1,0 +1,60 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from shaodian.security.models import AuditAction, AuditLog
+from shaodian.security.roles import Perm
+
+LOCKED_ZH = "登录失败次数过多，账号已暂时锁定，请15分钟后再试或联系管理员。"
+LOCKED_EN = "Too many failed logins: the account is locked for 15 minutes. Try later or ask an administrator."
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "security/login.html"
+    redirect_authenticated_user = True
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """What django-axes answers once a username is locked."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"{LOCKED_ZH} / {LOCKED_EN}", "msg_zh": LOCKED_ZH, "msg_en": LOCKED_EN}, status=403)
+    return render(request, "security/locked.html", {"zh": LOCKED_ZH, "en": LOCKED_EN}, status=403)
+
+
+AUDIT_PAGE = 50
+
+
+@login_required
+def audit_list(request):
+    """Supervisors read who touched which personal data, newest first (scoped to their own tree)."""
+    if not request.user.can(Perm.VIEW_AUDIT):
+        raise PermissionDenied
+    rows = AuditLog.objects.select_related("actor__node")
+    node = request.user.node
+    if node.kind != "city":
+        rows = rows.filter(**{f"actor__node__{node.kind}_id" if node.kind != "grid" else "actor__node_id": node.pk})
+    actor = request.GET.get("actor", "").strip()
+    action = request.GET.get("action", "")
+    if actor:
+        rows = rows.filter(actor_name=actor)
+    if action in AuditAction.values:
+        rows = rows.filter(action=action)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        rows = rows.filter(id__lt=int(before))
+    page = list(rows.order_by("-id")[: AUDIT_PAGE + 1])
+    more = len(page) > AUDIT_PAGE
+    page = page[:AUDIT_PAGE]
+    return render(
+        request,
+        "security/audit.html",
+        {
+            "rows": page,
+            "next": page[-1].pk if more else None,
+            "actions": AuditAction.choices,
+            "actor": actor,
+            "action": action,
+        },
+    )

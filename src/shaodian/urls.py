@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from shaodian.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("shaodian.security.urls")),
+    path("", include("shaodian.web.urls")),
+    path("places/", include("shaodian.places.urls")),
+    path("residents/", include("shaodian.people.urls")),
+]
+
+handler404 = "shaodian.web.views.not_found"
+handler403 = "shaodian.web.views.forbidden"
+handler500 = "shaodian.web.views.server_error"

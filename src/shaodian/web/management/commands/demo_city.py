@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from shaodian import demo
+
+
+class Command(BaseCommand):
+    help = "Build the deterministic synthetic demo city (海棠市) with its demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=50_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--if-absent", action="store_true", help="do nothing when a city already exists")
+
+    def handle(self, *args, residents, seed, if_absent, **options):
+        if demo.city_exists():
+            if if_absent:
+                self.stdout.write("The demo city already exists.")
+                return
+            self.stderr.write("A city already exists: use a fresh database (or --if-absent).")
+            raise SystemExit(1)
+        with tqdm(total=residents, unit="residents", disable=options["verbosity"] == 0) as bar:
+            counts = demo.build_city(residents=residents, seed=seed, progress=bar.update)
+        self.stdout.write(
+            "Built 海棠市: {residents} residents, {districts} district(s), {streets} streets, "
+            "{communities} communities, {grids} grids.".format(**counts)
+        )
+        self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}): grid_a grid_b staff_a street_a commander "
+                          "cdc legal supply guard_a volunteer_a supervisor admin")
