@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from shaodian.people import selectors, services
 from shaodian.people.models import Resident
@@ -117,7 +117,7 @@ def resident_create(request, payload: ResidentIn):
         tags=payload.tags,
         request=request,
     )
-    return 201, {"id": r.pk}
+    return Status(201, {"id": r.pk})
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)

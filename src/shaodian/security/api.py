@@ -1,5 +1,5 @@
 from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from shaodian.errors import ServiceError
 from shaodian.security.models import ApiToken
@@ -25,19 +25,19 @@ def token_create(request, payload: TokenIn):
 
     credentials = {"username": payload.username}
     if AxesProxyHandler.is_locked(request, credentials):
-        return 403, {
+        return Status(403, {
             "detail": "登录失败次数过多，账号已暂时锁定 / Too many failed logins; locked for a while",
             "msg_zh": "登录失败次数过多，账号已暂时锁定，请稍后再试",
             "msg_en": "Too many failed logins; the account is locked for a while",
-        }
+        })
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        return 401, {
+        return Status(401, {
             "detail": "用户名或密码错误 / Wrong username or password",
             "msg_zh": "用户名或密码错误",
             "msg_en": "Wrong username or password",
-        }
+        })
     if user.node_id is None and not user.is_superuser:
         raise ServiceError.one("username", "该账号未分配管辖范围", "This account has no jurisdiction", status=403)
     token, raw = ApiToken.issue(user, name=payload.name[:64])
-    return 200, {"token": raw, "expires_at": token.expires_at.isoformat()}
+    return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})

@@ -66,9 +66,12 @@ def lookup_hash(field_key: str, value: str, *, purpose: str, length: int = 64) -
 
 def mask_id_number(value: str) -> str:
     """110105********002X: region code and last four stay readable, birth date is hidden."""
-    if len(value) <= 8:
-        return value[:1] + "*" * max(len(value) - 2, 1) + value[-1:]
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) >= 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    # Passports and permits are short: keep the first and last two, hide at least half.
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:1] + "*" * (len(value) - 3) + value[-2:]
 
 
 def mask_phone(value: str) -> str:
