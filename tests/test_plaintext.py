@@ -1,0 +1,60 @@
+"""The database never holds an ID number or phone number in plain text (file bytes / table contents)."""
+
+import pytest
+from django.db import connection
+
+from shaodian.people import services
+from shaodian.people.idcard import check_char
+from shaodian.people.models import CareNote, Resident
+from shaodian.places.models import Household
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def all_text_in_database() -> str:
+    """Every table's every row, as text (PostgreSQL), or the raw file bytes (SQLite)."""
+    if connection.vendor == "sqlite":
+        connection.cursor().execute("PRAGMA wal_checkpoint(FULL)")
+        name = connection.settings_dict["NAME"]
+        with open(name, "rb") as f:
+            data = f.read()
+        for suffix in ("-wal", "-journal"):
+            try:
+                with open(str(name) + suffix, "rb") as f:
+                    data += f.read()
+            except FileNotFoundError:
+                pass
+        return data.decode("utf-8", "replace")
+    with connection.cursor() as cur:
+        cur.execute("select tablename from pg_tables where schemaname = 'public'")
+        tables = [r[0] for r in cur.fetchall()]
+        chunks = []
+        for t in tables:
+            cur.execute(f'select t::text from "{t}" t')
+            chunks += [r[0] for r in cur.fetchall()]
+    return "\n".join(chunks)
+
+
+def test_no_plaintext_numbers_at_rest():
+    from shaodian import demo
+
+    if not Resident.objects.exists():  # transactional tests flush the session's city
+        demo.build_city(residents=300, seed=11)
+    from shaodian.security.models import User
+
+    staff = User.objects.get(username="staff_a")
+    first17 = "11010519880808888"
+    number = first17 + check_char(first17)
+    phone = "13512349876"
+    r = services.resident_create(actor=staff, name="明文检查", id_number=number, phone=phone,
+                                 household_id=Household.objects.filter(community_id=staff.node.community_id).first().pk)
+    services.care_note_save(actor=staff, resident_id=r.pk, group="insulin", carer_name="护工", carer_phone="13611112222")
+    text = all_text_in_database()
+    assert "明文检查" in text  # the dump did reach the rows
+    samples = [(x.id_number, x.phone) for x in Resident.objects.all()[:200]]
+    for idn, ph in [(number, phone), *samples]:
+        assert idn not in text
+        if ph:
+            assert ph not in text
+    assert "13611112222" not in text
+    assert CareNote.objects.get(resident=r).carer_phone == "13611112222"
