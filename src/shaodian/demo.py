@@ -206,7 +206,7 @@ def build_people(rng: random.Random, grids: list[Place], residents: int, today: 
         xiaoqu = XIAOQU[gi % len(XIAOQU)]
         buildings = []
         for b_no, _plan in enumerate(_building_plan(rng, quota), start=1):
-            b = Building(name=f"{b_no}栋", address=f"{streets.get(grid.street_id, '')}{xiaoqu}{b_no}栋",
+            b = Building(name=f"{xiaoqu}{b_no}栋", address=f"{streets.get(grid.street_id, '')}{xiaoqu}{b_no}栋",
                          latitude=39.9 + rng.random() * 0.1, longitude=116.4 + rng.random() * 0.1)
             b.place_in(grid)
             buildings.append((b, _plan))

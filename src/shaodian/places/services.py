@@ -74,6 +74,16 @@ def household_get_or_create(*, unit: Unit, room: str) -> Household:
     return household
 
 
+def _inside(actor, place: Place) -> bool:
+    """Whether `place` lies in the actor's subtree."""
+    node = actor.node
+    if node is None:
+        return False
+    if node.kind == PlaceKind.GRID:
+        return place.pk == node.pk
+    return place.pk == node.pk or getattr(place, f"{node.kind}_id", None) == node.pk
+
+
 def _scoped_models():
     """Every model that carries scope columns, so a move can rewrite them all."""
     from django.apps import apps
@@ -94,17 +104,10 @@ def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
     _check_parent(node.kind, new_parent)
     if new_parent.pk == node.pk or getattr(new_parent, f"{node.kind}_id", None) == node.pk:
         raise ServiceError.one("parent", "不能移动到自己的下级节点", "A node cannot move under its own subtree", "cycle")
-    for user_node in (actor.node,):
-        inside = user_node is not None and (
-            user_node.kind == PlaceKind.CITY or getattr(new_parent, f"{user_node.kind}_id", None) == user_node.pk
+    if not (_inside(actor, node) and _inside(actor, new_parent)):
+        raise ServiceError.one(
+            "parent", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
         )
-        inside_node = user_node is not None and (
-            user_node.kind == PlaceKind.CITY or getattr(node, f"{user_node.kind}_id", None) == user_node.pk
-        )
-        if not (inside and inside_node):
-            raise ServiceError.one(
-                "parent", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
-            )
     old_parent_id = node.parent_id
     inherited = _ancestors_with_self(new_parent)
     # Only the levels above the moved node change; the node's own and lower columns stay.
@@ -134,10 +137,19 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
     """Merge a node into another of the same level: its children move, it is deactivated."""
     if source.kind != target.kind or source.pk == target.pk:
         raise ServiceError.one("target", "只能合并同一层级的两个不同节点", "Only two different nodes of the same level can be merged")
+    if not actor.can(Perm.EDIT_HIERARCHY):
+        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+    if not (_inside(actor, source) and _inside(actor, target)):
+        raise ServiceError.one(
+            "target", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
+        )
     if source.kind == PlaceKind.GRID:
         # Buildings move grid by grid: rewrite the grid column and the ancestors above it.
-        if not actor.can(Perm.EDIT_HIERARCHY):
-            raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        # Two grids may each have a "3栋": keep both, naming the moved one after its old grid.
+        taken = set(Building.objects.filter(grid=target).values_list("name", flat=True))
+        for b in Building.objects.filter(grid=source, name__in=taken):
+            b.name = f"{b.name}（{source.name}）"[:64]
+            b.save(update_fields=["name"])
         for model in _scoped_models():
             model.objects.filter(grid_id=source.pk).update(grid_id=target.pk, **_ancestors_with_self(target.parent))
     else:
