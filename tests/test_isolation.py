@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from shaodian.people import services
 from shaodian.people.idcard import check_char
 from shaodian.people.models import ImportJob, Resident
-from shaodian.places.models import Building, Household, Place
+from shaodian.places.models import Household
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,10 @@ class ServiceError(Exception):
     def one(cls, fieldname: str, zh: str, en: str, code: str = "invalid", status: int = 422) -> "ServiceError":
         return cls({fieldname: [Msg(zh, en, code)]}, status)
 
+    @classmethod
+    def forbidden(cls) -> "ServiceError":
+        return cls({"general": [FORBIDDEN]}, 403)
+
     def add(self, fieldname: str, msg: Msg) -> None:
         self.errors.setdefault(fieldname, []).append(msg)
 

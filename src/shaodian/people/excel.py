@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from shaodian.errors import FORBIDDEN, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.people import idcard
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import id_hashes, phone_hashes
@@ -296,7 +296,7 @@ def _validate_row(values: dict[str, str], places: _Places, today: dt.date) -> tu
 def residents_import(*, actor, path, filename: str = "", request=None, today: dt.date | None = None) -> ImportResult:
     """Upsert residents from a sheet; the good rows land in one transaction, the bad are reported."""
     if not actor.can(Perm.IMPORT):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     today = today or dt.date.today()
     rows = _open_rows(path)
     header = next(rows, None)
@@ -452,7 +452,7 @@ def export_rows(queryset) -> Iterator[list]:
 def residents_export(*, actor, queryset, query: dict, request=None):
     """Write the user's visible residents to a temporary .xlsx and return the open file."""
     if not actor.can(Perm.EXPORT):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("居民")
     ws.column_dimensions["A"].width = 10

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from shaodian.errors import FORBIDDEN, NotFound, Msg, ServiceError
+from shaodian.errors import NotFound, Msg, ServiceError
 from shaodian.people import idcard
 from shaodian.people.models import CareNote, DocumentType, HouseLink, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import households_for, id_hashes, phone_hashes, residents_for
@@ -106,7 +106,7 @@ def resident_create(
 ) -> Resident:
     """Register a resident at a household in the actor's jurisdiction."""
     if not actor.can(Perm.EDIT_RESIDENTS):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     fields = validate_person(
         name=name, document_type=document_type, id_number=id_number, phone=phone, birth_date=birth_date, sex=sex, tags=tags
     )
@@ -136,7 +136,7 @@ def resident_create(
 def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resident:
     """Change a resident's name, phone, tags or birth date (for non-ID documents)."""
     if not actor.can(Perm.EDIT_RESIDENTS):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     try:
         resident = residents_for(actor).get(pk=resident_id)
     except Resident.DoesNotExist:
@@ -177,7 +177,7 @@ def resident_reveal(*, actor, resident_id: int, field: str, purpose: str, reques
         raise NotFound from None
     if not actor.can(perm):
         audit(actor, AuditAction.DENIED, "resident", resident.pk, detail={"field": field}, request=request)
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     purpose = " ".join(str(purpose or "").split())
     if len(purpose) < 2:
         raise ServiceError.one("purpose", "请填写查看事由", "Please state why you need the full number", "purpose")
@@ -188,7 +188,7 @@ def resident_reveal(*, actor, resident_id: int, field: str, purpose: str, reques
 def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer_name: str = "", carer_phone: str = "", request=None) -> CareNote:
     """Record what a special-group resident needs and who looks after them."""
     if not actor.can(Perm.EDIT_RESIDENTS):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     try:
         resident = residents_for(actor).get(pk=resident_id)
     except Resident.DoesNotExist:
@@ -210,3 +210,36 @@ def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer
             resident.save(update_fields=["tags", "updated_at"])
         audit(actor, AuditAction.UPDATE, "care_note", note_row.pk, detail={"resident": resident.pk, "group": group}, request=request)
     return note_row
+
+
+def resident_link(
+    *, actor, resident_id: int, household_id: int, kind: str = LinkKind.LIVES_HERE, make_current: bool = False, request=None
+) -> HouseLink:
+    """Tie a resident to another household (人房关联); optionally make it the current address."""
+    if not actor.can(Perm.EDIT_RESIDENTS):
+        raise ServiceError.forbidden()
+    try:
+        resident = residents_for(actor).select_for_update().get(pk=resident_id)
+    except Resident.DoesNotExist:
+        raise NotFound from None
+    if kind not in LinkKind.values:
+        raise ServiceError.one("kind", "未知的人房关系", "Unknown relation to the household")
+    household = household_for_write(actor, household_id)
+    with transaction.atomic():
+        link, _ = HouseLink.objects.get_or_create(
+            resident=resident, household=household, defaults={"kind": kind, "is_current": False}
+        )
+        if link.kind != kind:
+            link.kind = kind
+            link.save(update_fields=["kind"])
+        if make_current and not link.is_current:
+            HouseLink.objects.filter(resident=resident, is_current=True).update(is_current=False)
+            link.is_current = True
+            link.save(update_fields=["is_current"])
+            # The current address decides whose jurisdiction the person is in.
+            resident.household = household
+            resident.copy_scope_from(household)
+            resident.save(update_fields=["household", "city", "district", "street", "community", "grid", "updated_at"])
+        audit(actor, AuditAction.UPDATE, "resident", resident.pk,
+              detail={"link": household.pk, "kind": kind, "current": link.is_current}, request=request)
+    return link

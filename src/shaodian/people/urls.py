@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.resident_list, name="resident_list"),
     path("new/", views.resident_create, name="resident_create"),
     path("<int:resident_id>/", views.resident_detail, name="resident_detail"),
+    path("<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
     path("<int:resident_id>/reveal/", views.resident_reveal, name="resident_reveal"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("import/", views_excel.resident_import, name="resident_import"),

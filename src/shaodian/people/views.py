@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -75,6 +74,7 @@ def resident_detail(request, resident_id):
             "care_notes": resident.care_notes.all(),
             "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
             "can_reveal_id": user.can(Perm.REVEAL_ID),
+            "can_edit": user.can(Perm.EDIT_RESIDENTS),
         },
     )
 
@@ -159,5 +159,41 @@ def resident_create(request):
             "document_types": DocumentType.choices,
             "groups": SpecialGroup.choices,
         },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+def resident_edit(request, resident_id):
+    """Correct a resident's name, phone and special groups; care needs for each group."""
+    user = request.user
+    _need(user, Perm.EDIT_RESIDENTS)
+    try:
+        resident = selectors.resident_get(user, resident_id, request=request)
+    except NotFound:
+        return _not_found(request)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "care":
+                services.care_note_save(
+                    actor=user, resident_id=resident.pk, group=request.POST.get("group", ""),
+                    note=request.POST.get("note", ""), carer_name=request.POST.get("carer_name", ""),
+                    carer_phone=request.POST.get("carer_phone", ""), request=request,
+                )
+            else:
+                services.resident_update(
+                    actor=user, resident_id=resident.pk, name=request.POST.get("name", ""),
+                    phone=request.POST.get("phone", ""), tags=request.POST.getlist("tags"), request=request,
+                )
+        except ServiceError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("resident_detail", resident_id=resident.pk)
+    return render(
+        request,
+        "people/edit.html",
+        {"r": resident, "errors": errors, "groups": SpecialGroup.choices, "notes": {c.group: c for c in resident.care_notes.all()}},
         status=422 if errors else 200,
     )

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from shaodian.errors import FORBIDDEN, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.places.models import LEVEL, LEVELS, Building, Household, Place, PlaceKind, Unit
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
@@ -97,7 +97,7 @@ def _scoped_models():
 def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
     """Hang a subtree under another parent (e.g. 撤街道并社区); every row below follows in one transaction."""
     if not actor.can(Perm.EDIT_HIERARCHY):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     node = Place.objects.select_for_update().get(pk=node.pk)
     if node.kind == PlaceKind.CITY:
         raise ServiceError.one("node", "不能移动市级节点", "A city cannot be moved")
@@ -138,7 +138,7 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
     if source.kind != target.kind or source.pk == target.pk:
         raise ServiceError.one("target", "只能合并同一层级的两个不同节点", "Only two different nodes of the same level can be merged")
     if not actor.can(Perm.EDIT_HIERARCHY):
-        raise ServiceError({"__all__": [FORBIDDEN]}, status=403)
+        raise ServiceError.forbidden()
     if not (_inside(actor, source) and _inside(actor, target)):
         raise ServiceError.one(
             "target", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"

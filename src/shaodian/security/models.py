@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.places.models import Place, PlaceKind
+from shaodian.places.models import Place
 from shaodian.security.roles import Perm, Role, has_perm
 
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from shaodian.errors import ServiceError
 from shaodian.people import excel, selectors, services
 from shaodian.people.idcard import check_char
-from shaodian.people.models import HouseLink, ImportJob, Resident
+from shaodian.people.models import HouseLink, Resident
 from shaodian.places.models import Household, Place
 from shaodian.security.models import AuditLog
 

@@ -131,3 +131,37 @@ def test_care_note_adds_the_tag(users):
     services.care_note_save(actor=grid_a, resident_id=r.pk, group="dialysis", note="周一三五透析", carer_name="张护工")
     r.refresh_from_db()
     assert "dialysis" in r.tag_list
+
+
+def test_a_second_home_and_a_move_of_current_address(users):
+    staff = users["staff_a"]
+    r = Resident.objects.filter(community_id=staff.node_id).first()
+    other = Household.objects.filter(community_id=staff.node_id).exclude(pk=r.household_id).exclude(grid_id=r.grid_id).first()
+    services.resident_link(actor=staff, resident_id=r.pk, household_id=other.pk, kind="owner")
+    r.refresh_from_db()
+    assert r.links.count() == 2 and r.household_id != other.pk
+    services.resident_link(actor=staff, resident_id=r.pk, household_id=other.pk, kind="owner", make_current=True)
+    r.refresh_from_db()
+    assert (r.household_id, r.grid_id) == (other.pk, other.grid_id)
+    assert list(r.links.filter(is_current=True).values_list("household_id", flat=True)) == [other.pk]
+
+
+def test_a_grid_worker_cannot_move_someone_out_of_reach(users):
+    grid_a = users["grid_a"]
+    r = Resident.objects.filter(grid_id=grid_a.node_id).first()
+    with pytest.raises(ServiceError):
+        services.resident_link(actor=grid_a, resident_id=r.pk, household_id=foreign_household(grid_a).pk, make_current=True)
+
+
+def test_the_edit_page_saves_and_reports_errors(client_as, users):
+    r = Resident.objects.filter(grid_id=users["grid_a"].node_id).first()
+    client = client_as("grid_a")
+    assert client.get(f"/residents/{r.pk}/edit/").status_code == 200
+    bad = client.post(f"/residents/{r.pk}/edit/", {"form": "person", "name": r.name, "phone": "123"})
+    assert bad.status_code == 422 and "11" in bad.content.decode()
+    ok = client.post(f"/residents/{r.pk}/edit/", {"form": "care", "group": "insulin", "carer_name": "李护工", "note": "冷藏"})
+    assert ok.status_code == 302
+    r.refresh_from_db()
+    assert "insulin" in r.tag_list and r.care_notes.get(group="insulin").carer_name == "李护工"
+    other = Resident.objects.filter(grid_id=users["grid_b"].node_id).first()
+    assert client.get(f"/residents/{other.pk}/edit/").status_code == 404
