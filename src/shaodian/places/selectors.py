@@ -56,3 +56,17 @@ def building_get(user, pk):
     for h in Household.objects.filter(unit__building=building).annotate(n=Count("current_residents")).order_by("room"):
         by_unit[h.unit_id].append(h)
     return building, [(u, by_unit[u.pk]) for u in units]
+
+
+def edit_choices(user, place: Place) -> dict | None:
+    """Where a node may move (a higher level, outside its own subtree) and what it may merge into."""
+    from shaodian.places.models import LEVEL
+
+    if place.kind == PlaceKind.CITY or place.pk == user.node_id:
+        return None
+    mine = scoped_places(user).filter(active=True)
+    parents = [p for p in mine.exclude(kind=PlaceKind.GRID).order_by("code")
+               if LEVEL[PlaceKind(p.kind)] < LEVEL[PlaceKind(place.kind)] and p.pk != place.parent_id
+               and getattr(p, f"{place.kind}_id", None) != place.pk]
+    merge = list(mine.filter(kind=place.kind).exclude(pk=place.pk).order_by("code"))
+    return {"parents": parents, "merge": merge}

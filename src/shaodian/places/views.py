@@ -1,11 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
-from shaodian.errors import NotFound
+from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import residents_for
-from shaodian.places import selectors
+from shaodian.places import selectors, services
 from shaodian.places.models import PlaceKind
 from shaodian.security.roles import Perm
 
@@ -45,6 +46,7 @@ def place_browse(request, place_id=None):
             "crumbs": selectors.place_breadcrumbs(user, place),
             "buildings": buildings,
             "can_residents": user.can(Perm.VIEW_RESIDENTS),
+            "edit": selectors.edit_choices(user, place) if user.can(Perm.EDIT_HIERARCHY) else None,
         },
     )
 
@@ -61,3 +63,26 @@ def building_detail(request, building_id):
         "places/building.html",
         {"building": building, "units": units, "crumbs": selectors.place_breadcrumbs(user, building.grid)},
     )
+
+
+@login_required
+def place_edit(request, place_id):
+    """Move a node under another parent, or merge it into a node of the same level (撤并)."""
+    user = request.user
+    if not user.can(Perm.EDIT_HIERARCHY) or request.method != "POST":
+        raise PermissionDenied
+    try:
+        place = selectors.place_get(user, place_id)
+        target = selectors.place_get(user, request.POST.get("target", ""))
+    except NotFound:
+        return render(request, "web/error.html", {"code": 404}, status=404)
+    try:
+        if request.POST.get("action") == "merge":
+            services.place_merge(actor=user, source=place, target=target, request=request)
+            messages.success(request, f"{place.name} → {target.name}")
+            return redirect("place_detail", place_id=target.pk)
+        services.place_move(actor=user, node=place, new_parent=target, request=request)
+        messages.success(request, f"{place.name} → {target.name}")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("place_detail", place_id=place.pk)

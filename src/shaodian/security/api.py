@@ -41,3 +41,14 @@ def token_create(request, payload: TokenIn):
         raise ServiceError.one("username", "该账号未分配管辖范围", "This account has no jurisdiction", status=403)
     token, raw = ApiToken.issue(user, name=payload.name[:64])
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
+
+
+@router.delete("/token", response={204: None, 400: dict})
+def token_revoke(request):
+    """Revoke the bearer token this request carries (a lost phone, a shift that ended)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return Status(400, {"detail": "只能注销令牌登录 / Only a bearer token can be revoked",
+                            "msg_zh": "只能注销令牌登录", "msg_en": "Only a bearer token can be revoked"})
+    ApiToken.objects.filter(key_hash=ApiToken.digest(header[7:].strip()), user=request.user).update(revoked=True)
+    return Status(204, None)

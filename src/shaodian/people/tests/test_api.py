@@ -96,3 +96,11 @@ def test_openapi_is_served(client):
     assert r.status_code == 200
     paths = r.json()["paths"]
     assert {"/api/v1/residents", "/api/v1/residents/{resident_id}", "/api/v1/auth/token"} <= set(paths)
+
+
+def test_a_revoked_token_stops_working(client):
+    token = post(client, "/api/v1/auth/token", {"username": "grid_a", "password": "shaodian-demo"}).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/v1/residents", **auth).status_code == 200
+    assert client.delete("/api/v1/auth/token", **auth).status_code == 204
+    assert client.get("/api/v1/residents", **auth).status_code == 401

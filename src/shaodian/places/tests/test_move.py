@@ -87,3 +87,18 @@ def test_illegal_moves_are_refused(users):
     with pytest.raises(ServiceError):
         services.place_move(actor=admin, node=city, new_parent=community)
     assert_consistent()
+
+
+def test_the_tree_page_moves_and_merges(client_as, users):
+    client = client_as("commander")
+    community = Place.objects.filter(kind="community").first()
+    assert "place_edit" not in client.get(f"/places/{community.pk}/").content.decode()  # url name is not shown
+    page = client.get(f"/places/{community.pk}/").content.decode()
+    assert f"/places/{community.pk}/edit/" in page
+    district = Place.objects.get(kind="district")
+    r = client.post(f"/places/{community.pk}/edit/", {"action": "move", "target": district.pk})
+    assert r.status_code == 302
+    community.refresh_from_db()
+    assert community.parent_id == district.pk and community.street_id is None
+    assert_consistent()
+    assert client_as("staff_a").post(f"/places/{community.pk}/edit/", {"action": "move", "target": district.pk}).status_code == 403
