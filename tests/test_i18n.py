@@ -36,3 +36,9 @@ def test_every_catalogue_entry_is_translated():
     po = polib.pofile(str(Path(shaodian.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"))
     assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()]
     assert not po.fuzzy_entries()
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_pages(client_as):
+    client = client_as("grid_a")
+    page = client.get("/residents/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in page and "查询" in page

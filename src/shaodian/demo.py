@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from shaodian.people import idcard
 from shaodian.people.models import CareNote, HouseLink, Resident, SpecialGroup
 from shaodian.people.selectors import id_hashes, phone_hashes
+from shaodian.places import geo
 from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
 from shaodian.places.services import place_create
 from shaodian.security.models import RoleChoice, User
@@ -149,6 +150,27 @@ def build_tree(rng: random.Random, shape: Shape) -> list[Place]:
     return grids
 
 
+CITY_BOX = (116.30, 39.85, 116.50, 40.00)
+
+
+def assign_boundaries(grids: list[Place]) -> dict[int, tuple]:
+    """Nested rectangles for every node (synthetic but consistent), so maps have something true to draw."""
+    nodes = {p.pk: p for p in Place.objects.all()}
+    children: dict[int | None, list[Place]] = {}
+    for p in sorted(nodes.values(), key=lambda p: p.code):
+        children.setdefault(p.parent_id, []).append(p)
+    boxes: dict[int, tuple] = {}
+    stack = [(p, CITY_BOX) for p in children.get(None, [])]
+    while stack:
+        node, box = stack.pop()
+        boxes[node.pk] = box
+        node.boundary = geo.rectangle(*box)
+        kids = children.get(node.pk, [])
+        stack += list(zip(kids, geo.split(box, len(kids)), strict=True))
+    Place.objects.bulk_update(nodes.values(), ["boundary"], batch_size=500)
+    return boxes
+
+
 def build_users(grids: list[Place]) -> dict[str, User]:
     """The demo logins of the brief, all with the password shaodian-demo."""
     grid_a = grids[0]
@@ -195,7 +217,9 @@ def _building_plan(rng: random.Random, target: int) -> list[tuple[int, int, int]
     return plan
 
 
-def build_people(rng: random.Random, grids: list[Place], residents: int, today: dt.date, progress=None) -> int:
+def build_people(
+    rng: random.Random, grids: list[Place], residents: int, today: dt.date, progress=None, boxes: dict | None = None
+) -> int:
     """Buildings, units, households and residents for every grid, in bulk."""
     regions = [r for r in idcard.current_region_codes() if not r.startswith("1101")]
     used_ids: set[str] = set()
@@ -205,9 +229,11 @@ def build_people(rng: random.Random, grids: list[Place], residents: int, today: 
     for gi, (grid, quota) in enumerate(zip(grids, per_grid, strict=True)):
         xiaoqu = XIAOQU[gi % len(XIAOQU)]
         buildings = []
+        west, south, east, north = (boxes or {}).get(grid.pk, CITY_BOX)
         for b_no, _plan in enumerate(_building_plan(rng, quota), start=1):
             b = Building(name=f"{xiaoqu}{b_no}栋", address=f"{streets.get(grid.street_id, '')}{xiaoqu}{b_no}栋",
-                         latitude=39.9 + rng.random() * 0.1, longitude=116.4 + rng.random() * 0.1)
+                         latitude=south + (north - south) * (0.1 + 0.8 * rng.random()),
+                         longitude=west + (east - west) * (0.1 + 0.8 * rng.random()))
             b.place_in(grid)
             buildings.append((b, _plan))
         Building.objects.bulk_create([b for b, _ in buildings])
@@ -290,8 +316,9 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
     shape = shape_for(residents)
     with transaction.atomic():
         grids = build_tree(rng, shape)
+        boxes = assign_boundaries(grids)
         build_users(grids)
-        made = build_people(rng, grids, residents, today, progress)
+        made = build_people(rng, grids, residents, today, progress, boxes)
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -162,3 +162,20 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
 
 
 __all__ = ["LEVELS", "place_create", "place_move", "place_merge", "building_create"]
+
+
+def place_set_boundary(*, actor, place: Place, boundary, request=None) -> Place:
+    """Attach a GeoJSON boundary (Polygon/MultiPolygon) to a node the actor may edit."""
+    from shaodian.places.geo import InvalidBoundary, normalize_boundary
+
+    if not actor.can(Perm.EDIT_HIERARCHY):
+        raise ServiceError.forbidden()
+    if not _inside(actor, place):
+        raise ServiceError.one("place", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope")
+    try:
+        place.boundary = normalize_boundary(boundary)
+    except InvalidBoundary as exc:
+        raise ServiceError.one("boundary", exc.zh, exc.en, "boundary") from None
+    place.save(update_fields=["boundary"])
+    audit(actor, AuditAction.UPDATE, "place", place.pk, detail={"boundary": place.boundary is not None}, request=request)
+    return place

@@ -37,6 +37,14 @@ def place_browse(request, place_id=None):
             )
     rows = [(c, counts.get(c.pk)) for c in children]
     buildings = selectors.grid_buildings(user, place) if place.kind == PlaceKind.GRID else None
+    features = [
+        {"type": "Feature", "geometry": c.boundary,
+         "properties": {"name": c.name.removeprefix(place.name) or c.name, "url": f"/places/{c.pk}/"}}
+        for c, _n in rows if c.boundary
+    ]
+    if place.boundary:
+        features.insert(0, {"type": "Feature", "geometry": place.boundary, "properties": {"name": place.name, "self": True}})
+    points = [[b.latitude, b.longitude, b.name] for b in buildings or [] if b.latitude is not None]
     return render(
         request,
         "places/browse.html",
@@ -46,6 +54,7 @@ def place_browse(request, place_id=None):
             "crumbs": selectors.place_breadcrumbs(user, place),
             "buildings": buildings,
             "can_residents": user.can(Perm.VIEW_RESIDENTS),
+            "map": {"features": features, "points": points} if features else None,
             "edit": selectors.edit_choices(user, place) if user.can(Perm.EDIT_HIERARCHY) else None,
         },
     )
