@@ -127,6 +127,7 @@ def resident_create(request):
     household_id = request.GET.get("household") or request.POST.get("household_id")
     errors: dict = {}
     duplicates = []
+    status_dupes = False
     values = {"name": "", "id_number": "", "phone": "", "document_type": "resident_id", "tags": []}
     if request.method == "POST":
         values = {
@@ -136,14 +137,19 @@ def resident_create(request):
             "document_type": request.POST.get("document_type", "resident_id"),
             "tags": request.POST.getlist("tags"),
         }
-        try:
-            resident = services.resident_create(actor=user, household_id=household_id, request=request, **values)
-        except ServiceError as exc:
-            errors = exc.errors
+        # Same name with the same birth date or phone: ask before registering a second record.
+        duplicates = _possible_duplicates(user, values)
+        if duplicates and not request.POST.get("confirm_new"):
+            status_dupes = True
         else:
-            messages.success(request, _("Resident registered."))
-            return redirect("resident_detail", resident_id=resident.pk)
-        duplicates = selectors.possible_duplicates(user, name=values["name"].strip(), phone=values["phone"].strip())
+            status_dupes = False
+            try:
+                resident = services.resident_create(actor=user, household_id=household_id, request=request, **values)
+            except ServiceError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Resident registered."))
+                return redirect("resident_detail", resident_id=resident.pk)
     try:
         household = selectors.households_for(user).get(pk=int(household_id))
     except (ValueError, TypeError, selectors.Household.DoesNotExist):
@@ -158,9 +164,23 @@ def resident_create(request):
             "duplicates": duplicates,
             "document_types": DocumentType.choices,
             "groups": SpecialGroup.choices,
+            "ask_confirm": status_dupes,
         },
         status=422 if errors else 200,
     )
+
+
+def _possible_duplicates(user, values) -> list:
+    from shaodian.people import idcard
+
+    birth = None
+    try:
+        if values["document_type"] == "resident_id":
+            birth = idcard.birth_date_of(idcard.validate_resident_id(values["id_number"]))
+        phone = idcard.validate_phone(values["phone"])
+    except idcard.InvalidNumber:
+        return []  # the form will report the bad number itself
+    return selectors.possible_duplicates(user, name=" ".join(values["name"].split()), birth_date=birth, phone=phone)
 
 
 @login_required

@@ -165,3 +165,18 @@ def test_the_edit_page_saves_and_reports_errors(client_as, users):
     assert "insulin" in r.tag_list and r.care_notes.get(group="insulin").carer_name == "李护工"
     other = Resident.objects.filter(grid_id=users["grid_b"].node_id).first()
     assert client.get(f"/residents/{other.pk}/edit/").status_code == 404
+
+
+def test_the_form_asks_before_registering_a_likely_duplicate(client_as, users):
+    grid_a = users["grid_a"]
+    existing = Resident.objects.filter(grid_id=grid_a.node_id).exclude(phone_hash="").first()
+    h = own_household(grid_a)
+    client = client_as("grid_a")
+    form = {"household_id": h.pk, "name": existing.name, "id_number": new_id(950), "phone": existing.phone,
+            "document_type": "resident_id"}
+    r = client.post("/residents/new/", form)
+    assert r.status_code == 200 and existing.household.address in r.content.decode()
+    assert not Resident.objects.filter(id_hash=selectors.id_hashes(new_id(950))["id_hash"]).exists()
+    r = client.post("/residents/new/", form | {"confirm_new": "1"})
+    assert r.status_code == 302
+    assert Resident.objects.filter(id_hash=selectors.id_hashes(new_id(950))["id_hash"]).exists()
