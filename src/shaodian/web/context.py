@@ -8,4 +8,15 @@ def navigation(request):
         return {}
     return {
         "can": {p.value: user.can(p) for p in Perm},
+        "section": _section(request.path),
     }
+
+
+def _section(path: str) -> str:
+    """Which menu entry the page belongs to, for aria-current."""
+    if path.startswith("/residents/import"):
+        return "import"
+    for prefix, name in (("/residents", "residents"), ("/places", "places"), ("/audit", "audit")):
+        if path.startswith(prefix):
+            return name
+    return "home" if path == "/" else ""

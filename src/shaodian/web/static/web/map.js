@@ -5,6 +5,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!el || !data || !window.L) return;
   var spec = JSON.parse(data.textContent);
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  // The view must exist before anything is added (Leaflet needs a zoom to place markers).
   var layer = L.geoJSON({ type: "FeatureCollection", features: spec.features }, {
     style: function (f) {
       return f.properties.self
@@ -16,9 +17,10 @@ document.addEventListener("DOMContentLoaded", function () {
       lyr.bindTooltip(f.properties.name, { permanent: spec.features.length <= 25, direction: "center", className: "map-label" });
       if (f.properties.url) lyr.on("click", function () { window.location.href = f.properties.url; });
     },
-  }).addTo(map);
+  });
+  map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+  layer.addTo(map);
   (spec.points || []).forEach(function (p) {
     L.circleMarker([p[0], p[1]], { radius: 5, color: "#b42318", weight: 1, fillOpacity: 0.8 }).bindTooltip(p[2]).addTo(map);
   });
-  map.fitBounds(layer.getBounds(), { padding: [8, 8] });
 });
