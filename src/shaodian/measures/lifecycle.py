@@ -676,7 +676,8 @@ def _legal_approve(s: MeasureState, a: LegalApprove, actor: Actor, now: datetime
                    "Legal approval must cite a legal basis.")
     bad = [b for b in basis if not _CITATION.search(b)]
     if bad:
-        _refuse("legal_basis_uncited", f"法律依据须写明法律名称和条款，如《传染病防治法》第四十一条：{bad[0]}",
+        _refuse("legal_basis_uncited",
+                f"法律依据须写明法律名称和条款，如《传染病防治法》第四十一条：{bad[0]}",
                 f"Cite the law and article, e.g. 《传染病防治法》第四十一条: {bad[0]}")
     return replace(s, legal_review=LegalOpinion(basis, a.opinion, actor.id, now))
 
@@ -803,7 +804,8 @@ def _extend(s: MeasureState, a: Extend, actor: Actor, now: datetime) -> MeasureS
     if not (filed_with > approved_by or filed_with == approved_by == Level.CITY):
         _refuse("filing_level", "延期须报审批机关的上一级备案。",
                 "An extension must be filed with the level above the approving authority.")
-    filing_ref = _texts((a.filing_ref,), "filing_missing", "须记录备案文号。", "Record the filing reference.")[0]
+    filing_ref = _texts((a.filing_ref,), "filing_missing", "须记录备案文号。",
+                        "Record the filing reference.")[0]
     reason = _texts((a.reason,), "reason_missing", "延期须写明理由。", "An extension needs a reason.")[0]
     if a.new_ends_at <= s.ends_at:
         _refuse("extension_not_later", "延期后的结束时间必须晚于现结束时间。",
@@ -873,5 +875,6 @@ def _post_evaluate(s: MeasureState, a: PostEvaluate, actor: Actor, now: datetime
                      "The post-evaluation needs a summary of effect against cost.")[0]
     pe = PostEvaluation(float(a.infections_averted), _count(a.people_affected, "people_affected"),
                         _count(a.businesses_affected, "businesses_affected"), float(a.cost_yuan),
-                        _count(a.complaints, "complaints"), _enum(Verdict, a.verdict, "verdict"), summary, actor.id, now)
+                        _count(a.complaints, "complaints"), _enum(Verdict, a.verdict, "verdict"), summary,
+                        actor.id, now)
     return replace(s, status=Status.POST_EVALUATED, post_evaluation=pe)

@@ -55,7 +55,8 @@ class Indicator:
 
     def __post_init__(self) -> None:
         t = self.thresholds
-        if len(t) != 4 or not all(math.isfinite(x) for x in t) or any(a >= b for a, b in zip(t, t[1:])):
+        ascending = all(a < b for a, b in zip(t, t[1:], strict=False))
+        if len(t) != 4 or not all(math.isfinite(x) for x in t) or not ascending:
             raise ValueError(f"{self.key}: thresholds must be 4 finite, strictly ascending numbers")
         if isinstance(self.weight, bool) or not isinstance(self.weight, int) or self.weight < 1:
             raise ValueError(f"{self.key}: weight must be a positive integer")
@@ -126,8 +127,10 @@ DEFAULT_INDICATORS = IndicatorSet(
              _P, _DOWN, (0.5, 0.7, 0.85, 0.95), 2, "share"),
         _ind("contacts_traced_share", "密接追踪到位率", "Share of contacts traced",
              _P, _DOWN, (0.6, 0.8, 0.9, 0.98), 2, "share"),
-        _ind("test_positivity", "检测阳性率", "Test positivity", _P, _UP, (0.001, 0.005, 0.01, 0.03), 2, "share"),
-        _ind("mobility", "人员流动指数", "Mobility (vs normal = 1)", _P, _UP, (0.3, 0.6, 0.9, 1.2), 1, "index"),
+        _ind("test_positivity", "检测阳性率", "Test positivity", _P, _UP,
+             (0.001, 0.005, 0.01, 0.03), 2, "share"),
+        _ind("mobility", "人员流动指数", "Mobility (vs normal = 1)", _P, _UP,
+             (0.3, 0.6, 0.9, 1.2), 1, "index"),
         _ind("testing_coverage", "近7日检测覆盖率", "Testing coverage in 7 days",
              _P, _DOWN, (0.2, 0.4, 0.6, 0.8), 1, "share"),
         _ind("population_density", "人口密度", "Population density", _I, _UP,
@@ -251,7 +254,8 @@ class BatchAssessment:
 
     def explain(self, i: int) -> Assessment:
         """The full explanation for one area, as shown to the person who confirms it."""
-        return assess(dict(zip(self.indicator_set.keys, self.values[i].tolist())), self.indicator_set)
+        row = dict(zip(self.indicator_set.keys, self.values[i].tolist(), strict=True))
+        return assess(row, self.indicator_set)
 
 
 def assess_many(values: Mapping[str, ArrayLike],

@@ -212,7 +212,8 @@ _CONTROLLED = _PRECAUTION | {_R.NONESSENTIAL_VENUES_CLOSED, _R.STAY_IN_AREA, _R.
 _SEALED = _CONTROLLED | {_R.STAY_AT_HOME}
 
 _COMMON_DUTIES = (
-    Text("每处封闭保留应急通道，严禁锁门焊门", "Every closure keeps an emergency channel; no locked or welded doors"),
+    Text("每处封闭保留应急通道，严禁锁门焊门",
+         "Every closure keeps an emergency channel; no locked or welded doors"),
     Text("公布措施理由、期限和投诉渠道（12345）", "Publish the reason, term and complaint channel (12345)"),
 )
 
@@ -228,7 +229,8 @@ DEFAULT_STATIC_LEVELS: tuple[StaticLevel, ...] = (
     ),
     StaticLevel(
         "precaution", 2, Text("二级（防范）", "Level 2 (precaution)"),
-        (Text("相邻社区或街道出现病例或密接", "Cases or close contacts in a neighbouring community or street"),),
+        (Text("相邻社区或街道出现病例或密接",
+              "Cases or close contacts in a neighbouring community or street"),),
         (Text("相邻区域风险解除，本区域连续7天无病例、无密接",
               "Neighbouring risk lifted and 7 days without cases or contacts here"),),
         _PRECAUTION,

@@ -138,11 +138,13 @@ def _random_values(rng, n):
 
 def test_it_assesses_twenty_thousand_buildings_well_under_a_second():
     values = _random_values(np.random.default_rng(1), 20_000)
-    start = time.perf_counter()
-    batch = assess_many(values)
-    elapsed = time.perf_counter() - start
+    timings = []
+    for _ in range(3):  # best of three: a busy CI machine should not fail the test
+        start = time.perf_counter()
+        batch = assess_many(values)
+        timings.append(time.perf_counter() - start)
     assert len(batch) == 20_000 and sum(batch.counts().values()) == 20_000
-    assert elapsed < 0.25, elapsed
+    assert min(timings) < 0.2, timings  # typically ~10 ms
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
