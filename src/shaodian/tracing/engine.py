@@ -14,6 +14,7 @@ Definitions (times are int seconds since the epoch, UTC; ids are ints):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,6 +38,14 @@ def _ranges(lo: np.ndarray, count: np.ndarray) -> np.ndarray:
     total = int(count.sum())
     shift = lo - (np.cumsum(count) - count)
     return np.arange(total, dtype=np.int64) + np.repeat(shift, count)
+
+
+def _search(sorted_keys: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """searchsorted with the needles sorted first: neighbouring searches then share cache lines."""
+    order = _argsort([needles])
+    out = np.empty(len(needles), dtype=np.int64)
+    out[order] = np.searchsorted(sorted_keys, needles[order])
+    return out
 
 
 def _sort_rows(cols: list[np.ndarray], unique: bool = False) -> list[np.ndarray]:
@@ -69,8 +78,16 @@ def _sort_rows(cols: list[np.ndarray], unique: bool = False) -> list[np.ndarray]
 def _argsort(cols: list[np.ndarray]) -> np.ndarray:
     """Stable lexicographic order of rows of non-negative int columns."""
     n = len(cols[0])
-    cols = cols + [np.arange(n, dtype=np.int64)]  # the row number makes packed sorting stable
-    return _sort_rows(cols)[-1]
+    widths = [_bits(c.max()) if n else 0 for c in cols]
+    if sum(widths) + _bits(n) <= 63:  # the row number makes a packed sort stable
+        return _sort_rows(cols + [np.arange(n, dtype=np.int64)])[-1]
+    if sum(widths) <= 63:
+        key = np.zeros(n, dtype=np.int64)
+        for c, w in zip(cols, widths):
+            key <<= w
+            key |= c
+        return np.argsort(key, kind="stable")
+    return np.lexsort(cols[::-1])
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,16 +127,45 @@ def pair_stays(
     if len(time) == 0:
         return Stays(*(np.zeros(0, dtype=np.int64) for _ in range(4)))
     p0, v0, t0 = int(person.min()), int(venue.min()), int(time.min())
+    pb, vb, tb = (_bits(int(x.max()) - x0) for x, x0 in ((person, p0), (venue, v0), (time, t0)))
     # out sorts after in at the same second, so in+out in one second is a zero-length stay;
     # exact duplicates (a retried upload) are dropped.
-    out_bit = (~np.asarray(scans.is_in, dtype=bool)).astype(np.int64)
-    p, v, t, o = _sort_rows([person - p0, venue - v0, time - t0, out_bit], unique=True)
+    out = ~np.asarray(scans.is_in, dtype=bool)
+    if pb + vb + tb + 1 <= 63:  # the usual case: one packed key, built in place, sorted
+        key = person - p0
+        for x, x0, w in ((venue, v0, vb), (time, t0, tb)):
+            key <<= w
+            key += x
+            key -= x0
+        key <<= 1
+        key += out
+        key.sort()
+        dup = key[1:] == key[:-1]
+        if dup.any():
+            key = key[np.r_[True, ~dup]]
+        is_in = (key & 1) == 0
+        t = key >> 1
+        t &= (1 << tb) - 1
+        pv = key >> (tb + 1)
+        del key
+        same = pv[1:] == pv[:-1]
+
+        def who(i):
+            return (pv[i] >> vb) + p0, (pv[i] & ((1 << vb) - 1)) + v0
+
+    else:
+        p, v, t, o = _sort_rows([person - p0, venue - v0, time - t0, out.astype(np.int64)], unique=True)
+        is_in = o == 0
+        same = (p[1:] == p[:-1]) & (v[1:] == v[:-1])
+
+        def who(i):
+            return p[i] + p0, v[i] + v0
+
     n = len(t)
-    is_in = o == 0
     closes = np.zeros(n, dtype=bool)  # scan i is an in-scan closed by scan i + 1
-    closes[:-1] = (
-        is_in[:-1] & ~is_in[1:] & (p[1:] == p[:-1]) & (v[1:] == v[:-1]) & (t[1:] - t[:-1] <= max_stay)
-    )
+    closes[:-1] = is_in[:-1] & ~is_in[1:] & same
+    if max_stay < np.iinfo(np.int64).max:
+        closes[:-1] &= t[1:] - t[:-1] <= max_stay
     anchor = np.ones(n, dtype=bool)  # every scan starts a stay except an out that closes one
     anchor[1:] = ~closes[:-1]
     i = np.flatnonzero(anchor)
@@ -127,7 +173,7 @@ def pair_stays(
     nxt = t[np.minimum(i + 1, n - 1)] + t0
     start = np.where(ini, ti, ti - dwell)
     end = np.where(closes[i], nxt, np.where(ini, ti + dwell, ti))
-    return Stays(p[i] + p0, v[i] + v0, start, end)
+    return Stays(*who(i), start, end)
 
 
 def _factorize(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +219,9 @@ def build_index(stays: Stays, shelf_limits: tuple[int, ...] = SHELF_LIMITS_SECON
     if n and bool((end < start).any()):
         raise ValueError("a stay ends before it starts")
     # pair_stays returns stays grouped by person; only other callers pay for a sort here
-    by_person = None if n < 2 or bool((person[1:] >= person[:-1]).all()) else _argsort([person - person.min()])
+    by_person = (
+        None if n < 2 or bool((person[1:] >= person[:-1]).all()) else _argsort([person - person.min()])
+    )
     ps = person if by_person is None else person[by_person]
     new = np.r_[True, ps[1:] != ps[:-1]] if n else np.zeros(0, dtype=bool)
     first = np.flatnonzero(new)
@@ -189,8 +237,9 @@ def build_index(stays: Stays, shelf_limits: tuple[int, ...] = SHELF_LIMITS_SECON
     vb = _bits(len(venue_ids))
     if _bits(len(shelf_limits)) + vb + tb > 63:
         raise ValueError("time span too long to index")
-    order = _argsort([shelf, vcode, srel])
-    key = (shelf << (vb + tb) | vcode << tb | srel)[order]
+    key = shelf << (vb + tb) | vcode << tb | srel
+    order = _argsort([key])
+    key = key[order]
     start, end = start[order], end[order]
     gk = key >> tb
     gfirst = np.flatnonzero(np.r_[True, gk[1:] != gk[:-1]]) if n else first
@@ -214,16 +263,18 @@ def build_index(stays: Stays, shelf_limits: tuple[int, ...] = SHELF_LIMITS_SECON
     )
 
 
-@dataclass(frozen=True)
-class Exposure:
+class Exposure(NamedTuple):
+    """One meeting: the overlap of a case stay and a (widened) contact stay at one venue."""
+
     venue: int
-    start: int
+    start: int  # the overlap interval
     end: int
     minutes: float
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
+    """One close contact of one case with the meetings that make it one."""
+
     person: int
     minutes: float  # total exposure minutes: the score's first key
     n_exposures: int  # the score's second key
@@ -257,21 +308,41 @@ class Contacts:
         return np.repeat(self.cases, np.diff(self.case_off))
 
     def for_case(self, case_id: int) -> list[Contact]:
+        """Contacts of one case, best first; [] for a case without stays or not queried."""
         i = int(np.searchsorted(self.cases, case_id))
         if i == len(self.cases) or self.cases[i] != case_id:
             return []
-        return [self._contact(j) for j in range(self.case_off[i], self.case_off[i + 1])]
+        return self._contacts(int(self.case_off[i]), int(self.case_off[i + 1]))
 
     def as_dict(self) -> dict[int, list[Contact]]:
-        return {int(c): self.for_case(int(c)) for c in self.cases}
+        """{case id: contacts best first} for every queried case; ~5 µs per contact."""
+        contacts = self._contacts(0, len(self.person))
+        off = self.case_off.tolist()
+        return {c: contacts[a:b] for c, a, b in zip(self.cases.tolist(), off, off[1:])}
 
-    def _contact(self, j: int) -> Contact:
-        a, b = self.exp_off[j], self.exp_off[j + 1]
-        exposures = tuple(
-            Exposure(int(v), int(s), int(e), (int(e) - int(s)) / 60)
-            for v, s, e in zip(self.venue[a:b], self.start[a:b], self.end[a:b])
+    def _contacts(self, a: int, b: int) -> list[Contact]:
+        """Contact objects of rows a:b, converting columns to lists once (objects are slow)."""
+        ea, eb = int(self.exp_off[a]), int(self.exp_off[b])
+        exposures = list(
+            map(
+                Exposure,
+                self.venue[ea:eb].tolist(),
+                self.start[ea:eb].tolist(),
+                self.end[ea:eb].tolist(),
+                ((self.end[ea:eb] - self.start[ea:eb]) / 60).tolist(),
+            )
         )
-        return Contact(int(self.person[j]), int(self.seconds[j]) / 60, int(self.n_exposures[j]), exposures)
+        off = (self.exp_off[a : b + 1] - ea).tolist()
+        return [
+            Contact(p, s / 60, n, tuple(exposures[x:y]))
+            for p, s, n, x, y in zip(
+                self.person[a:b].tolist(),
+                self.seconds[a:b].tolist(),
+                self.n_exposures[a:b].tolist(),
+                off,
+                off[1:],
+            )
+        ]
 
 
 def _seconds(minutes: float, name: str) -> int:
@@ -317,7 +388,7 @@ def second_degree(
     sources, inv = np.unique(first.person, return_inverse=True)
     since = np.full(len(sources), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(since, inv, row_start)
-    tt = np.full(len(sources), np.max(_i64(t_to)), dtype=np.int64)
+    tt = np.full(len(sources), np.max(_i64(t_to)), dtype=np.int64)  # per-case ends: the latest
     # cases and close contacts are already in a stricter tier
     known = np.unique(np.r_[first.cases, sources])
     pos = np.searchsorted(index.person_ids, known)
@@ -338,6 +409,7 @@ def _query(
     m: int,
     exclude: np.ndarray | None,
 ) -> Contacts:
+    """Contacts of unique sorted `cases`, each in its own window [tf, tt]; `exclude` masks codes."""
     n_people = len(ix.person_ids)
     pos = np.searchsorted(ix.person_ids, cases)
     found = pos < n_people
@@ -357,16 +429,16 @@ def _query(
     # e2 + w >= s1 + m (plus e2 - s2 + 2w >= m), and e2 <= s2 + maxdur bounds s2 from below.
     k = ix.shelves
     group = (np.repeat(np.arange(k, dtype=np.int64), len(cs)) << ix.vb) | np.tile(venue, k)
-    s1k, e1k = np.tile(s1, k), np.tile(e1, k)
+    row = np.tile(np.arange(len(cs), dtype=np.int64), k)
     g = np.minimum(np.searchsorted(ix.group_key, group), max(len(ix.group_key) - 1, 0))
     exists = ix.group_key[g] == group  # g is empty whenever the index is
+    group, row, g = group[exists], row[exists], g[exists]
     top = (1 << ix.tb) - 1
-    q_lo = np.clip(s1k + m - w - ix.group_maxdur[g] - ix.t0, 0, top)
-    q_hi = np.clip(e1k + w - m + 1 - ix.t0, 0, top)
-    lo = np.searchsorted(ix.key, group << ix.tb | q_lo)
-    hi = np.searchsorted(ix.key, group << ix.tb | q_hi)
-    count = np.where(exists, np.maximum(hi - lo, 0), 0)
-    row = np.tile(np.arange(len(cs), dtype=np.int64), k)
+    q_lo = np.clip(s1[row] + m - w - ix.group_maxdur[g] - ix.t0, 0, top)
+    q_hi = np.clip(e1[row] + w - m + 1 - ix.t0, 0, top)
+    group <<= ix.tb
+    lo, hi = np.split(_search(ix.key, np.r_[group | q_lo, group | q_hi]), 2)
+    count = np.maximum(hi - lo, 0)
     parts = []
     bounds = np.searchsorted(np.cumsum(count), np.arange(_CHUNK, int(count.sum()), _CHUNK))
     for a, b in zip(np.r_[0, bounds + 1], np.r_[bounds + 1, len(count)]):
@@ -398,10 +470,8 @@ def _rank(ix, cases, rank, ccode, vcode, os_, oe) -> Contacts:
     seconds = np.add.reduceat(oe - os_, head) if len(head) else head
     n_exp = np.diff(np.r_[head, len(pair)])
     p_rank, p_code = pair[head] // max(len(ix.person_ids), 1), ccode[o][head]
-    if len(head):
-        order = _argsort([p_rank, seconds.max() - seconds, n_exp.max() - n_exp, p_code])
-    else:
-        order = head
+    # stable, so ties keep the (case, contact code) order, i.e. the smaller person id first
+    order = _argsort([p_rank, seconds.max() - seconds, n_exp.max() - n_exp]) if len(head) else head
     exp = _ranges(head[order], n_exp[order])
     n_exp = n_exp[order]
     return Contacts(
