@@ -81,13 +81,17 @@ def unauthenticated(request, exc):
 
 
 def _register_routers():
+    from shaodian.checkpoints.api import router as checkpoints
     from shaodian.people.api import router as people
     from shaodian.places.api import router as places
     from shaodian.security.api import router as security
+    from shaodian.tracing.api import router as tracing
 
     api.add_router("/auth", security)
     api.add_router("/", places)
     api.add_router("/", people)
+    api.add_router("/", checkpoints)
+    api.add_router("/", tracing)
 
 
 _register_routers()

@@ -24,6 +24,9 @@ DEMO_SECRET = "demo-only-secret-key-change-me-in-production-0123456789abcdef"
 # 32 bytes, base64; demo only — production must set SHAODIAN_FIELD_KEY.
 DEMO_FIELD_KEY = "c2hhb2RpYW4tZGVtby1maWVsZC1rZXktMzItYnl0ZXM="
 
+# Ed25519 seed for QR codes and passes (32 bytes, base64); demo only — production sets its own.
+DEMO_SIGNING_KEY = "c2hhb2RpYW4tZGVtby1zaWduaW5nLXNlZWQtMzJieXQ="
+SIGNING_KEY = env("SIGNING_KEY", DEMO_SIGNING_KEY)
 SECRET_KEY = env("SECRET_KEY", DEMO_SECRET)
 FIELD_KEY = env("FIELD_KEY", DEMO_FIELD_KEY)
 DEBUG = env("DEBUG", "0") == "1"
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "shaodian.security",
     "shaodian.places",
     "shaodian.people",
+    "shaodian.checkpoints",
+    "shaodian.tracing",
     "shaodian.web",
 ]
 

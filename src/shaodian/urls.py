@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("shaodian.web.urls")),
     path("places/", include("shaodian.places.urls")),
     path("residents/", include("shaodian.people.urls")),
+    path("checkpoints/", include("shaodian.checkpoints.urls")),
+    path("tracing/", include("shaodian.tracing.urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

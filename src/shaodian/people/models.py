@@ -60,6 +60,8 @@ class Resident(Jurisdictional):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="current_residents", verbose_name=_("current household")
     )
+    # Opaque id inside the personal QR (never the ID number); replaced to invalidate a lost code.
+    qr_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
     # Special-group codes joined by "," with a leading and trailing comma, so one LIKE finds a tag.
     tags = models.CharField(_("special groups"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

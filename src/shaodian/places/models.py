@@ -126,3 +126,22 @@ class Household(Jurisdictional):
 
     def __str__(self):
         return self.address
+
+
+class Located(models.Model):
+    """Rows attached to any node of the tree (a checkpoint at a community gate, a market in a street)."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    city = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    district = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    street = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    grid = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def locate_at(self, place: Place) -> None:
+        self.place = place
+        for field, value in place.ancestor_ids().items():
+            setattr(self, field, value)

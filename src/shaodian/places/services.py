@@ -88,9 +88,9 @@ def _scoped_models():
     """Every model that carries scope columns, so a move can rewrite them all."""
     from django.apps import apps
 
-    from shaodian.places.models import Jurisdictional
+    from shaodian.places.models import Jurisdictional, Located
 
-    return [m for m in apps.get_models() if issubclass(m, Jurisdictional)]
+    return [m for m in apps.get_models() if issubclass(m, Jurisdictional | Located)]
 
 
 @transaction.atomic
@@ -150,7 +150,11 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
         for b in Building.objects.filter(grid=source, name__in=taken):
             b.name = f"{b.name}（{source.name}）"[:64]
             b.save(update_fields=["name"])
+        from shaodian.places.models import Located
+
         for model in _scoped_models():
+            if issubclass(model, Located):
+                model.objects.filter(place_id=source.pk).update(place_id=target.pk)
             model.objects.filter(grid_id=source.pk).update(grid_id=target.pk, **_ancestors_with_self(target.parent))
     else:
         for child in list(source.children.filter(active=True)):

@@ -1,0 +1,126 @@
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+
+from shaodian.checkpoints import selectors, services
+from shaodian.errors import ServiceError
+
+router = Router(tags=["checkpoints"])
+
+
+class CheckpointItem(Schema):
+    id: int
+    name: str
+    place_id: int
+    kind: str
+    pass_required: bool
+
+
+class CheckpointList(Schema):
+    items: list[CheckpointItem]
+
+
+@router.get("/checkpoints", response=CheckpointList)
+def checkpoint_list(request):
+    """Checkpoints and venues in the caller's jurisdiction."""
+    return {"items": [
+        {"id": c.pk, "name": c.name, "place_id": c.place_id, "kind": c.kind, "pass_required": c.pass_required}
+        for c in selectors.checkpoints_for(request.user).order_by("id")
+    ]}
+
+
+class ScanResult(Schema):
+    client_id: str | None
+    status: str
+    reason: str
+    code: str = ""
+
+
+class BatchIn(Schema):
+    # Items are checked one by one by the service, so one bad scan never sinks the batch.
+    scans: list[dict] = Field(..., max_length=services.BATCH_MAX)
+
+
+class BatchOut(Schema):
+    results: list[ScanResult]
+
+
+@router.post("/scans/batch", response=BatchOut)
+def scan_batch(request, payload: BatchIn):
+    """Up to 5,000 scans; idempotent on client_id; results in the order received."""
+    return {"results": services.scan_batch_ingest(actor=request.user, items=payload.scans, request=request)}
+
+
+class VerifyIn(Schema):
+    code: str = Field(..., max_length=services.signing.MAX_TOKEN)
+
+
+class VerifyOut(Schema):
+    result: str
+    message_zh: str
+    message_en: str
+    name: str | None = None
+    resident_id: int | None = None
+    pass_: dict | None = Field(None, alias="pass")
+
+
+@router.post("/checkpoints/{checkpoint_id}/verify", response=VerifyOut, by_alias=True)
+def verify(request, checkpoint_id: int, payload: VerifyIn):
+    """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / case_or_contact / invalid."""
+    return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code, request=request)
+
+
+class KeysOut(Schema):
+    algorithm: str
+    public_key: str
+    revoked: list[str]
+    generated_at: dt.datetime
+
+
+@router.get("/keys", response=KeysOut)
+def keys(request):
+    """What a guard phone caches to verify passes offline: the public key and the revocation list."""
+    from django.utils import timezone
+
+    if not request.user.can(services.Perm.SCAN):
+        raise ServiceError.forbidden()
+    return {"algorithm": "Ed25519", "public_key": services.keys().public_raw_b64(), "revoked": services.revocation_list(),
+            "generated_at": timezone.now()}
+
+
+class PassIn(Schema):
+    kind: str
+    checkpoints: list[int]
+    valid_from: dt.datetime
+    valid_to: dt.datetime
+    reason: str = Field(..., max_length=200)
+    resident_id: int | None = None
+    plate: str = Field("", max_length=16)
+    driver_name: str = Field("", max_length=64)
+    driver_phone: str = Field("", max_length=20)
+
+
+class PassOut(Schema):
+    id: int
+    serial: str
+    token: str
+
+
+@router.post("/passes", response={201: PassOut})
+def pass_create(request, payload: PassIn):
+    permit = services.pass_issue(actor=request.user, kind=payload.kind, checkpoint_ids=payload.checkpoints,
+                                 valid_from=payload.valid_from, valid_to=payload.valid_to, reason=payload.reason,
+                                 resident_id=payload.resident_id, plate=payload.plate, driver_name=payload.driver_name,
+                                 driver_phone=payload.driver_phone, request=request)
+    return Status(201, {"id": permit.pk, "serial": permit.serial, "token": services.pass_token(permit)})
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., max_length=200)
+
+
+@router.post("/passes/{pass_id}/revoke", response={200: dict})
+def pass_revoke(request, pass_id: int, payload: RevokeIn):
+    permit = selectors.pass_get(request.user, pass_id)
+    services.pass_revoke(actor=request.user, permit=permit, reason=payload.reason, request=request)
+    return {"serial": permit.serial, "revoked": True}

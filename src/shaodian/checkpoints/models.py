@@ -1,0 +1,107 @@
+"""Checkpoints and venues (卡口/场所), their scans (扫码记录), and passes (通行证)."""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shaodian.places.models import Located
+from shaodian.security.fields import EncryptedTextField
+
+
+class CheckpointKind(models.TextChoices):
+    COMMUNITY_GATE = "community_gate", _("Community gate")
+    MARKET = "market", _("Market")
+    SUPERMARKET = "supermarket", _("Supermarket")
+    HOSPITAL = "hospital", _("Hospital")
+    STATION = "station", _("Station")
+    SCHOOL = "school", _("School")
+    OFFICE = "office", _("Office building")
+    RESTAURANT = "restaurant", _("Restaurant")
+    ROAD = "road", _("Road checkpoint")
+    OTHER = "other", _("Other venue")
+
+
+def new_code() -> str:
+    return secrets.token_hex(5)
+
+
+def new_serial() -> str:
+    return secrets.token_hex(8)
+
+
+class Checkpoint(Located):
+    """A gate or a venue where people scan in and out."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=CheckpointKind.choices)
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_code)
+    # Set while a measure restricts movement here: only holders of a valid pass may pass.
+    pass_required = models.BooleanField(_("pass required"), default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "kind"], name="checkpoint_community")]
+
+    def __str__(self):
+        return self.name
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("In")
+    OUT = "out", _("Out")
+
+
+class Scan(models.Model):
+    """One scan at a checkpoint. client_id makes retries from phones idempotent."""
+
+    client_id = models.CharField(max_length=64, unique=True)
+    # Null only for a vehicle pass scanned without its driver's code (换人不换车).
+    resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE, null=True, related_name="scans")
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="scans")
+    at = models.DateTimeField()
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    temperature = models.FloatField(null=True, blank=True)
+    permit = models.ForeignKey("checkpoints.Pass", on_delete=models.SET_NULL, null=True, blank=True, related_name="uses")
+    received_at = models.DateTimeField(auto_now_add=True)
+    device_user = models.ForeignKey("security.User", on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["checkpoint", "at"], name="scan_checkpoint_at"),
+            models.Index(fields=["resident", "at"], name="scan_resident_at"),
+            models.Index(fields=["at"], name="scan_at"),
+        ]
+
+
+class PassKind(models.TextChoices):
+    MEDICAL = "medical", _("Medical visit")
+    DIALYSIS = "dialysis", _("Dialysis")
+    WORK = "work", _("Work")
+    ESSENTIAL = "essential", _("Essential worker")
+    SUPPLY_VEHICLE = "supply_vehicle", _("Supply vehicle")
+
+
+class Pass(models.Model):
+    """通行证 — who may pass which checkpoints when; its QR is signed, so guards verify it offline."""
+
+    serial = models.CharField(max_length=24, unique=True, default=new_serial)
+    kind = models.CharField(_("kind"), max_length=20, choices=PassKind.choices)
+    resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE, null=True, blank=True, related_name="passes")
+    plate = models.CharField(_("plate"), max_length=16, blank=True)
+    driver_name = models.CharField(_("driver"), max_length=64, blank=True)
+    driver_phone = EncryptedTextField(_("driver phone"), blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid to"))
+    checkpoints = models.ManyToManyField(Checkpoint, related_name="passes", verbose_name=_("checkpoints"))
+    issued_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_to"], name="pass_valid_to")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.serial}"

@@ -1,0 +1,39 @@
+"""Reads of checkpoints and passes, scoped by the caller's jurisdiction."""
+
+from django.db.models import QuerySet
+
+from shaodian.checkpoints.models import Checkpoint, Pass
+from shaodian.errors import NotFound
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scope_q, scoped
+
+
+def checkpoints_for(user) -> QuerySet:
+    return scoped(user, Checkpoint.objects.filter(active=True).select_related("place"), Perm.VIEW_CHECKPOINTS)
+
+
+def checkpoint_get(user, pk) -> Checkpoint:
+    try:
+        return checkpoints_for(user).get(pk=int(pk))
+    except (Checkpoint.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def passes_for(user) -> QuerySet:
+    """Passes issued inside the user's jurisdiction (by holder, or by issuer for vehicles)."""
+    q = scope_q(user)
+    if q is None or not (user.can(Perm.ISSUE_PASS) or user.can(Perm.SCAN)):
+        return Pass.objects.none()
+    kind, node = user.node.kind, user.node_id
+    if kind == "grid":
+        return Pass.objects.filter(resident__grid_id=node)
+    by_holder = Pass.objects.filter(**{f"resident__{kind}_id": node})
+    by_issuer = Pass.objects.filter(resident__isnull=True, **{f"issued_by__node__{kind}_id": node})
+    return (by_holder | by_issuer).select_related("resident").distinct()
+
+
+def pass_get(user, pk) -> Pass:
+    try:
+        return passes_for(user).get(pk=int(pk))
+    except (Pass.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None

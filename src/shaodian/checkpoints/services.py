@@ -1,0 +1,466 @@
+"""Writes at checkpoints: digital identity, scan ingestion, verify-and-release, passes."""
+
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from shaodian.checkpoints import signing
+from shaodian.checkpoints.models import Checkpoint, Direction, Pass, PassKind
+from shaodian.errors import NotFound, ServiceError
+from shaodian.people.models import Resident
+from shaodian.places.models import Place
+from shaodian.security.audit import audit
+from shaodian.security.crypto import mask_name
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm, may_issue
+from shaodian.security.scope import scope_q, scoped
+
+BATCH_MAX = 5000
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+MAX_AGE = dt.timedelta(days=30)  # older scans are no use for tracing and are refused
+
+
+@lru_cache(maxsize=2)
+def _keys(seed: str) -> signing.Keys:
+    return signing.Keys.from_seed(seed)
+
+
+def keys() -> signing.Keys:
+    return _keys(settings.SIGNING_KEY)
+
+
+# ----------------------------------------------------------------------------- digital identity
+
+
+def identity_token(resident: Resident) -> str:
+    """The personal QR content: a signed opaque id, never the ID number."""
+    if not resident.qr_id:
+        resident.qr_id = secrets.token_hex(10)
+        resident.save(update_fields=["qr_id"])
+    return signing.sign(keys(), {"k": "p", "id": resident.qr_id})
+
+
+def identity_reissue(*, actor, resident: Resident, request=None) -> str:
+    """A lost or copied code stops working: a new opaque id is drawn."""
+    resident.qr_id = secrets.token_hex(10)
+    resident.save(update_fields=["qr_id"])
+    audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"qr": "reissued"}, request=request)
+    return identity_token(resident)
+
+
+@lru_cache(maxsize=200_000)
+def _token_payload(token: str) -> dict:
+    # Verifying Ed25519 costs ~50 µs; the same person passes many gates, so results are cached.
+    return signing.verify(keys().public, token)
+
+
+def token_payload(token: str) -> dict:
+    return dict(_token_payload(token))
+
+
+# ----------------------------------------------------------------------------- scans
+
+
+@dataclass
+class Rejected(Exception):
+    code: str
+    zh: str
+    en: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+
+_scope_cache: dict[tuple, tuple[float, frozenset[int]]] = {}
+
+
+def _checkpoints_of(actor) -> frozenset[int]:
+    """Ids of the checkpoints the actor may scan at (cached briefly: devices send many batches)."""
+    key = (actor.pk, actor.node_id, actor.role)
+    hit = _scope_cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    ids = frozenset(scoped(actor, Checkpoint.objects.filter(active=True), Perm.SCAN).values_list("pk", flat=True))
+    _scope_cache[key] = (time.monotonic() + 30, ids)
+    return ids
+
+
+def _parse_at(raw, now: dt.datetime) -> dt.datetime:
+    if not isinstance(raw, str):
+        raise Rejected("bad_time", "时间格式错误", "The time must be an ISO 8601 string")
+    try:
+        at = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise Rejected("bad_time", "时间格式错误", "The time is not ISO 8601") from None
+    if at.tzinfo is None:
+        raise Rejected("bad_time", "时间必须带时区", "The time needs a UTC offset")
+    if at > now + FUTURE_TOLERANCE:
+        raise Rejected("future", "扫码时间晚于当前时间超过5分钟", "The time is more than 5 minutes in the future")
+    if at < now - MAX_AGE:
+        raise Rejected("too_old", "扫码时间早于30天前", "The time is more than 30 days ago")
+    return at
+
+
+def _person_key(raw) -> tuple[str, str | int]:
+    """('qr', opaque id) for a token, ('id', resident id) for a number."""
+    if isinstance(raw, bool):
+        raise Rejected("bad_person", "人员信息格式错误", "person must be a token or a resident id")
+    if isinstance(raw, int):
+        return "id", raw
+    if isinstance(raw, str) and raw.isdigit() and len(raw) < 19:
+        return "id", int(raw)
+    if isinstance(raw, str) and signing.looks_like_token(raw):
+        try:
+            payload = _token_payload(raw)
+        except signing.BadToken as exc:
+            raise Rejected(exc.code, exc.zh, exc.en) from None
+        if payload.get("k") != "p" or not isinstance(payload.get("id"), str):
+            raise Rejected("malformed", "不是个人身份码", "Not a personal identity code")
+        return "qr", payload["id"]
+    raise Rejected("malformed", "无法识别的人员码", "The person code is not recognised")
+
+
+def _pass_key(raw) -> str:
+    if isinstance(raw, str) and signing.looks_like_token(raw):
+        try:
+            payload = _token_payload(raw)
+        except signing.BadToken as exc:
+            raise Rejected(exc.code, exc.zh, exc.en) from None
+        if payload.get("k") != "pass":
+            raise Rejected("malformed", "不是通行证", "Not a pass")
+        return str(payload.get("s"))
+    if isinstance(raw, str) and 0 < len(raw) <= 24:
+        return raw
+    raise Rejected("malformed", "通行证格式错误", "The pass is malformed")
+
+
+def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=None) -> list[dict]:
+    """Store scans idempotently by client_id; every item gets accepted, duplicate or rejected."""
+    if not actor.can(Perm.SCAN):
+        raise ServiceError.forbidden()
+    if not isinstance(items, list):
+        raise ServiceError.one("scans", "scans必须是数组", "scans must be a list")
+    if len(items) > BATCH_MAX:
+        raise ServiceError.one("scans", f"每批最多{BATCH_MAX}条", f"At most {BATCH_MAX} scans per batch", "too_many")
+    now = now or timezone.now()
+    allowed = _checkpoints_of(actor)
+    results: list[dict] = [{}] * len(items)
+    parsed: list[tuple[int, dict]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        client_id = item.get("client_id") if isinstance(item, dict) else None
+        if not isinstance(client_id, str) or not 0 < len(client_id) <= 64:
+            results[i] = _result(client_id if isinstance(client_id, str) else None, "rejected",
+                                 Rejected("bad_client_id", "缺少client_id或过长", "client_id is missing or longer than 64"))
+            continue
+        if client_id in seen:
+            results[i] = {"client_id": client_id, "status": "duplicate", "reason": ""}
+            continue
+        seen.add(client_id)
+        try:
+            checkpoint = item.get("checkpoint")
+            if isinstance(checkpoint, str) and checkpoint.isdigit():
+                checkpoint = int(checkpoint)
+            if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or checkpoint not in allowed:
+                raise Rejected("unknown_checkpoint", "卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction")
+            direction = item.get("direction")
+            if direction not in (Direction.IN, Direction.OUT):
+                raise Rejected("bad_direction", "方向必须是in或out", "direction must be in or out")
+            at = _parse_at(item.get("at"), now)
+            temperature = item.get("temperature")
+            if temperature is not None:
+                if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 30 <= temperature <= 45:
+                    raise Rejected("bad_temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
+            person = _person_key(item["person"]) if item.get("person") not in (None, "") else None
+            permit = _pass_key(item["pass"]) if item.get("pass") not in (None, "") else None
+            if person is None and permit is None:
+                raise Rejected("no_person", "缺少人员码", "person is required")
+        except Rejected as exc:
+            results[i] = _result(client_id, "rejected", exc)
+            continue
+        parsed.append((i, {"client_id": client_id, "checkpoint": checkpoint, "direction": direction, "at": at,
+                           "temperature": temperature, "person": person, "permit": permit}))
+    _resolve_and_store(actor, parsed, results, now)
+    return results
+
+
+def _result(client_id, status: str, exc: Rejected | None = None) -> dict:
+    return {"client_id": client_id, "status": status, "reason": exc.reason if exc else "", "code": exc.code if exc else ""}
+
+
+def _resolve_and_store(actor, parsed: list[tuple[int, dict]], results: list[dict], now: dt.datetime) -> None:
+    if not parsed:
+        return
+    ids = {p["person"][1] for _, p in parsed if p["person"] and p["person"][0] == "id"}
+    qrs = {p["person"][1] for _, p in parsed if p["person"] and p["person"][0] == "qr"}
+    known_ids = set(Resident.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    by_qr = dict(Resident.objects.filter(qr_id__in=qrs).values_list("qr_id", "pk")) if qrs else {}
+    serials = {p["permit"] for _, p in parsed if p["permit"]}
+    passes = {ps.serial: ps for ps in Pass.objects.filter(serial__in=serials).prefetch_related("checkpoints")} if serials else {}
+    existing = set(
+        _existing_client_ids([p["client_id"] for _, p in parsed])
+    )
+    rows = []
+    for i, p in parsed:
+        if p["client_id"] in existing:
+            results[i] = {"client_id": p["client_id"], "status": "duplicate", "reason": "", "code": ""}
+            continue
+        try:
+            resident_id = None
+            if p["person"]:
+                kind, value = p["person"]
+                resident_id = value if kind == "id" and value in known_ids else by_qr.get(value) if kind == "qr" else None
+                if resident_id is None:
+                    raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
+            permit_id = None
+            if p["permit"]:
+                permit_id = _check_pass(passes.get(p["permit"]), p["checkpoint"], p["at"], resident_id).pk
+        except Rejected as exc:
+            results[i] = _result(p["client_id"], "rejected", exc)
+            continue
+        rows.append((p["client_id"], resident_id, p["checkpoint"], p["at"], p["direction"], p["temperature"], permit_id))
+        results[i] = {"client_id": p["client_id"], "status": "accepted", "reason": "", "code": ""}
+    _insert(rows, actor, now)
+
+
+def _check_pass(permit: Pass | None, checkpoint_id: int, at: dt.datetime, resident_id: int | None) -> Pass:
+    if permit is None:
+        raise Rejected("unknown_pass", "通行证不存在", "Unknown pass")
+    if permit.revoked_at is not None and permit.revoked_at <= at:
+        raise Rejected("revoked", "通行证已被撤销", "The pass has been revoked")
+    if not permit.valid_from <= at <= permit.valid_to:
+        raise Rejected("expired", "通行证不在有效期内", "The pass is not valid at this time")
+    if checkpoint_id not in {c.pk for c in permit.checkpoints.all()}:
+        raise Rejected("wrong_checkpoint", "通行证不适用于此卡口", "The pass is not valid at this checkpoint")
+    if permit.resident_id and resident_id and permit.resident_id != resident_id:
+        raise Rejected("wrong_person", "通行证与持证人不符", "The pass belongs to someone else")
+    return permit
+
+
+def _existing_client_ids(client_ids: list[str]) -> list[str]:
+    from shaodian.checkpoints.models import Scan
+
+    out = []
+    for start in range(0, len(client_ids), 2000):
+        out += Scan.objects.filter(client_id__in=client_ids[start:start + 2000]).values_list("client_id", flat=True)
+    return out
+
+
+def _insert(rows: list[tuple], actor, now: dt.datetime) -> None:
+    """One executemany in one transaction: the batch is acknowledged only once it is durable."""
+    if not rows:
+        return
+    ops = connection.ops
+    received = ops.adapt_datetimefield_value(now)
+    params = [
+        (client_id, resident_id, checkpoint_id, ops.adapt_datetimefield_value(at), direction, temperature, permit_id,
+         received, actor.pk)
+        for client_id, resident_id, checkpoint_id, at, direction, temperature, permit_id in rows
+    ]
+    columns = "client_id, resident_id, checkpoint_id, at, direction, temperature, permit_id, received_at, device_user_id"
+    if connection.vendor == "postgresql":
+        sql = f"INSERT INTO checkpoints_scan ({columns}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (client_id) DO NOTHING"
+    else:
+        sql = f"INSERT OR IGNORE INTO checkpoints_scan ({columns}) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)"
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.executemany(sql, params)
+
+
+# ----------------------------------------------------------------------------- verify and release
+
+
+class Verdict:
+    ALLOWED = "allowed"
+    PASS_REQUIRED = "pass_required"
+    UNDER_MONITORING = "under_monitoring"
+    CASE_OR_CONTACT = "case_or_contact"
+    INVALID = "invalid"
+
+
+VERDICT_TEXT = {
+    Verdict.ALLOWED: ("放行", "Allowed"),
+    Verdict.PASS_REQUIRED: ("需出示通行证", "Pass required"),
+    Verdict.UNDER_MONITORING: ("健康监测中，请联系社区", "Under health monitoring: call the community"),
+    Verdict.CASE_OR_CONTACT: ("病例或密接，禁止通行，请立即报告", "Case or close contact: do not let pass, report now"),
+    Verdict.INVALID: ("无效码", "Invalid code"),
+}
+
+
+def verify_at(*, actor, checkpoint_id: int, code: str, now: dt.datetime | None = None, request=None) -> dict:
+    """What the guard sees within a second: allowed, pass required, under monitoring, or case/contact."""
+    from shaodian.tracing.selectors import health_flags
+
+    if not actor.can(Perm.SCAN):
+        raise ServiceError.forbidden()
+    if checkpoint_id not in _checkpoints_of(actor):
+        raise NotFound
+    now = now or timezone.now()
+    checkpoint = Checkpoint.objects.get(pk=checkpoint_id)
+    code = (code or "").strip()
+    permit = None
+    try:
+        if signing.looks_like_token(code):
+            payload = _token_payload(code)
+            if payload.get("k") == "pass":
+                permit = Pass.objects.filter(serial=str(payload.get("s"))).prefetch_related("checkpoints").first()
+                _check_pass(permit, checkpoint_id, now, None)
+                resident = permit.resident
+            else:
+                resident = Resident.objects.filter(qr_id=str(payload.get("id"))).first()
+        else:
+            # The short code printed under a personal QR, typed by the guard when the camera fails.
+            resident = Resident.objects.filter(qr_id=code.lower()).first() if 8 <= len(code) <= 32 else None
+        if resident is None and permit is None:
+            raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
+    except signing.BadToken as exc:
+        return _verdict(Verdict.INVALID, exc.zh, exc.en)
+    except Rejected as exc:
+        return _verdict(Verdict.INVALID, exc.zh, exc.en)
+    flags = health_flags(resident.pk) if resident else set()
+    if "case" in flags or "close_contact" in flags:
+        verdict = Verdict.CASE_OR_CONTACT
+    elif "monitoring" in flags:
+        verdict = Verdict.UNDER_MONITORING
+    elif checkpoint.pass_required and permit is None and not _holds_pass(resident, checkpoint_id, now):
+        verdict = Verdict.PASS_REQUIRED
+    else:
+        verdict = Verdict.ALLOWED
+    audit(actor, AuditAction.READ, "verify", resident.pk if resident else "", detail={"checkpoint": checkpoint_id,
+          "verdict": verdict}, request=request)
+    out = _verdict(verdict)
+    out["name"] = mask_name(resident.name) if resident else (permit.driver_name and mask_name(permit.driver_name))
+    out["resident_id"] = resident.pk if resident else None
+    if permit:
+        out["pass"] = {"serial": permit.serial, "kind": permit.kind, "plate": permit.plate,
+                       "valid_to": permit.valid_to.isoformat()}
+    return out
+
+
+def _verdict(verdict: str, zh: str = "", en: str = "") -> dict:
+    vz, ve = VERDICT_TEXT[verdict]
+    return {"result": verdict, "message_zh": zh or vz, "message_en": en or ve}
+
+
+def _holds_pass(resident: Resident | None, checkpoint_id: int, now: dt.datetime) -> bool:
+    if resident is None:
+        return False
+    return Pass.objects.filter(resident=resident, checkpoints=checkpoint_id, valid_from__lte=now, valid_to__gte=now,
+                               revoked_at__isnull=True).exists()
+
+
+# ----------------------------------------------------------------------------- passes
+
+MAX_PASS_DAYS = 14
+
+
+def pass_issue(
+    *, actor, kind: str, checkpoint_ids: list[int], valid_from: dt.datetime, valid_to: dt.datetime, reason: str,
+    resident_id: int | None = None, plate: str = "", driver_name: str = "", driver_phone: str = "", request=None,
+) -> Pass:
+    """Issue a pass; only the roles that answer for that kind may (community: care, supply: vehicles)."""
+    from shaodian.people import idcard
+
+    if not actor.can(Perm.ISSUE_PASS) or not may_issue(actor.role, kind):
+        raise ServiceError.forbidden()
+    errors = ServiceError()
+    if kind not in PassKind.values:
+        errors.add("kind", _msg("未知的通行证类型", "Unknown pass kind"))
+    if valid_from.tzinfo is None or valid_to.tzinfo is None or valid_to <= valid_from:
+        errors.add("valid_to", _msg("有效期结束必须晚于开始", "The pass must end after it starts"))
+    elif valid_to - valid_from > dt.timedelta(days=MAX_PASS_DAYS):
+        errors.add("valid_to", _msg(f"有效期最长{MAX_PASS_DAYS}天", f"A pass is valid for at most {MAX_PASS_DAYS} days"))
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 2:
+        errors.add("reason", _msg("请填写事由", "State the reason"))
+    checkpoints = list(scoped(actor, Checkpoint.objects.filter(pk__in=checkpoint_ids or []), Perm.VIEW_CHECKPOINTS))
+    if not checkpoints or len(checkpoints) != len(set(checkpoint_ids)):
+        errors.add("checkpoints", _msg("卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction"))
+    resident = None
+    if kind == PassKind.SUPPLY_VEHICLE:
+        plate = "".join(str(plate or "").split()).upper()
+        if not 6 <= len(plate) <= 8:
+            errors.add("plate", _msg("请填写正确的车牌号", "Enter a valid plate number"))
+        try:
+            driver_phone = idcard.validate_phone(driver_phone)
+        except idcard.InvalidNumber as exc:
+            errors.add("driver_phone", _msg(exc.zh, exc.en))
+    elif kind:
+        # Holders come from the issuer's own jurisdiction, whatever their role may browse.
+        scope = scope_q(actor)
+        resident = Resident.objects.filter(scope, pk=resident_id).first() if resident_id and scope is not None else None
+        if resident is None:
+            errors.add("resident_id", _msg("居民不存在或不在您的管辖范围内", "Unknown resident, or outside your jurisdiction"))
+    if errors.errors:
+        raise errors
+    with transaction.atomic():
+        permit = Pass.objects.create(
+            kind=kind, resident=resident, plate=plate if kind == PassKind.SUPPLY_VEHICLE else "",
+            driver_name=driver_name[:64] if kind == PassKind.SUPPLY_VEHICLE else "",
+            driver_phone=driver_phone if kind == PassKind.SUPPLY_VEHICLE else "",
+            reason=reason[:200], valid_from=valid_from, valid_to=valid_to, issued_by=actor,
+        )
+        permit.checkpoints.set(checkpoints)
+        audit(actor, AuditAction.CREATE, "pass", permit.pk, detail={"kind": kind, "resident": resident.pk if resident else None},
+              request=request)
+    return permit
+
+
+def _msg(zh, en):
+    from shaodian.errors import Msg
+
+    return Msg(zh, en)
+
+
+def pass_token(permit: Pass) -> str:
+    """Everything a guard needs to check the pass with no network: holder, term, checkpoints."""
+    return signing.sign(keys(), {
+        "k": "pass", "s": permit.serial, "t": permit.kind,
+        "f": int(permit.valid_from.timestamp()), "u": int(permit.valid_to.timestamp()),
+        "c": sorted(c.pk for c in permit.checkpoints.all()),
+        "h": mask_name(permit.resident.name) if permit.resident_id else mask_name(permit.driver_name),
+        "p": permit.plate,
+    })
+
+
+def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
+    if not actor.can(Perm.ISSUE_PASS):
+        raise ServiceError.forbidden()
+    if permit.revoked_at is None:
+        permit.revoked_at = timezone.now()
+        permit.revoked_reason = " ".join(str(reason or "").split())[:200]
+        permit.save(update_fields=["revoked_at", "revoked_reason"])
+        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"revoked": True}, request=request)
+    return permit
+
+
+def revocation_list() -> list[str]:
+    """Serials of revoked passes still within their term: guard phones cache this for offline checks."""
+    return list(Pass.objects.filter(revoked_at__isnull=False, valid_to__gte=timezone.now()).values_list("serial", flat=True))
+
+
+def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_required: bool = False, request=None) -> Checkpoint:
+    from shaodian.places.selectors import place_get
+
+    if not actor.can(Perm.MANAGE_CHECKPOINTS):
+        raise ServiceError.forbidden()
+    place = place_get(actor, place.pk)
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > 100:
+        raise ServiceError.one("name", "请填写卡口名称（100字以内）", "Give the checkpoint a name (at most 100 characters)")
+    from shaodian.checkpoints.models import CheckpointKind
+
+    if kind not in CheckpointKind.values:
+        raise ServiceError.one("kind", "未知的卡口类型", "Unknown checkpoint kind")
+    checkpoint = Checkpoint(name=name, kind=kind, pass_required=pass_required)
+    checkpoint.locate_at(place)
+    checkpoint.save()
+    _scope_cache.clear()
+    audit(actor, AuditAction.CREATE, "checkpoint", checkpoint.pk, request=request)
+    return checkpoint

@@ -1,0 +1,87 @@
+"""Cases (病例), close and secondary contacts (密接/次密接) and the monitoring that follows."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed case")
+    ASYMPTOMATIC = "asymptomatic", _("Asymptomatic infection")
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    RECOVERED = "recovered", _("Recovered")
+
+
+class Case(models.Model):
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE)
+    onset_date = models.DateField(_("onset date"), null=True, blank=True)
+    test_date = models.DateField(_("test date"))
+    # The contact record this case grew out of, if it was traced (the chain: case → contact → case).
+    source = models.ForeignKey("tracing.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    registered_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resident"], condition=models.Q(status="active"), name="case_one_active")
+        ]
+
+
+class ContactStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ContactReason(models.TextChoices):
+    COLOCATION = "colocation", _("Same place, same time")
+    HOUSEHOLD = "household", _("Same household")
+    MANUAL = "manual", _("Reported by a tracer")
+
+
+class Contact(models.Model):
+    """A person linked to a case. Proposed by the engine; a record only once a person confirms it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="contact_records")
+    degree = models.PositiveSmallIntegerField(default=1)  # 1 密接, 2 次密接
+    via = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="secondary")
+    reason = models.CharField(max_length=16, choices=ContactReason.choices)
+    minutes = models.FloatField(default=0)
+    exposures = models.JSONField(default=list)  # [{"checkpoint", "start", "end", "minutes"}]
+    status = models.CharField(max_length=16, choices=ContactStatus.choices, default=ContactStatus.PROPOSED)
+    decided_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "resident", "degree"], name="contact_unique")]
+
+
+class MonitoringReason(models.TextChoices):
+    CLOSE_CONTACT = "close_contact", _("Close contact")
+    SECONDARY_CONTACT = "secondary_contact", _("Secondary contact")
+
+
+class MonitoringStatus(models.TextChoices):
+    ACTIVE = "active", _("Under monitoring")
+    ENDED = "ended", _("Ended")
+
+
+class Monitoring(models.Model):
+    """健康监测 — a confirmed contact's monitoring period, with the grid worker's follow-up task."""
+
+    resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="monitoring")
+    reason = models.CharField(max_length=20, choices=MonitoringReason.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, related_name="monitoring")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=16, choices=MonitoringStatus.choices, default=MonitoringStatus.ACTIVE)
+    task = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["resident", "status"], name="monitoring_resident")]

@@ -1,0 +1,228 @@
+"""Cases and contact tracing: register a case, find contacts from scans, let a person decide."""
+
+import datetime as dt
+
+import numpy as np
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shaodian.checkpoints.models import Scan
+from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.people.models import Resident
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scope_q
+from shaodian.tracing import engine
+from shaodian.tracing.models import (
+    Case,
+    CaseKind,
+    Contact,
+    ContactReason,
+    ContactStatus,
+    Monitoring,
+    MonitoringReason,
+    MonitoringStatus,
+)
+from shaodian.tracing.selectors import case_get
+
+MONITORING_DAYS = 14
+MAX_WINDOW = dt.timedelta(days=28)
+# Scans this long before the query window are read too, so a stay that began earlier is whole.
+LOOKBACK = dt.timedelta(hours=24)
+
+
+def _need(actor, perm=Perm.MANAGE_CASES):
+    if not actor.can(perm):
+        raise ServiceError.forbidden()
+
+
+def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_date: dt.date | None = None,
+                  source_contact: Contact | None = None, request=None) -> Case:
+    """Register a confirmed case or an asymptomatic infection of a resident in the actor's area."""
+    _need(actor)
+    errors = ServiceError()
+    if kind not in CaseKind.values:
+        errors.add("kind", Msg("病例类型应为确诊或无症状感染者", "kind must be confirmed or asymptomatic"))
+    today = timezone.localdate()
+    if test_date is None or test_date > today:
+        errors.add("test_date", Msg("检测日期不能晚于今天", "The test date cannot be in the future"))
+    if onset_date and (onset_date > today or (test_date and onset_date > test_date + dt.timedelta(days=1))):
+        errors.add("onset_date", Msg("发病日期不能晚于检测日期或今天", "The onset date cannot be after the test or today"))
+    if kind == CaseKind.ASYMPTOMATIC and onset_date:
+        errors.add("onset_date", Msg("无症状感染者没有发病日期", "An asymptomatic infection has no onset date"))
+    scope = scope_q(actor)
+    resident = Resident.objects.filter(scope, pk=resident_id).first() if scope is not None else None
+    if resident is None:
+        errors.add("resident_id", Msg("居民不存在或不在您的管辖范围内", "Unknown resident, or outside your jurisdiction"))
+    if errors.errors:
+        raise errors
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(resident=resident, kind=kind, test_date=test_date, onset_date=onset_date,
+                                       source=source_contact, registered_by=actor)
+            Monitoring.objects.filter(resident=resident, status=MonitoringStatus.ACTIVE).update(
+                status=MonitoringStatus.ENDED, task="转为病例 / became a case")
+            audit(actor, AuditAction.CREATE, "case", case.pk, detail={"resident": resident.pk, "kind": kind},
+                  request=request)
+    except IntegrityError:
+        raise ServiceError.one("resident_id", "该居民已是在管病例", "This resident is already an active case") from None
+    return case
+
+
+def _epoch(t: dt.datetime) -> int:
+    return int(t.timestamp())
+
+
+def _load_scans(q: Q) -> engine.Scans:
+    rows = np.array(list(Scan.objects.filter(q, resident__isnull=False).values_list("resident_id", "checkpoint_id", "at",
+                                                                                    "direction").iterator(chunk_size=20000)),
+                    dtype=object)
+    if len(rows) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return engine.Scans(empty, empty, empty, np.zeros(0, dtype=bool))
+    return engine.Scans(
+        person=rows[:, 0].astype(np.int64),
+        venue=rows[:, 1].astype(np.int64),
+        time=np.fromiter((int(t.timestamp()) for t in rows[:, 2]), dtype=np.int64, count=len(rows)),
+        is_in=rows[:, 3] == "in",
+    )
+
+
+def _index_around(person_ids: list[int], t_from: dt.datetime, t_to: dt.datetime, window_minutes: float,
+                  dwell_minutes: float) -> engine.ContactIndex:
+    """An index of the scans that matter: at venues these people visited, around the window only."""
+    lo, hi = t_from - LOOKBACK, t_to + LOOKBACK
+    venues = set(Scan.objects.filter(resident_id__in=person_ids, at__gte=lo, at__lte=hi).values_list("checkpoint_id", flat=True))
+    pad = dt.timedelta(minutes=window_minutes + dwell_minutes)
+    scans = _load_scans(Q(checkpoint_id__in=venues, at__gte=lo - pad, at__lte=hi + pad))
+    return engine.build_index(engine.pair_stays(scans, default_dwell_minutes=dwell_minutes))
+
+
+def _exposures_json(contact: engine.Contact) -> list[dict]:
+    tz = dt.timezone.utc
+    return [{"checkpoint": e.venue, "start": dt.datetime.fromtimestamp(e.start, tz).isoformat(),
+             "end": dt.datetime.fromtimestamp(e.end, tz).isoformat(), "minutes": round(e.minutes, 1)}
+            for e in contact.exposures]
+
+
+def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, window_minutes: float = 30,
+                  min_overlap_minutes: float = 0, second_degree: bool = False, dwell_minutes: float = 30,
+                  request=None) -> dict:
+    """Propose close (and on request secondary) contacts of a case, ranked by exposure; a person confirms."""
+    _need(actor)
+    case = case_get(actor, case_id)
+    errors = ServiceError()
+    if t_from.tzinfo is None or t_to.tzinfo is None:
+        errors.add("from", Msg("时间必须带时区", "Times need a UTC offset"))
+    elif not t_from < t_to or t_to - t_from > MAX_WINDOW:
+        errors.add("to", Msg("时间范围应在28天以内且结束晚于开始", "The period must end after it starts and last at most 28 days"))
+    if not 0 <= window_minutes <= 24 * 60:
+        errors.add("window_minutes", Msg("时间容差应在0到1440分钟之间", "window_minutes must be between 0 and 1440"))
+    if not 0 <= min_overlap_minutes <= 24 * 60:
+        errors.add("min_overlap_minutes", Msg("最短重叠应在0到1440分钟之间", "min_overlap_minutes must be between 0 and 1440"))
+    if errors.errors:
+        raise errors
+    person = case.resident_id
+    index = _index_around([person], t_from, t_to, window_minutes, dwell_minutes)
+    found = engine.find_contacts(index, [person], _epoch(t_from), _epoch(t_to), window_minutes, min_overlap_minutes)
+    close = found.for_case(person)
+    household = _household_members(case.resident)
+    proposals = [(c.person, ContactReason.COLOCATION, c.minutes, _exposures_json(c)) for c in close]
+    in_colocation = {c.person for c in close}
+    proposals += [(pid, ContactReason.HOUSEHOLD, 0.0, []) for pid in household if pid not in in_colocation]
+    secondary: list[tuple] = []
+    if second_degree and close:
+        sources = [c.person for c in close]
+        wide = _index_around([person, *sources], t_from, t_to, window_minutes, dwell_minutes)
+        first = engine.find_contacts(wide, [person], _epoch(t_from), _epoch(t_to), window_minutes, min_overlap_minutes)
+        second = engine.second_degree(wide, [person], _epoch(t_from), _epoch(t_to), window_minutes,
+                                      min_overlap_minutes, first=first)
+        skip = {person, *household, *in_colocation}
+        for source in second.cases.tolist():
+            for c in second.for_case(source):
+                if c.person not in skip:
+                    secondary.append((c.person, source, c.minutes, _exposures_json(c)))
+    visible = _visible_ids(actor, {p for p, *_ in proposals} | {p for p, *_ in secondary})
+    with transaction.atomic():
+        rows = _store(case, proposals, visible, degree=1)
+        rows2 = _store(case, [(p, ContactReason.COLOCATION, m, e) for p, _s, m, e in secondary], visible, degree=2,
+                       via={p: s for p, s, *_ in secondary}, first_rows=rows)
+        audit(actor, AuditAction.READ, "contacts", case.pk, count=len(rows) + len(rows2),
+              detail={"from": t_from.isoformat(), "to": t_to.isoformat(), "window": window_minutes,
+                      "min_overlap": min_overlap_minutes, "second_degree": second_degree}, request=request)
+    hidden = len({p for p, *_ in proposals} - visible) + len({p for p, *_ in secondary} - visible)
+    return {"case": case, "contacts": rows, "secondary": rows2, "outside_jurisdiction": hidden}
+
+
+def _household_members(resident: Resident) -> list[int]:
+    households = {resident.household_id, *resident.links.values_list("household_id", flat=True)}
+    return list(
+        Resident.objects.filter(Q(household_id__in=households) | Q(links__household_id__in=households))
+        .exclude(pk=resident.pk).values_list("pk", flat=True).distinct()
+    )
+
+
+def _visible_ids(actor, ids: set[int]) -> set[int]:
+    """Contacts in other jurisdictions are counted, not shown: their own community follows them up."""
+    q = scope_q(actor)
+    if q is None or not ids:
+        return set()
+    return set(Resident.objects.filter(q, pk__in=ids).values_list("pk", flat=True))
+
+
+def _store(case: Case, proposals, visible: set[int], *, degree: int, via=None, first_rows=None) -> list[Contact]:
+    """Upsert proposals; a contact already confirmed or dismissed by a person keeps that decision."""
+    proposals = [p for p in proposals if p[0] in visible]
+    existing = {c.resident_id: c for c in Contact.objects.filter(case=case, degree=degree, resident_id__in=[p[0] for p in proposals])}
+    via_rows = {c.resident_id: c for c in first_rows or []}
+    out = []
+    for resident_id, reason, minutes, exposures in proposals:
+        row = existing.get(resident_id)
+        if row is None:
+            row = Contact(case=case, resident_id=resident_id, degree=degree, reason=reason)
+        row.minutes, row.exposures = round(minutes, 1), exposures
+        if via:
+            row.via = via_rows.get(via.get(resident_id))
+        row.save()
+        out.append(row)
+    return out
+
+
+def contact_decide(*, actor, contact_id, confirm: bool, note: str = "", request=None) -> Contact:
+    """A tracer confirms a proposed contact (monitoring starts) or dismisses it, with a note."""
+    from shaodian.tracing.selectors import contacts_for
+
+    _need(actor)
+    try:
+        contact = contacts_for(actor).select_for_update().get(pk=int(contact_id))
+    except (Contact.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    now = timezone.now()
+    with transaction.atomic():
+        contact.status = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
+        contact.decided_by, contact.decided_at = actor, now
+        contact.note = " ".join(str(note or "").split())[:200]
+        contact.save(update_fields=["status", "decided_by", "decided_at", "note"])
+        if confirm:
+            _start_monitoring(contact, now)
+        else:
+            Monitoring.objects.filter(contact=contact, status=MonitoringStatus.ACTIVE).update(status=MonitoringStatus.ENDED)
+        audit(actor, AuditAction.UPDATE, "contact", contact.pk, detail={"status": contact.status, "resident": contact.resident_id},
+              request=request)
+    return contact
+
+
+def _start_monitoring(contact: Contact, now: dt.datetime) -> Monitoring:
+    last = max((dt.datetime.fromisoformat(e["end"]) for e in contact.exposures), default=now)
+    start = timezone.localtime(last).date()
+    reason = MonitoringReason.CLOSE_CONTACT if contact.degree == 1 else MonitoringReason.SECONDARY_CONTACT
+    task = ("网格员每日两次电话随访测温，出现症状立即上报 / Grid worker calls twice a day for temperature; report symptoms at once"
+            if contact.degree == 1 else "每日健康打卡 / Daily health report")
+    monitoring, _ = Monitoring.objects.update_or_create(
+        contact=contact,
+        defaults={"resident_id": contact.resident_id, "reason": reason, "starts_on": start,
+                  "ends_on": start + dt.timedelta(days=MONITORING_DAYS), "status": MonitoringStatus.ACTIVE, "task": task},
+    )
+    return monitoring
