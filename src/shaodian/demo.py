@@ -277,6 +277,7 @@ def build_people(
                     name=_name(rng), document_type="resident_id", id_number=number, phone=phone,
                     sex="M" if male else "F", birth_date=birth, household=h,
                     tags=f",{','.join(tags)}," if tags else "", **id_hashes(number), **phone_hashes(phone),
+                    qr_id=f"{rng.getrandbits(80):020x}",
                 )
                 r.copy_scope_from(h)
                 people.append(r)
@@ -309,7 +310,8 @@ def _care_text(tag: str) -> str:
     }.get(tag, "")
 
 
-def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None = None, progress=None) -> dict:
+def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None = None, progress=None,
+               with_scans: bool = True) -> dict:
     """Build the whole demo city in one transaction; returns counts."""
     rng = random.Random(seed)
     today = today or dt.date(2026, 11, 1)
@@ -319,7 +321,144 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
         boxes = assign_boundaries(grids)
         build_users(grids)
         made = build_people(rng, grids, residents, today, progress, boxes)
+        scans = build_scans(rng, build_venues()) if with_scans else 0
+        if with_scans:
+            build_tracing_story(rng)
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    return {"residents": made, **shape.__dict__}
+    return {"residents": made, "scans": scans, **shape.__dict__}
+
+
+VENUES_PER_COMMUNITY = (("community_gate", "东门"), ("community_gate", "西门"), ("restaurant", "社区食堂"),
+                        ("other", "便民超市"), ("office", "党群服务中心"))
+VENUES_PER_STREET = (("market", "农贸市场"), ("supermarket", "大型超市"), ("school", "小学"))
+VENUES_PER_DISTRICT = (("hospital", "区人民医院"), ("station", "地铁站"))
+POINT_KINDS = ("community_gate", "road", "station")
+
+
+def build_venues() -> dict[int, list]:
+    """Gates and venues at each level; returns {community id: [checkpoints a resident there uses]}."""
+    from shaodian.checkpoints.models import Checkpoint
+
+    made = []
+    for level, spec in (("district", VENUES_PER_DISTRICT), ("street", VENUES_PER_STREET),
+                        ("community", VENUES_PER_COMMUNITY)):
+        for place in Place.objects.filter(kind=level).order_by("code"):
+            for kind, name in spec:
+                c = Checkpoint(name=f"{place.name}{name}", kind=kind, code=f"{place.code[-9:]}{kind[:2]}{len(made)}"[:16])
+                c.locate_at(place)
+                made.append(c)
+    Checkpoint.objects.bulk_create(made, batch_size=1000)
+    by_place: dict[int, list] = {}
+    for c in Checkpoint.objects.all():
+        by_place.setdefault(c.place_id, []).append(c)
+    reach: dict[int, list] = {}
+    for community in Place.objects.filter(kind="community"):
+        reach[community.pk] = (by_place.get(community.pk, []), by_place.get(community.street_id, []),
+                               by_place.get(community.district_id, []))
+    return reach
+
+
+def build_scans(rng: random.Random, reach: dict, *, days: int = 14, now: dt.datetime | None = None,
+                visit_rate: float = 0.25, gate_rate: float = 0.3) -> int:
+    """Two weeks of scans: venue visits (in and out, some out-scans forgotten) and gate passages."""
+    from django.utils import timezone
+
+    from shaodian.checkpoints.models import Scan
+
+    now = now or timezone.now()
+    start = (timezone.localtime(now) - dt.timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
+    ops = connection.ops
+    columns = "client_id, resident_id, checkpoint_id, at, direction, temperature, received_at"
+    sql = f"INSERT INTO checkpoints_scan ({columns}) VALUES (%s,%s,%s,%s,%s,%s,%s)"
+    received = ops.adapt_datetimefield_value(now)
+    rows, total = [], 0
+
+    def flush():
+        nonlocal rows, total
+        with connection.cursor() as cur:
+            cur.executemany(sql, rows)
+        total += len(rows)
+        rows = []
+
+    residents = Resident.objects.values_list("pk", "community_id").order_by("pk").iterator(chunk_size=20000)
+    for pk, community in residents:
+        own, street, district = reach.get(community, ([], [], []))
+        gates = [c for c in own if c.kind in POINT_KINDS]
+        venues = [c for c in own if c.kind not in POINT_KINDS]
+        for day in range(days):
+            base = start + dt.timedelta(days=day)
+            if gates and rng.random() < gate_rate:
+                at = base + dt.timedelta(minutes=rng.randint(6 * 60, 22 * 60))
+                if at < now:
+                    rows.append((f"demo-{pk}-{day}-g", pk, rng.choice(gates).pk, ops.adapt_datetimefield_value(at),
+                                 rng.choice(("in", "out")), round(rng.uniform(36.0, 37.2), 1), received))
+            if rng.random() < visit_rate:
+                pool = rng.choices((venues, street, district), weights=(70, 25, 5))[0] or venues or street
+                if not pool:
+                    continue
+                venue = rng.choice(pool)
+                at = base + dt.timedelta(minutes=rng.randint(7 * 60, 20 * 60))
+                out = at + dt.timedelta(minutes=rng.randint(10, 90))
+                if out >= now:
+                    continue
+                rows.append((f"demo-{pk}-{day}-i", pk, venue.pk, ops.adapt_datetimefield_value(at), "in", None, received))
+                if rng.random() > 0.1:  # one in ten forgets to scan out
+                    rows.append((f"demo-{pk}-{day}-o", pk, venue.pk, ops.adapt_datetimefield_value(out), "out", None, received))
+        if len(rows) >= 20000:
+            flush()
+    if rows:
+        flush()
+    return total
+
+
+def build_tracing_story(rng: random.Random) -> None:
+    """A few cases in grid_a's community whose contacts are found, some confirmed, one grown into a case."""
+    from django.utils import timezone
+
+    from shaodian.checkpoints.models import Checkpoint, Scan
+    from shaodian.tracing import services as tracing
+
+    cdc = User.objects.get(username="cdc")
+    staff = User.objects.get(username="staff_a")
+    community_id = staff.node_id
+    now = timezone.now()
+    recent = (Scan.objects.filter(resident__community_id=community_id, at__gte=now - dt.timedelta(days=3),
+                                  direction="in", checkpoint__kind__in=["restaurant", "other", "office"])
+              .values_list("resident_id", flat=True).distinct().order_by("resident_id"))
+    picks = list(recent[:40])
+    if len(picks) < 3:
+        return
+    first, second, third = picks[0], picks[len(picks) // 2], picks[-1]
+    today = timezone.localdate()
+    case = tracing.case_register(actor=cdc, resident_id=first, kind="confirmed", test_date=today,
+                                 onset_date=today - dt.timedelta(days=1))
+    # A tracer's usual setting for indoor venues: 15 minutes either side, at least 5 minutes together.
+    found = tracing.contacts_find(actor=cdc, case_id=case.pk, t_from=now - dt.timedelta(days=14), t_to=now,
+                                  window_minutes=15, min_overlap_minutes=5, second_degree=True)
+    confirmed = found["contacts"][:4]
+    for c in confirmed:
+        tracing.contact_decide(actor=cdc, contact_id=c.pk, confirm=True, note="流调确认：同时段同场所")
+    if confirmed:
+        grown = tracing.case_register(actor=cdc, resident_id=confirmed[0].resident_id, kind="asymptomatic",
+                                      test_date=today, source_contact=confirmed[0])
+        tracing.contacts_find(actor=cdc, case_id=grown.pk, t_from=now - dt.timedelta(days=14), t_to=now,
+                              window_minutes=15, min_overlap_minutes=5)
+    for pk in (second, third):
+        if not Resident.objects.get(pk=pk).cases.exists():
+            tracing.case_register(actor=cdc, resident_id=pk, kind="asymptomatic", test_date=today - dt.timedelta(days=1))
+    # Passes: a dialysis patient of grid_a's community to the district hospital, and a supply vehicle.
+    gate = Checkpoint.objects.filter(community_id=community_id, kind="community_gate").order_by("pk").first()
+    hospital = Checkpoint.objects.filter(kind="hospital").order_by("pk").first()
+    patient = Resident.objects.filter(community_id=community_id, tags__contains=",dialysis,").first() or \
+        Resident.objects.filter(community_id=community_id).order_by("pk").first()
+    from shaodian.checkpoints import services as checkpoints
+
+    if gate and hospital:
+        checkpoints.pass_issue(actor=User.objects.get(username="commander"), kind="dialysis",
+                               checkpoint_ids=[gate.pk, hospital.pk], valid_from=now - dt.timedelta(hours=1),
+                               valid_to=now + dt.timedelta(days=7), reason="每周一三五血液透析", resident_id=patient.pk)
+        checkpoints.pass_issue(actor=User.objects.get(username="supply"), kind="supply_vehicle", checkpoint_ids=[gate.pk],
+                               valid_from=now - dt.timedelta(hours=1), valid_to=now + dt.timedelta(days=3),
+                               reason="社区蔬菜保供配送", plate="京A12345", driver_name="刘师傅", driver_phone="13900001111")

@@ -11,6 +11,7 @@ from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.roles import Perm
+from shaodian.tracing.selectors import health_flags
 
 
 def _need(user, perm: Perm):
@@ -75,6 +76,7 @@ def resident_detail(request, resident_id):
             "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
             "can_reveal_id": user.can(Perm.REVEAL_ID),
             "can_edit": user.can(Perm.EDIT_RESIDENTS),
+            "health": sorted(health_flags(resident.pk)) if user.can(Perm.VIEW_CASES) else [],
         },
     )
 

@@ -75,19 +75,35 @@ def _epoch(t: dt.datetime) -> int:
     return int(t.timestamp())
 
 
+# Gates are passed, not stayed at: a scan there is a moment, not the start of a stay.
+POINT_KINDS = ("community_gate", "road", "station")
+POINT_SECONDS = 60
+
+
 def _load_scans(q: Q) -> engine.Scans:
+    from shaodian.checkpoints.models import Checkpoint
+
     rows = np.array(list(Scan.objects.filter(q, resident__isnull=False).values_list("resident_id", "checkpoint_id", "at",
                                                                                     "direction").iterator(chunk_size=20000)),
                     dtype=object)
     if len(rows) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return engine.Scans(empty, empty, empty, np.zeros(0, dtype=bool))
-    return engine.Scans(
-        person=rows[:, 0].astype(np.int64),
-        venue=rows[:, 1].astype(np.int64),
-        time=np.fromiter((int(t.timestamp()) for t in rows[:, 2]), dtype=np.int64, count=len(rows)),
-        is_in=rows[:, 3] == "in",
-    )
+    person = rows[:, 0].astype(np.int64)
+    venue = rows[:, 1].astype(np.int64)
+    time = np.fromiter((int(t.timestamp()) for t in rows[:, 2]), dtype=np.int64, count=len(rows))
+    is_in = (rows[:, 3] == "in").astype(bool)
+    points = np.array(sorted(Checkpoint.objects.filter(kind__in=POINT_KINDS, pk__in=np.unique(venue).tolist())
+                             .values_list("pk", flat=True)), dtype=np.int64)
+    at_point = np.isin(venue, points)
+    if at_point.any():
+        # Each passage becomes a one-minute stay: an in at the scan and an out a minute later.
+        p = np.flatnonzero(at_point)
+        person = np.r_[person, person[p]]
+        venue = np.r_[venue, venue[p]]
+        time = np.r_[time, time[p] + POINT_SECONDS]
+        is_in = np.r_[np.where(at_point, True, is_in), np.zeros(len(p), dtype=bool)]
+    return engine.Scans(person=person, venue=venue, time=time, is_in=is_in)
 
 
 def _index_around(person_ids: list[int], t_from: dt.datetime, t_to: dt.datetime, window_minutes: float,
@@ -174,7 +190,12 @@ def _visible_ids(actor, ids: set[int]) -> set[int]:
 
 def _store(case: Case, proposals, visible: set[int], *, degree: int, via=None, first_rows=None) -> list[Contact]:
     """Upsert proposals; a contact already confirmed or dismissed by a person keeps that decision."""
-    proposals = [p for p in proposals if p[0] in visible]
+    # One row per person: the first (best ranked) proposal wins, e.g. a secondary met via two contacts.
+    unique: dict[int, tuple] = {}
+    for p in proposals:
+        if p[0] in visible and p[0] not in unique:
+            unique[p[0]] = p
+    proposals = list(unique.values())
     existing = {c.resident_id: c for c in Contact.objects.filter(case=case, degree=degree, resident_id__in=[p[0] for p in proposals])}
     via_rows = {c.resident_id: c for c in first_rows or []}
     out = []

@@ -1,3 +1,9 @@
 from django.urls import path
 
-urlpatterns: list = []
+from shaodian.tracing import views
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("contacts/<int:contact_id>/decide/", views.contact_decide, name="contact_decide"),
+]

@@ -16,7 +16,8 @@ def _section(path: str) -> str:
     """Which menu entry the page belongs to, for aria-current."""
     if path.startswith("/residents/import"):
         return "import"
-    for prefix, name in (("/residents", "residents"), ("/places", "places"), ("/audit", "audit")):
+    for prefix, name in (("/residents", "residents"), ("/places", "places"), ("/audit", "audit"),
+                         ("/checkpoints", "checkpoints"), ("/tracing", "tracing")):
         if path.startswith(prefix):
             return name
     return "home" if path == "/" else ""

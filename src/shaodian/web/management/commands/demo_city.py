@@ -11,8 +11,9 @@ class Command(BaseCommand):
         parser.add_argument("--residents", type=int, default=50_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--if-absent", action="store_true", help="do nothing when a city already exists")
+        parser.add_argument("--no-scans", action="store_true", help="no venues, scans, cases or passes")
 
-    def handle(self, *args, residents, seed, if_absent, **options):
+    def handle(self, *args, residents, seed, if_absent, no_scans, **options):
         if demo.city_exists():
             if if_absent:
                 self.stdout.write("The demo city already exists.")
@@ -20,10 +21,10 @@ class Command(BaseCommand):
             self.stderr.write("A city already exists: use a fresh database (or --if-absent).")
             raise SystemExit(1)
         with tqdm(total=residents, unit="residents", disable=options["verbosity"] == 0) as bar:
-            counts = demo.build_city(residents=residents, seed=seed, progress=bar.update)
+            counts = demo.build_city(residents=residents, seed=seed, progress=bar.update, with_scans=not no_scans)
         self.stdout.write(
             "Built 海棠市: {residents} residents, {districts} district(s), {streets} streets, "
-            "{communities} communities, {grids} grids.".format(**counts)
+            "{communities} communities, {grids} grids, {scans} scans.".format(**counts)
         )
         self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}): grid_a grid_b staff_a street_a commander "
                           "cdc legal supply guard_a volunteer_a supervisor admin")
