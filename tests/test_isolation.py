@@ -48,6 +48,10 @@ PARAM_FILLERS = {
     "place_id": lambda ctx: ctx["resident"].grid_id,
     "building_id": lambda ctx: ctx["resident"].household.unit.building_id,
     "job_id": lambda ctx: ctx["job"].pk,
+    "checkpoint_id": lambda ctx: ctx["checkpoint"].pk,
+    "pass_id": lambda ctx: ctx["pass"].pk,
+    "case_id": lambda ctx: ctx["case"].pk,
+    "contact_id": lambda ctx: ctx["contact"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -93,7 +97,31 @@ def ctx(users):
                                    errors=json.dumps([{"row": 2, "column": "姓名", "reason_zh": "", "reason_en": "",
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
-    return {"resident": resident, "job": job, "grid": resident.grid_id}
+    return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident)}
+
+
+def _tracing_objects(users, resident) -> dict:
+    """grid_b's checkpoint, a pass, a case and a contact around the marked resident."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.checkpoints import services as checkpoints
+    from shaodian.places.models import Place
+    from shaodian.tracing import services as tracing
+    from shaodian.tracing.models import Contact
+
+    community_b = Place.objects.get(pk=users["grid_b"].node.community_id)
+    staff_b = type(users["staff_a"]).objects.create(username="staff_b", role="community_staff", node=community_b)
+    gate = checkpoints.checkpoint_create(actor=staff_b, place=community_b, name="乙社区北门", kind="community_gate")
+    now = timezone.now()
+    permit = checkpoints.pass_issue(actor=staff_b, kind="dialysis", checkpoint_ids=[gate.pk], resident_id=resident.pk,
+                                    valid_from=now, valid_to=now + dt.timedelta(days=2), reason="透析")
+    case = tracing.case_register(actor=users["cdc"], resident_id=resident.pk, kind="confirmed",
+                                 test_date=timezone.localdate())
+    neighbour = Resident.objects.filter(grid_id=resident.grid_id).exclude(pk=resident.pk).first()
+    contact = Contact.objects.create(case=case, resident=neighbour, reason="manual")
+    return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact}
 
 
 def assert_clean(response, ctx, where, echo: str = ""):
@@ -127,7 +155,11 @@ def test_every_page_hides_grid_b(client_as, ctx):
         if route.endswith("reveal/"):
             for field in ("phone", "id_number"):
                 assert_clean(client.post(url, {"field": field, "purpose": "测试"}), ctx, f"POST {url} {field}")
+        elif "<" in route:
+            # Writes on grid_b's objects are refused too, and say nothing about them.
+            assert_clean(client.post(url, {"decision": "confirm", "reason": "x", "confirm": "1"}), ctx, f"POST {url}")
     assert walked > 50
+    _assert_untouched(ctx)
 
 
 def test_every_api_route_hides_grid_b(api_as, client, ctx):
@@ -135,14 +167,24 @@ def test_every_api_route_hides_grid_b(api_as, client, ctx):
     api = api_as("grid_a")
     walked = 0
     for path, ops in spec["paths"].items():
+        url = fill(path, ctx)
+        if "post" in ops and "{" in path:
+            body = json.dumps({"confirm": True, "reason": "x", "code": "x", "note": ""})
+            assert_clean(api.post(url, body, content_type="application/json"), ctx, f"POST {url}")
         if "get" not in ops:
             continue
-        url = fill(path, ctx)
         for probe in PROBES:
             full = url + probe.format(grid=ctx["grid"])
             assert_clean(api.get(full), ctx, full, echo=probe)
             walked += 1
     assert walked >= 4 * len(PROBES)
+    _assert_untouched(ctx)
+
+
+def _assert_untouched(ctx):
+    ctx["pass"].refresh_from_db()
+    ctx["contact"].refresh_from_db()
+    assert ctx["pass"].revoked_at is None and ctx["contact"].status == "proposed"
 
 
 def test_grid_b_sees_its_own_marked_resident(client_as, ctx):
