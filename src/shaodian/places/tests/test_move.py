@@ -95,6 +95,8 @@ def test_the_tree_page_moves_and_merges(client_as, users):
     assert "place_edit" not in client.get(f"/places/{community.pk}/").content.decode()  # url name is not shown
     page = client.get(f"/places/{community.pk}/").content.decode()
     assert f"/places/{community.pk}/edit/" in page
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "<" not in title[7:] and community.name in title
     district = Place.objects.get(kind="district")
     r = client.post(f"/places/{community.pk}/edit/", {"action": "move", "target": district.pk})
     assert r.status_code == 302
