@@ -52,6 +52,8 @@ PARAM_FILLERS = {
     "pass_id": lambda ctx: ctx["pass"].pk,
     "case_id": lambda ctx: ctx["case"].pk,
     "contact_id": lambda ctx: ctx["contact"].pk,
+    "measure_id": lambda ctx: ctx["measure"].pk,
+    "token": lambda ctx: ctx["vote_token"],
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -97,7 +99,8 @@ def ctx(users):
                                    errors=json.dumps([{"row": 2, "column": "姓名", "reason_zh": "", "reason_en": "",
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
-    return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident)}
+    return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
+            **_measure_objects(users, resident)}
 
 
 def _tracing_objects(users, resident) -> dict:
@@ -122,6 +125,26 @@ def _tracing_objects(users, resident) -> dict:
     neighbour = Resident.objects.filter(grid_id=resident.grid_id).exclude(pk=resident.pk).first()
     contact = Contact.objects.create(case=case, resident=neighbour, reason="manual")
     return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact}
+
+
+def _measure_objects(users, resident) -> dict:
+    """A sealed-building measure around the marked (dialysis) resident, evaluated, with voting links."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.measures import services as measures
+    from shaodian.measures import votes
+
+    now = timezone.now()
+    measure = measures.measure_propose(
+        actor=users["commander"], building_id=resident.household.unit.building_id, zone="sealed", static_level="sealed",
+        restrictions=["stay_at_home"], reason="乙社区楼栋病例", starts_at=now + dt.timedelta(days=2),
+        ends_at=now + dt.timedelta(days=9))
+    measures.measure_evaluate(actor=users["cdc"], measure_id=measure.pk, risk_evidence=["楼内病例"], businesses_affected=0)
+    measures.gate_check(actor=users["commander"], measure_id=measure.pk)
+    [(_household, _address, raw), *_] = votes.vote_open(actor=users["commander"], measure_id=measure.pk)
+    return {"measure": measure, "vote_token": raw}
 
 
 def assert_clean(response, ctx, where, echo: str = ""):

@@ -82,6 +82,8 @@ def unauthenticated(request, exc):
 
 def _register_routers():
     from shaodian.checkpoints.api import router as checkpoints
+    from shaodian.measures.api import public_router as public_measures
+    from shaodian.measures.api import router as measures
     from shaodian.people.api import router as people
     from shaodian.places.api import router as places
     from shaodian.security.api import router as security
@@ -92,6 +94,8 @@ def _register_routers():
     api.add_router("/", people)
     api.add_router("/", checkpoints)
     api.add_router("/", tracing)
+    api.add_router("/", measures)
+    api.add_router("/", public_measures)
 
 
 _register_routers()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shaodian.people",
     "shaodian.checkpoints",
     "shaodian.tracing",
+    "shaodian.measures",
     "shaodian.web",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("residents/", include("shaodian.people.urls")),
     path("checkpoints/", include("shaodian.checkpoints.urls")),
     path("tracing/", include("shaodian.tracing.urls")),
+    path("measures/", include("shaodian.measures.urls")),
+    path("public/", include("shaodian.measures.public_urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

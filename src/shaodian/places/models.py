@@ -36,6 +36,9 @@ class Place(models.Model):
     community = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
     active = models.BooleanField(default=True)
+    # Negative-list flags (禁止封堵清单) joined by "," with a leading and trailing comma, e.g.
+    # ",fire_lane,": a closure here is refused (measures.rules.check_closure).
+    flags = models.CharField(_("negative-list flags"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["code"]
@@ -52,6 +55,10 @@ class Place(models.Model):
     @property
     def level(self) -> int:
         return LEVEL[PlaceKind(self.kind)]
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [f for f in self.flags.split(",") if f]
 
     def ancestor_ids(self) -> dict[str, int | None]:
         """The scope columns a row placed at this node carries."""

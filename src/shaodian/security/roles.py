@@ -33,6 +33,14 @@ class Perm(str, Enum):
     ISSUE_PASS = "issue_pass"
     VIEW_CASES = "view_cases"
     MANAGE_CASES = "manage_cases"  # register cases, find and confirm contacts (流调)
+    VIEW_MEASURES = "view_measures"  # measures, zones and closures of the jurisdiction
+    PROPOSE_MEASURE = "propose_measure"  # propose, submit for legal review, withdraw
+    EVALUATE_MEASURE = "evaluate_measure"  # professional evaluation and post-evaluation
+    LEGAL_REVIEW = "legal_review"  # 合法性审查: approve with a legal basis, or return
+    APPROVE_MEASURE = "approve_measure"  # approve, enter force, extend, lift (level checked by the lifecycle)
+    MANAGE_MEASURES = "manage_measures"  # votes, special-group gate, notice, recovery tasks
+    MANAGE_CLOSURES = "manage_closures"  # closures and negative-list flags of places
+    CONFIRM_RISK = "confirm_risk"  # confirm a risk assessment (人机协同)
 
 
 R, P = Role, Perm
@@ -40,27 +48,33 @@ _RESIDENT_READERS = {P.VIEW_PLACES, P.VIEW_RESIDENTS}
 
 _CHECKPOINTS = {P.VIEW_CHECKPOINTS, P.SCAN}
 _COMMAND = {P.VIEW_CHECKPOINTS, P.MANAGE_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_CASES}
+# Measures (MEA-3): staff prepare, command approves, health evaluates, the legal office reviews.
+_MEASURE_STAFF = {P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.MANAGE_MEASURES, P.MANAGE_CLOSURES, P.CONFIRM_RISK}
+_MEASURE_COMMAND = _MEASURE_STAFF | {P.EVALUATE_MEASURE, P.APPROVE_MEASURE}
 
 # Least data: guards, volunteers, suppliers and legal reviewers do not browse residents.
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    R.GRID_WORKER: frozenset(_RESIDENT_READERS | _CHECKPOINTS | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.EXPORT, P.VIEW_CASES}),
+    R.GRID_WORKER: frozenset(_RESIDENT_READERS | _CHECKPOINTS | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.EXPORT, P.VIEW_CASES,
+                                                                  P.VIEW_MEASURES}),
     R.COMMUNITY_STAFF: frozenset(
-        _RESIDENT_READERS | _CHECKPOINTS | _COMMAND | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT}
+        _RESIDENT_READERS | _CHECKPOINTS | _COMMAND | _MEASURE_STAFF
+        | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT}
     ),
-    R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | {P.EXPORT}),
-    R.DISTRICT_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | {P.EXPORT, P.EDIT_HIERARCHY}),
+    R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | {P.EXPORT}),
+    R.DISTRICT_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | {P.EXPORT, P.EDIT_HIERARCHY}),
     R.HEALTH_OFFICIAL: frozenset(
         _RESIDENT_READERS | {P.REVEAL_PHONE, P.REVEAL_ID, P.EXPORT, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_CASES,
-                             P.MANAGE_CASES}
+                             P.MANAGE_CASES, P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.EVALUATE_MEASURE, P.CONFIRM_RISK}
     ),
-    R.LEGAL_REVIEWER: frozenset({P.VIEW_PLACES}),
-    R.SUPPLY_OFFICER: frozenset({P.VIEW_PLACES, P.VIEW_CHECKPOINTS, P.ISSUE_PASS}),
+    # The legal reviewer sees measures (counts of special-group people, never their names).
+    R.LEGAL_REVIEWER: frozenset({P.VIEW_PLACES, P.VIEW_MEASURES, P.LEGAL_REVIEW}),
+    R.SUPPLY_OFFICER: frozenset({P.VIEW_PLACES, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_MEASURES}),
     R.CHECKPOINT_GUARD: frozenset(_CHECKPOINTS),
     R.VOLUNTEER: frozenset(),
-    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT}),
+    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES}),
     R.ADMIN: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND
-        | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES}
+        | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES, P.VIEW_MEASURES}
     ),
 }
 

@@ -1,0 +1,110 @@
+"""Closures (封闭点) under the negative list (禁止封堵清单, CHK-3), and the flags that protect places."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.measures import rules
+from shaodian.measures.models import Closure
+from shaodian.measures.selectors import closure_get, measure_get
+from shaodian.places.models import Place
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scoped_places
+
+# Which form field each negative-list rule belongs to.
+_FIELD = {"negative_list.forbidden_type": "closure_type", "negative_list.unknown_type": "closure_type",
+          "negative_list.no_emergency_channel": "emergency_channel"}
+
+
+def _need(actor, perm: Perm) -> None:
+    if not actor.can(perm):
+        raise ServiceError.forbidden()
+
+
+def _place(actor, place_id) -> Place:
+    try:
+        return scoped_places(actor).get(pk=int(place_id))
+    except (Place.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def closure_create(*, actor, place_id, description: str, closure_type: str, emergency_channel: str,
+                   on_duty_contact: str = "", measure_id=None, request=None, now=None) -> Closure:
+    """A closure that keeps its emergency channel; refused (and the refusal audited) if the negative list forbids it."""
+    _need(actor, Perm.MANAGE_CLOSURES)
+    place = _place(actor, place_id)
+    measure = measure_get(actor, measure_id) if measure_id else None
+    check = rules.check_closure(rules.Closure(
+        str(place.pk), place.name, frozenset(place.flag_list), str(closure_type or ""),
+        rules.EmergencyChannel(" ".join(str(emergency_channel or "").split()), str(on_duty_contact or "").strip())))
+    errors = ServiceError()
+    for v in check.violations:
+        errors.add(_FIELD.get(v.code, "place"), Msg(v.reason_zh, v.reason_en, v.code))
+    if not " ".join(str(description or "").split()):
+        errors.add("description", Msg("请写明封闭位置", "Say where exactly"))
+    if check.violations:
+        # Nothing is closed; the attempt is kept so over-blocking can be reviewed (MEA-6).
+        audit(actor, AuditAction.DENIED, "closure", "", request=request, detail={
+            "place": place.pk, "codes": [v.code for v in check.violations], "type": str(closure_type)[:40],
+            "reasons_zh": [v.reason_zh for v in check.violations], "reasons_en": [v.reason_en for v in check.violations]})
+    if errors.errors:
+        raise errors
+    with transaction.atomic():
+        closure = Closure(measure=measure, description=" ".join(description.split())[:200], closure_type=closure_type,
+                          emergency_channel=" ".join(emergency_channel.split())[:200],
+                          on_duty_contact=str(on_duty_contact or "").strip()[:100], created_by=actor,
+                          created_at=now or timezone.now())
+        closure.locate_at(place)
+        closure.save()
+        audit(actor, AuditAction.CREATE, "closure", closure.pk, request=request,
+              detail={"place": place.pk, "type": closure_type})
+    return closure
+
+
+def closure_remove(*, actor, closure_id, request=None, now=None) -> Closure:
+    _need(actor, Perm.MANAGE_CLOSURES)
+    closure = closure_get(actor, closure_id)
+    if closure.removed_at is None:
+        closure.removed_at = now or timezone.now()
+        closure.save(update_fields=["removed_at"])
+        audit(actor, AuditAction.UPDATE, "closure", closure.pk, request=request, detail={"removed": True})
+    return closure
+
+
+def place_flags_set(*, actor, place_id, flags, request=None) -> Place:
+    """Mark a place on the negative list; taking a flag off needs command (a flag protects lives)."""
+    _need(actor, Perm.MANAGE_CLOSURES)
+    place = _place(actor, place_id)
+    wanted = sorted({str(f) for f in flags or ()})
+    unknown = [f for f in wanted if f not in set(rules.PlaceFlag)]
+    if unknown:
+        raise ServiceError.one("flags", f"未知的标记：{unknown[0]}", f"Unknown flag: {unknown[0]}")
+    removed = set(place.flag_list) - set(wanted)
+    if removed and not actor.can(Perm.APPROVE_MEASURE):
+        raise ServiceError.one("flags", "撤销禁止封堵标记须由街道或区指挥部决定",
+                               "Only street or district command may take a negative-list flag off", "forbidden", 403)
+    place.flags = f",{','.join(wanted)}," if wanted else ""
+    with transaction.atomic():
+        place.save(update_fields=["flags"])
+        audit(actor, AuditAction.UPDATE, "place_flags", place.pk, request=request, detail={"flags": wanted})
+    return place
+
+
+def refused_closures(user, limit: int = 20) -> list[dict]:
+    """Recent refused closure attempts in the user's places, with the reasons (for review, MEA-6)."""
+    from shaodian.security.models import AuditLog
+
+    if not user.can(Perm.VIEW_MEASURES):
+        return []
+    places = dict(scoped_places(user).values_list("pk", "name")) if user.can(Perm.VIEW_PLACES) else {}
+    out = []
+    for row in AuditLog.objects.filter(object_type="closure", action=AuditAction.DENIED).order_by("-at")[:500]:
+        place = row.detail.get("place")
+        if place in places:
+            out.append({"at": row.at, "place": places[place], "reasons_zh": row.detail.get("reasons_zh", []),
+                        "reasons_en": row.detail.get("reasons_en", []), "by": row.actor_name})
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,113 @@
+"""Reads of measures, closures and risk confirmations, scoped by the user; and the public register."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from shaodian.errors import NotFound
+from shaodian.measures import codec, lifecycle
+from shaodian.measures.models import Closure, Measure, MeasureStatus, RiskConfirmation
+from shaodian.measures.rules import RESTRICTION_LABELS, Restriction
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scope_q
+
+
+def _located_q(user) -> Q | None:
+    """Rows inside the user's subtree, or placed on a node above it (a measure covering the user's area)."""
+    q = scope_q(user)
+    if q is None:
+        return None
+    node = user.node
+    above = {node.city_id, node.district_id, node.street_id, node.community_id} - {None, node.pk}
+    return q | Q(place_id__in=above, building__isnull=True) if above else q
+
+
+def measures_for(user) -> QuerySet:
+    q = _located_q(user)
+    if q is None or not user.can(Perm.VIEW_MEASURES):
+        return Measure.objects.none()
+    return Measure.objects.filter(q).select_related("place")
+
+
+def measure_get(user, pk) -> Measure:
+    try:
+        return measures_for(user).get(pk=int(pk))
+    except (Measure.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def closures_for(user) -> QuerySet:
+    q = scope_q(user)
+    if q is None or not user.can(Perm.VIEW_MEASURES):
+        return Closure.objects.none()
+    return Closure.objects.filter(q).select_related("place", "measure")
+
+
+def closure_get(user, pk) -> Closure:
+    try:
+        return closures_for(user).get(pk=int(pk))
+    except (Closure.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+
+
+def risk_confirmations_for(user) -> QuerySet:
+    q = scope_q(user)
+    if q is None or not user.can(Perm.CONFIRM_RISK):
+        return RiskConfirmation.objects.none()
+    kind, node = user.node.kind, user.node_id
+    return RiskConfirmation.objects.filter(**{f"building__{kind}_id": node}).select_related("building", "confirmed_by")
+
+
+# --- the public register (no login, no personal data) ---------------------------------------
+
+
+def in_force(now: dt.datetime) -> list[tuple[Measure, lifecycle.MeasureState]]:
+    """Measures in force at `now` by the lifecycle's own reading: one past its end is already gone."""
+    rows = Measure.objects.filter(status=MeasureStatus.IN_FORCE, starts_at__lte=now, ends_at__gt=now).order_by(
+        "area_name", "pk")
+    out = []
+    for m in rows:
+        state = codec.load(m.state)
+        if lifecycle.is_in_force(state, now):
+            out.append((m, state))
+    return out
+
+
+def _restriction_labels(codes) -> list[dict]:
+    return [{"code": str(c), "zh": RESTRICTION_LABELS[Restriction(c)].zh, "en": RESTRICTION_LABELS[Restriction(c)].en}
+            for c in codes]
+
+
+def register_items(now: dt.datetime) -> list[dict]:
+    """The register's rows: area, zone, restrictions, reason, legal basis, term, notice and hotline only."""
+    items = []
+    for m, state in in_force(now):
+        notice = state.notice
+        items.append({
+            "area": m.area_name,
+            "level": m.zone,
+            "restrictions": _restriction_labels(state.restrictions),
+            "reason": notice.reason if notice else m.reason,
+            "legal_basis": list(state.legal_review.legal_basis) if state.legal_review else [],
+            "starts_at": state.starts_at,
+            "ends_at": state.ends_at,
+            "notice": notice_text(m, state),
+            "hotline": m.hotline,
+        })
+    return items
+
+
+ZONE_ZH = {"sealed": "封控区", "controlled": "管控区", "precaution": "防范区"}
+
+
+def notice_text(m: Measure, state: lifecycle.MeasureState) -> str:
+    """The notice as published (公告): reason, restrictions, term, legal basis, complaint channel."""
+    if state.notice is None:
+        return ""
+    tz = dt.timezone(dt.timedelta(hours=8))
+    fmt = "%Y-%m-%d %H:%M"
+    restrictions = "；".join(RESTRICTION_LABELS[Restriction(r)].zh for r in state.notice.restrictions)
+    basis = "、".join(state.legal_review.legal_basis) if state.legal_review else ""
+    return (f"关于{m.area_name}实行{ZONE_ZH.get(m.zone, m.zone)}管理的公告：{state.notice.reason}。"
+            f"措施：{restrictions}。期限：{state.starts_at.astimezone(tz):{fmt}} 至 {state.ends_at.astimezone(tz):{fmt}}"
+            f"（到期自动解除）。依据：{basis}。投诉与求助：{m.hotline}。")

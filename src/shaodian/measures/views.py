@@ -1,0 +1,410 @@
+"""Measure pages: list and proposal, detail with timeline and action forms, gate, votes, zones, closures, risk;
+and, without login, the public register and a household's voting page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.measures import area, closures, codec, lifecycle, rules, selectors, services, votes
+from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
+from shaodian.measures.presenters import gaps_view, visible_names
+from shaodian.places.models import Building
+from shaodian.security.audit import audit_list
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scope_q, scoped_places
+
+LIST_LIMIT = 200
+
+
+def _need(user, perm: Perm):
+    if not user.can(perm):
+        raise PermissionDenied
+
+
+def _not_found(request):
+    return render(request, "web/error.html", {"code": 404}, status=404)
+
+
+def _when(value: str):
+    """A datetime-local input (local time) or an ISO string; None when empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ServiceError.one("general", f"时间格式不正确：{value}", f"Invalid date and time: {value}")
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _number(value, name: str, cast=int):
+    try:
+        return cast(value or 0)
+    except (TypeError, ValueError):
+        raise ServiceError.one(name, "请输入数字", "Enter a number") from None
+
+
+def _local(dt_value) -> str:
+    return timezone.localtime(dt_value).strftime("%Y-%m-%dT%H:%M") if dt_value else ""
+
+
+RESTRICTIONS = [(r.value, rules.RESTRICTION_LABELS[r]) for r in rules.Restriction]
+
+
+# --- list and proposal -------------------------------------------------------------------------------
+
+
+@login_required
+def measure_list(request):
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    errors, status = {}, 200
+    now = timezone.now()
+    values = {"starts_at": _local(now + timezone.timedelta(days=2)), "ends_at": _local(now + timezone.timedelta(days=9)),
+              "zone": "controlled", "static_level": "controlled", "restrictions": []}
+    if request.method == "POST":
+        _need(user, Perm.PROPOSE_MEASURE)
+        P = request.POST
+        values = {k: P.get(k, "") for k in ("area", "zone", "static_level", "starts_at", "ends_at", "reason",
+                                            "emergency_reason", "supply_plan")}
+        values["restrictions"] = P.getlist("restrictions")
+        kind, _sep, pk = values["area"].partition(":")
+        try:
+            m = services.measure_propose(
+                actor=user, zone=values["zone"], static_level=values["static_level"],
+                restrictions=values["restrictions"], starts_at=_when(values["starts_at"]), ends_at=_when(values["ends_at"]),
+                reason=values["reason"], emergency_reason=values["emergency_reason"], supply_plan=values["supply_plan"],
+                request=request, **{{"building": "building_id", "unit": "unit_id"}.get(kind, "place_id"): pk or None})
+        except ServiceError as exc:
+            errors, status = exc.errors, 422
+        else:
+            messages.success(request, _("Measure proposed."))
+            return redirect("measure_detail", measure_id=m.pk)
+    rows = list(selectors.measures_for(user).order_by("-created_at")[:LIST_LIMIT])
+    states = [(m, lifecycle.effective_status(codec.load(m.state), now).value) for m in rows]
+    return render(request, "measures/list.html", {
+        "rows": states, "errors": errors, "values": values, "can_propose": user.can(Perm.PROPOSE_MEASURE),
+        "areas": _area_choices(user) if user.can(Perm.PROPOSE_MEASURE) else [],
+        "zones": ZoneLevel.choices, "levels": StaticLevelKey.choices, "restrictions": RESTRICTIONS,
+        "limit": LIST_LIMIT, "statuses": dict(MeasureStatus.choices),
+    }, status=status)
+
+
+def _area_choices(user) -> list[tuple[str, str]]:
+    """Nodes of the jurisdiction and, for the finest zones, buildings (a district lists its streets and communities)."""
+    places = scoped_places(user).filter(kind__in=["district", "street", "community", "grid"], active=True).order_by("code")
+    out = [(f"place:{p.pk}", f"{p.name}") for p in places[:300]]
+    q = scope_q(user)
+    if q is not None:
+        out += [(f"building:{pk}", address) for pk, address in
+                Building.objects.filter(q).order_by("address").values_list("pk", "address")[:500]]
+    return out
+
+
+# --- detail and actions -------------------------------------------------------------------------------
+
+
+def _detail_context(user, m):
+    now = timezone.now()
+    state = codec.load(m.state)
+    effective = lifecycle.effective_status(state, now)
+    ev = state.evaluation
+    groups: dict[str, int] = {}
+    for p in ev.special_group_people if ev else ():
+        for g in p.groups:
+            groups[g.value] = groups.get(g.value, 0) + 1
+    return {
+        "m": m, "state": state, "effective": effective.value, "statuses": dict(MeasureStatus.choices),
+        "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
+        "groups": sorted(groups.items()), "gaps": gaps_view(user, state),
+        "notice_text": selectors.notice_text(m, state),
+        "may": {"propose": user.can(Perm.PROPOSE_MEASURE), "evaluate": user.can(Perm.EVALUATE_MEASURE),
+                "legal": user.can(Perm.LEGAL_REVIEW), "approve": user.can(Perm.APPROVE_MEASURE),
+                "manage": user.can(Perm.MANAGE_MEASURES)},
+        "starts_local": _local(state.starts_at), "ends_local": _local(state.ends_at),
+        "closures": list(m.closures.filter(removed_at__isnull=True).select_related("place")),
+        "levels": ["street", "district", "city"], "verdicts": [v.value for v in lifecycle.Verdict],
+        "open_tasks": [t.name for t in state.recovery_tasks if t.done_at is None],
+        "tokens": m.vote_tokens.count(), "ballots": m.votes.count(),
+    }
+
+
+@login_required
+def measure_detail(request, measure_id, errors=None, status=200):
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    try:
+        m = selectors.measure_get(user, measure_id)
+    except NotFound:
+        return _not_found(request)
+    return render(request, "measures/detail.html", {**_detail_context(user, m), "errors": errors or {},
+                                                    "posted": request.POST if errors else {}}, status=status)
+
+
+def _text(P, name):
+    return P.get(name, "")
+
+
+ACTIONS = {
+    "evaluate": (services.measure_evaluate, lambda P: {
+        "risk_evidence": _text(P, "risk_evidence"), "businesses_affected": _number(P.get("businesses_affected"),
+                                                                                   "businesses_affected")}),
+    "submit": (services.measure_submit, lambda P: {}),
+    "legal_approve": (services.measure_legal_approve, lambda P: {"legal_basis": _text(P, "legal_basis"),
+                                                                 "opinion": _text(P, "opinion")}),
+    "legal_return": (services.measure_legal_return, lambda P: {"reasons": _text(P, "reasons")}),
+    "approve": (services.measure_approve, lambda P: {}),
+    "decline": (services.measure_decline, lambda P: {"reasons": _text(P, "reasons")}),
+    "notice": (services.measure_publish_notice, lambda P: {
+        "reason": _text(P, "reason"), "starts_at": _when(P.get("starts_at")), "ends_at": _when(P.get("ends_at"))}),
+    "vote_close": (votes.vote_close, lambda P: {}),
+    "gate": (services.gate_check, lambda P: {}),
+    "enter_force": (services.measure_enter_force, lambda P: {}),
+    "extend": (services.measure_extend, lambda P: {
+        "new_ends_at": _when(P.get("new_ends_at")), "filed_with": _text(P, "filed_with"),
+        "filing_ref": _text(P, "filing_ref"), "reason": _text(P, "reason")}),
+    "lift": (services.measure_lift, lambda P: {"reason": _text(P, "reason")}),
+    "withdraw": (services.measure_withdraw, lambda P: {"reason": _text(P, "reason")}),
+    "recovery": (services.measure_recovery_start, lambda P: {"tasks": _text(P, "tasks")}),
+    "task_done": (services.measure_recovery_task_done, lambda P: {"task": _text(P, "task")}),
+    "post_evaluate": (services.measure_post_evaluate, lambda P: {
+        "infections_averted": _number(P.get("infections_averted"), "infections_averted", float),
+        "people_affected": _number(P.get("people_affected"), "people_affected"),
+        "businesses_affected": _number(P.get("businesses_affected"), "businesses_affected"),
+        "cost_yuan": _number(P.get("cost_yuan"), "cost_yuan", float),
+        "complaints": _number(P.get("complaints"), "complaints"),
+        "verdict": _text(P, "verdict"), "summary": _text(P, "summary")}),
+}
+
+
+@login_required
+@require_POST
+def measure_act(request, measure_id):
+    """One lifecycle action from the detail page; a refusal is shown there with its reason (422)."""
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    try:
+        selectors.measure_get(user, measure_id)
+    except NotFound:
+        return _not_found(request)
+    name = request.POST.get("action", "")
+    if name not in ACTIONS:
+        return measure_detail(request, measure_id, errors={"general": [Msg("未知操作", "Unknown action")]}, status=422)
+    service, read = ACTIONS[name]
+    try:
+        service(actor=user, measure_id=measure_id, request=request, **read(request.POST))
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from None
+        return measure_detail(request, measure_id, errors=exc.errors, status=exc.status)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, _("Done."))
+    return redirect("measure_detail", measure_id=measure_id)
+
+
+# --- gate ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def measure_gate(request, measure_id):
+    """Every special-group person inside, the gaps left and who must close each; carers are named here."""
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    try:
+        m = selectors.measure_get(user, measure_id)
+    except NotFound:
+        return _not_found(request)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "check":
+                services.gate_check(actor=user, measure_id=m.pk, request=request)
+            else:
+                services.care_assign(actor=user, measure_id=m.pk, resident_id=request.POST.get("resident_id"),
+                                     carer_name=request.POST.get("carer_name", ""),
+                                     supply_plan=request.POST.get("supply_plan", ""),
+                                     medical_plan=request.POST.get("medical_plan", ""), request=request)
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from None
+            errors, status = exc.errors, exc.status
+        except NotFound:
+            return _not_found(request)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("measure_gate", measure_id=m.pk)
+    m.refresh_from_db()
+    state = codec.load(m.state)
+    people = area.special_group_people(m)
+    names = visible_names(user, [p.person_id for _r, p in people])
+    pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
+    rows = [{"id": p.person_id, "name": names[p.person_id], "groups": sorted(g.value for g in p.groups),
+             "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
+             "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
+    if rows:
+        audit_list(user, "resident", [int(r["id"]) for r in rows], request=request, query={"measure_gate": m.pk})
+    return render(request, "measures/gate.html", {
+        "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": len(people) - len(rows),
+        "errors": errors, "can_manage": user.can(Perm.MANAGE_MEASURES) or user.can(Perm.EVALUATE_MEASURE),
+    }, status=status)
+
+
+# --- votes --------------------------------------------------------------------------------------------
+
+
+@login_required
+def measure_votes(request, measure_id):
+    """Staff open personal voting links (shown once, to print), record paper ballots, and see the count."""
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    try:
+        m = selectors.measure_get(user, measure_id)
+    except NotFound:
+        return _not_found(request)
+    errors, status, links = {}, 200, []
+    if request.method == "POST":
+        _need(user, Perm.MANAGE_MEASURES)
+        try:
+            if request.POST.get("action") == "open":
+                links = [(address, request.build_absolute_uri(f"/public/vote/{raw}/"))
+                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk, request=request)]
+            else:
+                votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
+                                  approve=request.POST.get("choice") == "approve", request=request)
+                messages.success(request, _("Ballot recorded."))
+                return redirect("measure_votes", measure_id=m.pk)
+        except ServiceError as exc:
+            errors, status = exc.errors, exc.status
+    state = codec.load(m.state)
+    ballots = list(m.votes.values_list("approve", flat=True))
+    return render(request, "measures/votes.html", {
+        "m": m, "state": state, "links": links, "errors": errors, "tokens": m.vote_tokens.count(),
+        "households": area.households(m).count(), "valid": len(ballots), "approve": sum(ballots),
+        "can_manage": user.can(Perm.MANAGE_MEASURES),
+    }, status=status)
+
+
+# --- zones, closures, risk -------------------------------------------------------------------------------
+
+
+@login_required
+def zone_list(request):
+    """Zones of the measures not yet ended, by designation, with the breadth warning where one was raised."""
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    now = timezone.now()
+    live = [MeasureStatus.APPROVED, MeasureStatus.NOTICE_PUBLISHED, MeasureStatus.IN_FORCE, MeasureStatus.EVALUATED,
+            MeasureStatus.LEGAL_REVIEW, MeasureStatus.DRAFT]
+    rows = selectors.measures_for(user).filter(status__in=live).order_by("zone", "area_name")[:LIST_LIMIT]
+    zones = {z: [] for z, _l in ZoneLevel.choices}
+    for m in rows:
+        effective = lifecycle.effective_status(codec.load(m.state), now).value
+        if effective in ("in_force", "notice_published", "approved", "evaluated", "legal_review", "draft"):
+            zones[m.zone].append((m, effective))
+    return render(request, "measures/zones.html", {
+        "zones": [(z, label, zones[z]) for z, label in ZoneLevel.choices], "statuses": dict(MeasureStatus.choices)})
+
+
+@login_required
+def closure_list(request):
+    user = request.user
+    _need(user, Perm.VIEW_MEASURES)
+    errors, status, values = {}, 200, {}
+    if request.method == "POST":
+        _need(user, Perm.MANAGE_CLOSURES)
+        P = request.POST
+        values = {k: P.get(k, "") for k in ("place", "description", "closure_type", "emergency_channel",
+                                            "on_duty_contact", "flags_place")}
+        try:
+            if P.get("action") == "flags":
+                closures.place_flags_set(actor=user, place_id=P.get("flags_place"), flags=P.getlist("flags"),
+                                         request=request)
+                messages.success(request, _("Negative-list flags saved."))
+            else:
+                closures.closure_create(actor=user, place_id=values["place"], description=values["description"],
+                                        closure_type=values["closure_type"],
+                                        emergency_channel=values["emergency_channel"],
+                                        on_duty_contact=values["on_duty_contact"], request=request)
+                messages.success(request, _("Closure recorded."))
+        except NotFound:
+            errors, status = {"place": [Msg("地点不存在或不在您的管辖范围内", "Unknown place, or outside your jurisdiction")]}, 422
+        except ServiceError as exc:
+            errors, status = exc.errors, exc.status
+        else:
+            return redirect("closure_list")
+    places = list(scoped_places(user).filter(active=True, kind__in=["community", "grid", "street"]).order_by("code")[:300])
+    return render(request, "measures/closures.html", {
+        "rows": list(selectors.closures_for(user).filter(removed_at__isnull=True).order_by("-created_at")[:LIST_LIMIT]),
+        "refused": closures.refused_closures(user), "errors": errors, "values": values, "places": places,
+        "flagged": [p for p in places if p.flags], "types": ClosureType.choices,
+        "flags": [(f.value, f.value) for f in rules.PlaceFlag], "can_manage": user.can(Perm.MANAGE_CLOSURES),
+    }, status=status)
+
+
+RISK_ROWS = 50
+
+
+@login_required
+def risk_page(request):
+    """The riskiest buildings with each indicator's value and contribution; a person confirms each level."""
+    user = request.user
+    _need(user, Perm.CONFIRM_RISK)
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            services.risk_confirm(actor=user, building_id=request.POST.get("building_id"),
+                                  level=request.POST.get("level", ""), note=request.POST.get("note", ""), request=request)
+        except NotFound:
+            return _not_found(request)
+        except ServiceError as exc:
+            errors, status = exc.errors, exc.status
+        else:
+            messages.success(request, _("Risk level confirmed."))
+            return redirect("measure_risk")
+    try:
+        from shaodian.measures import risk_data
+    except ImportError:  # built by another module; the page says so instead of failing
+        risk_data = None
+    rows = risk_data.assess_buildings(user)[:RISK_ROWS] if risk_data else None
+    confirmed = {c.building_id: c for c in selectors.risk_confirmations_for(user).order_by("confirmed_at")}
+    return render(request, "measures/risk.html", {
+        "rows": [(r, confirmed.get(r["building_id"])) for r in rows or []], "available": rows is not None,
+        "errors": errors, "limit": RISK_ROWS}, status=status)
+
+
+# --- public ---------------------------------------------------------------------------------------------
+
+
+def public_register(request):
+    """The register of measures in force, without login and without personal data."""
+    return render(request, "measures/public.html", {"items": selectors.register_items(timezone.now())})
+
+
+def public_vote(request, token):
+    """A household's personal voting page: the measure, and approve or reject."""
+    try:
+        t = votes.token_measure(token)
+    except NotFound:
+        return render(request, "web/error.html", {"code": 404}, status=404)
+    errors, status, done = {}, 200, False
+    if request.method == "POST":
+        choice = request.POST.get("choice")
+        if choice not in ("approve", "reject"):
+            errors, status = {"choice": [Msg("请选择同意或不同意", "Choose approve or reject")]}, 422
+        else:
+            try:
+                votes.vote_cast(token=token, approve=choice == "approve", request=request)
+            except ServiceError as exc:
+                errors, status = exc.errors, exc.status
+            else:
+                done = True
+    state = codec.load(t.measure.state)
+    return render(request, "measures/vote.html", {
+        "m": t.measure, "state": state, "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
+        "errors": errors, "done": done}, status=status)
