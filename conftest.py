@@ -7,6 +7,12 @@ from shaodian import demo
 CITY_RESIDENTS = 800
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite test database lives there
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -324,6 +324,9 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
         scans = build_scans(rng, build_venues()) if with_scans else 0
         if with_scans:
             build_tracing_story(rng)
+            from shaodian.measures.demo import build_measures_story
+
+            build_measures_story(rng)
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     with connection.cursor() as cur:
         cur.execute("ANALYZE")

@@ -48,7 +48,8 @@ def resident_list(request):
         "rows": [(r, mask_id_number(r.id_number), mask_phone(r.phone)) for r in page.items],
         "error": error,
         "params": params,
-        "grids": grids_for(user) if user.node.kind != "grid" else [],
+        # Only id and name: a district has hundreds of grids, each with a GeoJSON boundary.
+        "grids": grids_for(user).only("id", "name") if user.node.kind != "grid" else [],
         "groups": SpecialGroup.choices,
     }
     if request.htmx and params["cursor"]:

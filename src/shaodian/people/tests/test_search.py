@@ -79,3 +79,12 @@ def test_levels_see_their_whole_subtree(users):
     assert selectors.residents_for(commander).count() == Resident.objects.count()
     for name in ("guard_a", "volunteer_a", "legal", "supply", "supervisor"):
         assert selectors.residents_for(users[name]).count() == 0
+
+
+def test_common_and_rare_names_take_different_plans_with_the_same_answer(users, monkeypatch):
+    commander = users["commander"]
+    surname = Resident.objects.values_list("name", flat=True).first()[0]
+    by_index = [r.pk for r in selectors.resident_search(commander, q=surname, limit=200).items]
+    monkeypatch.setattr(selectors, "NAME_PROBE", 1)  # every name now counts as common
+    by_scope = [r.pk for r in selectors.resident_search(commander, q=surname, limit=200).items]
+    assert by_index == by_scope and by_index == sorted(by_index, reverse=True) and len(by_index) > 1
