@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from shaodian.errors import ServiceError
+from shaodian.fastinsert import insert_instances
 from shaodian.people import idcard
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import id_hashes, phone_hashes
@@ -337,7 +338,8 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
             values = _row_values(raw, positions)
             person, problems = _validate_row(values, places, today)
             if not problems:
-                h = id_hashes(person["id_number"])["id_hash"]
+                person["hashes"] = id_hashes(person["id_number"])
+                h = person["hashes"]["id_hash"]
                 if h in seen:
                     problems.append(("id_number", f"与第{seen[h]}行证件号码重复", f"Same document number as row {seen[h]}"))
                 else:
@@ -367,7 +369,7 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
     prepared = []
     for _rownum, values, person in batch:
         household = places.household(person["grid"], values["building"], values["unit"], values["room"])
-        prepared.append((person, household, id_hashes(person["id_number"])))
+        prepared.append((person, household, person["hashes"]))
     existing = {
         r.id_hash: r
         for r in Resident.objects.filter(id_hash__in=[h["id_hash"] for _, _, h in prepared])
@@ -401,9 +403,11 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
         current.household = household
         current.copy_scope_from(household)
         changed.append(current)
-    Resident.objects.bulk_create(new, batch_size=1000)
-    HouseLink.objects.bulk_create(
-        [HouseLink(resident=r, household=h, kind=kind, is_current=True) for r, h, kind in new_links], batch_size=1000
+    insert_instances(Resident, new)
+    ids = dict(Resident.objects.filter(id_hash__in=[r.id_hash for r in new]).values_list("id_hash", "id"))
+    insert_instances(
+        HouseLink,
+        [HouseLink(resident_id=ids[r.id_hash], household=h, kind=kind, is_current=True) for r, h, kind in new_links],
     )
     if changed:
         Resident.objects.bulk_update(
