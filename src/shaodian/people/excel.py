@@ -230,27 +230,41 @@ class _Places:
         for h in Household.objects.filter(grid=grid):
             self.households[(h.unit_id, h.room)] = h
 
+    def ensure(self, wanted: list[tuple[Place, str, str, str]]) -> None:
+        """Create the missing buildings, then units, then households of a batch: three bulk inserts."""
+        for grid, *_ in wanted:
+            self._load(grid)
+        new_b = {}
+        for grid, building, _u, _r in wanted:
+            if (grid.pk, building) not in self.buildings and (grid.pk, building) not in new_b:
+                b = Building(name=building, address=f"{grid.name}{building}")
+                b.place_in(grid)
+                new_b[(grid.pk, building)] = b
+        Building.objects.bulk_create(new_b.values())
+        self.buildings.update(new_b)
+        new_u = {}
+        for grid, building, unit, _r in wanted:
+            b = self.buildings[(grid.pk, building)]
+            if (b.pk, unit) not in self.units and (b.pk, unit) not in new_u:
+                u = Unit(building=b, name=unit)
+                u.copy_scope_from(b)
+                new_u[(b.pk, unit)] = u
+        Unit.objects.bulk_create(new_u.values())
+        self.units.update(new_u)
+        new_h = {}
+        for grid, building, unit, room in wanted:
+            b = self.buildings[(grid.pk, building)]
+            u = self.units[(b.pk, unit)]
+            if (u.pk, room) not in self.households and (u.pk, room) not in new_h:
+                h = Household(unit=u, room=room, address=f"{b.address}{unit}{room}室")
+                h.copy_scope_from(u)
+                new_h[(u.pk, room)] = h
+        Household.objects.bulk_create(new_h.values(), batch_size=1000)
+        self.households.update(new_h)
+
     def household(self, grid: Place, building: str, unit: str, room: str) -> Household:
-        self._load(grid)
-        b = self.buildings.get((grid.pk, building))
-        if b is None:
-            b = Building(name=building, address=f"{grid.name}{building}")
-            b.place_in(grid)
-            b.save()
-            self.buildings[(grid.pk, building)] = b
-        u = self.units.get((b.pk, unit))
-        if u is None:
-            u = Unit(building=b, name=unit)
-            u.copy_scope_from(b)
-            u.save()
-            self.units[(b.pk, unit)] = u
-        h = self.households.get((u.pk, room))
-        if h is None:
-            h = Household(unit=u, room=room, address=f"{b.address}{unit}{room}室")
-            h.copy_scope_from(u)
-            h.save()
-            self.households[(u.pk, room)] = h
-        return h
+        b = self.buildings[(grid.pk, building)]
+        return self.households[(self.units[(b.pk, unit)].pk, room)]
 
 
 def _row_values(raw: tuple, positions: dict[str, int]) -> dict[str, str]:
@@ -366,6 +380,7 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
 
 
 def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -> None:
+    places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in batch])
     prepared = []
     for _rownum, values, person in batch:
         household = places.household(person["grid"], values["building"], values["unit"], values["room"])
