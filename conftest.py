@@ -16,7 +16,8 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        demo.build_city(residents=CITY_RESIDENTS, seed=7)
+        # Measures tests set up their own measures; the story's would be in their way.
+        demo.build_city(residents=CITY_RESIDENTS, seed=7, with_measures=False)
 
 
 @pytest.fixture

@@ -311,7 +311,7 @@ def _care_text(tag: str) -> str:
 
 
 def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None = None, progress=None,
-               with_scans: bool = True) -> dict:
+               with_scans: bool = True, with_measures: bool = True) -> dict:
     """Build the whole demo city in one transaction; returns counts."""
     rng = random.Random(seed)
     today = today or dt.date(2026, 11, 1)
@@ -324,6 +324,7 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
         scans = build_scans(rng, build_venues()) if with_scans else 0
         if with_scans:
             build_tracing_story(rng)
+        if with_scans and with_measures:
             from shaodian.measures.demo import build_measures_story
 
             build_measures_story(rng)

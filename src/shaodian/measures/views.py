@@ -8,10 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.measures import area, closures, codec, lifecycle, rules, selectors, services, votes
+
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.measures.presenters import gaps_view, visible_names
 from shaodian.places.models import Building
@@ -20,6 +22,16 @@ from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q, scoped_places
 
 LIST_LIMIT = 200
+
+ACTION_LABELS = {
+    "propose": _l("Measure proposed"), "revise": _l("Revised"), "evaluate": _l("Evaluated"),
+    "submit_for_legal_review": _l("Sent to legal review"), "legal_approve": _l("Passed legal review"),
+    "legal_return": _l("Returned by legal review"), "approve": _l("Approved"), "decline": _l("Declined"),
+    "record_vote": _l("Vote recorded"), "record_gate": _l("Special-group gate checked"),
+    "publish_notice": _l("Notice published"), "enter_force": _l("In force"), "extend": _l("Extended"),
+    "expire": _l("Expired"), "lift": _l("Lifted"), "withdraw": _l("Withdrawn"), "start_recovery": _l("Recovery started"),
+    "complete_recovery_task": _l("Recovery task done"), "post_evaluate": _l("Post-evaluated"),
+}
 
 
 def _need(user, perm: Perm):
@@ -120,6 +132,8 @@ def _detail_context(user, m):
             groups[g.value] = groups.get(g.value, 0) + 1
     return {
         "m": m, "state": state, "effective": effective.value, "statuses": dict(MeasureStatus.choices),
+        "timeline": [(ACTION_LABELS.get(e.action, e.action), e.at, MeasureStatus(e.from_status.value).label,
+                      MeasureStatus(e.to_status.value).label) for e in state.log],
         "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
         "groups": sorted(groups.items()), "gaps": gaps_view(user, state),
         "notice_text": selectors.notice_text(m, state),
