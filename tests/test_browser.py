@@ -6,139 +6,47 @@ every key page at 360×640 (phone) and 1280×800 (desktop), in Chinese and Engli
 
 import base64
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-PASSWORD = "shaodian-demo"
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-PHONE = (360, 640)
-DESKTOP = (1280, 800)
+from .browser_support import (
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    chromium,
+    demo_site,
+    fetch,
+    login,
+    require_chromium,
+    shots_dir,
+    sideways,
+    submit_and_wait,
+    viewport,
+)
 
 pytestmark = pytest.mark.browser
 
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    _why = "headless Chromium not installed: apt-get install chromium chromium-driver"
-    if os.environ.get("CI"):
-        pytest.fail(_why, pytrace=False)
-    pytest.skip(_why, allow_module_level=True)
+require_chromium()
 
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-# Collects CSP violations before any page script runs (CDP injection is not subject to the CSP).
-CSP_PROBE = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
-});
-"""
-
-
-# --- the server ---------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _http(url, *, data=None, headers=None, timeout=5):
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+# --- the server and the browser -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def server():
     """Base URL of `shaodian serve` on a free port, with its own data dir and a fresh demo city."""
-    data = Path(tempfile.mkdtemp(prefix="shaodian-browser-"))
-    bindir = Path(sys.executable).parent
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
-    env.update(SHAODIAN_DATA_DIR=str(data), SHAODIAN_DATABASE_URL=f"sqlite:///{data}/browser.sqlite3")
-    env.pop("SHAODIAN_LOGIN_FAILURE_LIMIT", None)
-
-    def run(*args):
-        done = subprocess.run([bindir / "shaodian", *args], cwd=data, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"shaodian {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-
-    run("migrate", "-v0")
-    run("demo-city", "--residents", "800", "--seed", "3", "-v0")
-    port = _free_port()
-    log = open(data / "serve.log", "w+")
-    proc = subprocess.Popen(
-        [bindir / "shaodian", "serve", "--port", str(port)], cwd=data, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _http(base + "/login/", timeout=1)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"shaodian serve did not answer on {base}:\n{log.read()}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-        shutil.rmtree(data, ignore_errors=True)
-
-
-# --- the browser --------------------------------------------------------------------------------------
+    with demo_site("browser", residents=800, seed=3) as site:
+        site.start()
+        yield site.base
 
 
 @pytest.fixture(scope="session")
 def chrome():
-    profile = tempfile.mkdtemp(prefix="shaodian-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1280,800",
-    ):
-        opts.add_argument(arg)
-    # The city's phones ask for Chinese; the fallback without Accept-Language is tested over plain HTTP.
-    opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(20)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_PROBE})
-    try:
+    with chromium("shaodian-chromium-") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
@@ -148,21 +56,6 @@ def browser(chrome, server):
     viewport(chrome, *DESKTOP)
     chrome.get_log("browser")
     return chrome
-
-
-def viewport(driver, width, height):
-    phone = width < 720
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 2 if phone else 1, "mobile": phone},
-    )
-
-
-def login(driver, base, username, password=PASSWORD):
-    driver.get(base + "/login/")
-    driver.find_element(By.ID, "id_username").send_keys(username)
-    driver.find_element(By.ID, "id_password").send_keys(password)
-    submit_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 _sessions: dict[tuple[str, str], str] = {}
@@ -184,29 +77,6 @@ def as_user(driver, base, username, lang=None):
 
 def set_cookie(driver, base, name, value):
     driver.execute_cdp_cmd("Network.setCookie", {"name": name, "value": value, "url": base + "/"})
-
-
-def submit_and_wait(driver, button):
-    """Click a button that posts a whole page and wait for the next page."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(driver, 10).until(_gone(old))
-    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
-        lambda d: d.execute_script("return document.readyState") == "complete"
-    )
-
-
-def _gone(element):
-    """Like EC.staleness_of, but mid-navigation Chromium may answer "node does not belong to the document"."""
-
-    def check(_driver):
-        try:
-            element.is_enabled()
-        except WebDriverException:
-            return True
-        return False
-
-    return check
 
 
 def severe(driver, ignore_status_of: str | None = None) -> list[str]:
@@ -231,7 +101,7 @@ def text(driver) -> str:
 
 
 def api_token(base, username) -> str:
-    status, body = _http(
+    status, body = fetch(
         base + "/api/v1/auth/token",
         data=json.dumps({"username": username, "password": PASSWORD, "name": "browser-test"}).encode(),
         headers={"Content-Type": "application/json"},
@@ -241,7 +111,7 @@ def api_token(base, username) -> str:
 
 
 def api_get(base, token, path):
-    status, body = _http(base + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"})
+    status, body = fetch(base + "/api/v1" + path, headers={"Authorization": f"Bearer {token}"})
     assert status == 200, body
     return json.loads(body)
 
@@ -250,18 +120,18 @@ def api_get(base, token, path):
 
 
 def _shot(driver, name, width, height):
-    if os.environ.get("SHAODIAN_SCREENSHOTS") != "1":
+    shots = shots_dir()
+    if shots is None:
         return
-    SHOTS.mkdir(exist_ok=True)
     stem = f"{name}-{width}x{height}"
-    driver.save_screenshot(str(SHOTS / f"{stem}.png"))
+    driver.save_screenshot(str(shots / f"{stem}.png"))
     full_h = min(driver.execute_script("return document.documentElement.scrollHeight"), 6000)
     if full_h > height:
         png = driver.execute_cdp_cmd(
             "Page.captureScreenshot",
             {"captureBeyondViewport": True, "clip": {"x": 0, "y": 0, "width": width, "height": full_h, "scale": 1}},
         )
-        (SHOTS / f"{stem}-full.png").write_bytes(base64.b64decode(png["data"]))
+        (shots / f"{stem}-full.png").write_bytes(base64.b64decode(png["data"]))
 
 
 def _observe(driver, base, lang, name, expect_error=False):
@@ -274,13 +144,7 @@ def _observe(driver, base, lang, name, expect_error=False):
             seen["scroll"] = driver.execute_script(
                 "var e = document.documentElement; return [e.scrollWidth, e.clientWidth];"
             )
-            seen["wide"] = driver.execute_script(
-                "var w = document.documentElement.clientWidth, out = [];"
-                "document.querySelectorAll('body *').forEach(function (el) {"
-                "  var r = el.getBoundingClientRect(); if (r.right > w + 1 && out.length < 5)"
-                "    out.push(el.tagName.toLowerCase() + '.' + el.className + ' right=' + Math.round(r.right)); });"
-                "return out;"
-            )
+            seen["wide"] = sideways(driver)
         _shot(driver, seen["name"], width, height)
     viewport(driver, *DESKTOP)
     seen["csp"] = driver.execute_script("return window.__csp || []")
@@ -372,7 +236,7 @@ def tour(chrome, server):
 
 def test_it_logs_in_through_the_form_in_chinese_by_default(browser, server):
     # Without any Accept-Language the platform speaks Chinese.
-    status, body = _http(server + "/login/")
+    status, body = fetch(server + "/login/")
     assert status == 200 and '<html lang="zh-CN">' in body and "登录" in body
 
     browser.get(server + "/login/")

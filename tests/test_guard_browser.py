@@ -10,46 +10,17 @@ online the queue is uploaded and the server holds every scan exactly once. Skipp
 
 import base64
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-PASSWORD = "shaodian-demo"
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-PHONE = (360, 640)
-DESKTOP = (1280, 800)
+from .browser_support import DESKTOP, PHONE, chromium, demo_site, login, require_chromium, shots_dir, sideways, viewport
 
 pytestmark = pytest.mark.browser
 
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    _why = "headless Chromium not installed: apt-get install chromium chromium-driver"
-    if os.environ.get("CI"):
-        pytest.fail(_why, pytrace=False)
-    pytest.skip(_why, allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-CSP_PROBE = """
-window.__csp = [];
-document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
-});
-"""
+require_chromium()
 
 # Run inside `shaodian shell`: two gates of guard_a's community, three passes, two residents' codes.
 SETUP = """
@@ -91,122 +62,25 @@ print("FACTS" + json.dumps(rows))
 """
 
 
-# --- the server: its own data dir, stopped and started again to take the network away ----------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _status(url) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as resp:
-            return resp.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
-class Site:
-    def __init__(self):
-        self.data = Path(tempfile.mkdtemp(prefix="shaodian-guard-"))
-        bindir = Path(sys.executable).parent
-        self.cli = str(bindir / "shaodian")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
-        env.update(SHAODIAN_DATA_DIR=str(self.data), SHAODIAN_DATABASE_URL=f"sqlite:///{self.data}/guard.sqlite3")
-        env.pop("SHAODIAN_LOGIN_FAILURE_LIMIT", None)
-        self.env = env
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-        self.log = open(self.data / "serve.log", "w+")
-
-    def run(self, *args) -> str:
-        done = subprocess.run([self.cli, *args], cwd=self.data, env=self.env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"shaodian {' '.join(args)[:80]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    def facts(self, code: str):
-        out = self.run("shell", "-c", code)
-        return json.loads(next(line[5:] for line in out.splitlines() if line.startswith("FACTS")))
-
-    def start(self):
-        self.proc = subprocess.Popen([self.cli, "serve", "--port", str(self.port)], cwd=self.data, env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _status(self.base + "/login/") == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.log.seek(0)
-                pytest.fail(f"shaodian serve did not answer on {self.base}:\n{self.log.read()}")
-            time.sleep(0.2)
-
-    def stop(self):
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
+# --- the server (stopped and started again to take the network away) and the browser ------------------
 
 
 @pytest.fixture(scope="module")
 def site():
-    site = Site()
-    try:
-        site.run("migrate", "-v0")
-        site.run("demo-city", "--residents", "300", "--seed", "5", "-v0")
+    with demo_site("guard", residents=300, seed=5) as site:
         site.setup = site.facts(SETUP)
         site.start()
         yield site
-    finally:
-        site.close()
 
 
 @pytest.fixture(scope="module")
 def driver():
-    profile = tempfile.mkdtemp(prefix="shaodian-guard-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1280,800", "--autoplay-policy=no-user-gesture-required",
-    ):
-        opts.add_argument(arg)
-    opts.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    drv.set_page_load_timeout(20)
-    drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_PROBE})
-    drv.execute_cdp_cmd("Network.enable", {})
-    try:
+    with chromium("shaodian-guard-chromium-", "--autoplay-policy=no-user-gesture-required") as drv:
+        drv.execute_cdp_cmd("Network.enable", {})
         yield drv
-    finally:
-        drv.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def viewport(drv, width, height):
-    phone = width < 720
-    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                        {"width": width, "height": height, "deviceScaleFactor": 2 if phone else 1, "mobile": phone})
 
 
 def network(drv, *, offline: bool):
@@ -214,23 +88,10 @@ def network(drv, *, offline: bool):
                         {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
-def login(drv, base, username):
+def sign_in(drv, base, username):
     drv.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    drv.get(base + "/login/")
-    drv.find_element(By.ID, "id_username").send_keys(username)
-    drv.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    old = drv.find_element(By.TAG_NAME, "html")
-    drv.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    WebDriverWait(drv, 10).until(lambda d: _stale(old))
+    login(drv, base, username)
     WebDriverWait(drv, 10).until(lambda d: d.current_url == base + "/")
-
-
-def _stale(element) -> bool:
-    try:
-        element.is_enabled()
-    except WebDriverException:
-        return True
-    return False
 
 
 def wait(drv, script, timeout=10, message=""):
@@ -273,24 +134,14 @@ def forge(token: str) -> str:
 
 
 def shoot(drv, name):
-    if os.environ.get("SHAODIAN_SCREENSHOTS") != "1":
+    shots = shots_dir()
+    if shots is None:
         return
-    SHOTS.mkdir(exist_ok=True)
     for width, height in (PHONE, DESKTOP):
         viewport(drv, width, height)
         time.sleep(0.1)
-        drv.save_screenshot(str(SHOTS / f"guard-{name}-{width}x{height}.png"))
+        drv.save_screenshot(str(shots / f"guard-{name}-{width}x{height}.png"))
     viewport(drv, *PHONE)
-
-
-def sideways(drv) -> list:
-    return drv.execute_script(
-        "var w = document.documentElement.clientWidth, out = [];"
-        "document.querySelectorAll('body *').forEach(function (el) {"
-        "  var r = el.getBoundingClientRect(); if (r.right > w + 1 && out.length < 5)"
-        "    out.push(el.tagName.toLowerCase() + '.' + el.className + ' right=' + Math.round(r.right)); });"
-        "return out;"
-    )
 
 
 def severe(drv) -> list:
@@ -307,7 +158,7 @@ def test_it_verifies_online_then_offline_and_uploads_every_scan_once(driver, sit
     gate = facts["gate"]
     page = f"{site.base}/checkpoints/{gate}/guard/"
     viewport(driver, *PHONE)
-    login(driver, site.base, "guard_a")
+    sign_in(driver, site.base, "guard_a")
     driver.get(page)
     ready(driver)
     T = texts(driver)
@@ -403,7 +254,7 @@ def test_it_verifies_online_then_offline_and_uploads_every_scan_once(driver, sit
 def test_the_other_checkpoint_pages_fit_a_phone_without_csp_errors(driver, site):
     facts = site.setup
     viewport(driver, *PHONE)
-    login(driver, site.base, "staff_a")
+    sign_in(driver, site.base, "staff_a")
     driver.get_log("browser")
     seen = {}
     for name, path in (
