@@ -1,6 +1,8 @@
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Router, Schema, Status
+from pydantic import BaseModel
 
 from shaodian.checkpoints import selectors, services
 from shaodian.errors import ServiceError
@@ -29,7 +31,8 @@ def checkpoint_list(request):
     ]}
 
 
-class ScanResult(Schema):
+# Plain pydantic models: ninja's Schema costs ~50 µs per result, 5,000 results a batch.
+class ScanResult(BaseModel):
     client_id: str | None
     status: str
     reason: str
@@ -38,10 +41,10 @@ class ScanResult(Schema):
 
 class BatchIn(Schema):
     # Items are checked one by one by the service, so one bad scan never sinks the batch.
-    scans: list[dict] = Field(..., max_length=services.BATCH_MAX)
+    scans: list[Any] = Field(..., max_length=services.BATCH_MAX)
 
 
-class BatchOut(Schema):
+class BatchOut(BaseModel):
     results: list[ScanResult]
 
 
