@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ def identity_token(resident: Resident) -> str:
 
 def identity_reissue(*, actor, resident: Resident, request=None) -> str:
     """A lost or copied code stops working: a new opaque id is drawn."""
+    if not actor.can(Perm.EDIT_RESIDENTS):
+        raise ServiceError.forbidden()
     resident.qr_id = secrets.token_hex(10)
     resident.save(update_fields=["qr_id"])
     audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"qr": "reissued"}, request=request)
@@ -109,6 +112,9 @@ def _parse_at(raw, now: dt.datetime) -> dt.datetime:
     return at
 
 
+QR_ID = re.compile(r"[0-9a-fA-F]{20}")
+
+
 def _person_key(raw) -> tuple[str, str | int]:
     """('qr', opaque id) for a token, ('id', resident id) for a number."""
     if isinstance(raw, bool):
@@ -128,6 +134,9 @@ def _person_key(raw) -> tuple[str, str | int]:
         if payload.get("k") != "p" or not isinstance(payload.get("id"), str):
             raise Rejected("malformed", "不是个人身份码", "Not a personal identity code")
         return "qr", payload["id"]
+    if isinstance(raw, str) and QR_ID.fullmatch(raw):
+        # The short code printed under a personal QR, typed by a guard when the camera fails.
+        return "qr", raw.lower()
     raise Rejected("malformed", "无法识别的人员码", "The person code is not recognised")
 
 
@@ -257,7 +266,10 @@ def _resolve_and_store(actor, parsed: list[tuple[int, dict]], results: list[dict
                     raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
             permit_id = None
             if p["permit"]:
-                permit_id = _check_pass(passes.get(p["permit"]), p["checkpoint"], p["at"], resident_id).pk
+                permit = _check_pass(passes.get(p["permit"]), p["checkpoint"], p["at"], resident_id)
+                permit_id = permit.pk
+                # A pass scanned alone (offline, no personal code) still records who passed: its holder.
+                resident_id = resident_id or permit.resident_id
         except Rejected as exc:
             results[i] = _result(client_id, "rejected", exc)
             continue
@@ -489,9 +501,12 @@ def pass_token(permit: Pass) -> str:
 def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
     if not actor.can(Perm.ISSUE_PASS):
         raise ServiceError.forbidden()
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 2:
+        raise ServiceError.one("reason", "请填写撤销理由", "State why the pass is revoked", "reason")
     if permit.revoked_at is None:
         permit.revoked_at = timezone.now()
-        permit.revoked_reason = " ".join(str(reason or "").split())[:200]
+        permit.revoked_reason = reason[:200]
         permit.save(update_fields=["revoked_at", "revoked_reason"])
         audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"revoked": True}, request=request)
     return permit

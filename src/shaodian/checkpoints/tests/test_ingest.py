@@ -425,3 +425,24 @@ def test_it_inserts_a_batch_in_few_queries(django_assert_max_num_queries, users,
     with django_assert_max_num_queries(8):
         results = services.scan_batch_ingest(actor=users["guard_a"], items=items)
     assert statuses(results) == ["accepted"] * 2000
+
+
+def test_it_accepts_the_typed_short_code_and_fills_the_holder_of_a_lone_pass(users, gate, resident):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.checkpoints.models import Scan
+
+    services.identity_token(resident)
+    resident.refresh_from_db()
+    now = timezone.now()
+    permit = services.pass_issue(actor=users["staff_a"], kind="medical", checkpoint_ids=[gate.pk], reason="复诊",
+                                 valid_from=now - dt.timedelta(hours=1), valid_to=now + dt.timedelta(days=1),
+                                 resident_id=resident.pk)
+    items = [scan("typed", resident.qr_id.upper(), gate.pk),
+             {"client_id": "lone-pass", "pass": services.pass_token(permit), "checkpoint": gate.pk,
+              "at": now.isoformat(), "direction": "in"}]
+    assert statuses(services.scan_batch_ingest(actor=users["guard_a"], items=items)) == ["accepted", "accepted"]
+    assert Scan.objects.get(client_id="typed").resident_id == resident.pk
+    assert Scan.objects.get(client_id="lone-pass").resident_id == resident.pk
