@@ -369,7 +369,6 @@ def build_scans(rng: random.Random, reach: dict, *, days: int = 14, now: dt.date
     """Two weeks of scans: venue visits (in and out, some out-scans forgotten) and gate passages."""
     from django.utils import timezone
 
-    from shaodian.checkpoints.models import Scan
 
     now = now or timezone.now()
     start = (timezone.localtime(now) - dt.timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -153,7 +153,7 @@ def run(opts) -> int:
         return (time.perf_counter() - t) * 1000
 
     # Warm the database cache and the code paths once for every search; then measure, alternating.
-    for s, (sql, params) in zip(searches, compiled, strict=True):
+    for _search, (sql, params) in zip(searches, compiled, strict=True):
         bare(sql, params)
     for name in USERS:
         page(Search("warm-up", name))

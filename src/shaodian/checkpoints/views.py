@@ -23,17 +23,9 @@ from shaodian.places.selectors import place_get
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import PASS_KINDS, Perm, Role
 from shaodian.security.scope import scoped_places
+from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 PASS_LIST_LIMIT = 200
-
-
-def _need(user, perm: Perm):
-    if not user.can(perm):
-        raise PermissionDenied
-
-
-def _not_found(request):
-    return render(request, "web/error.html", {"code": 404}, status=404)
 
 
 def _digits(value: str) -> bool:

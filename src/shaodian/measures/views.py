@@ -20,6 +20,7 @@ from shaodian.places.models import Building
 from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q, scoped_places
+from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 LIST_LIMIT = 200
 
@@ -32,15 +33,6 @@ ACTION_LABELS = {
     "expire": _l("Expired"), "lift": _l("Lifted"), "withdraw": _l("Withdrawn"), "start_recovery": _l("Recovery started"),
     "complete_recovery_task": _l("Recovery task done"), "post_evaluate": _l("Post-evaluated"),
 }
-
-
-def _need(user, perm: Perm):
-    if not user.can(perm):
-        raise PermissionDenied
-
-
-def _not_found(request):
-    return render(request, "web/error.html", {"code": 404}, status=404)
 
 
 def _when(value: str):

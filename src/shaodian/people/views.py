@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,15 +11,7 @@ from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.roles import Perm
 from shaodian.tracing.selectors import health_flags
-
-
-def _need(user, perm: Perm):
-    if not user.can(perm):
-        raise PermissionDenied
-
-
-def _not_found(request):
-    return render(request, "web/error.html", {"code": 404}, status=404)
+from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 
 def _int_or_none(value):

@@ -14,10 +14,7 @@ from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
 from shaodian.tracing import chain, selectors, services
 from shaodian.tracing.models import CaseKind, ContactStatus
-
-
-def _not_found(request):
-    return render(request, "web/error.html", {"code": 404}, status=404)
+from shaodian.web.shortcuts import not_found as _not_found
 
 
 @login_required

@@ -57,7 +57,7 @@ def test_the_gate_holds_the_measure_until_the_dialysis_patient_has_a_carer(users
     m = propose(users, building, clock)
     m = advance(users, m, clock, "voted")
     # Everyone else is looked after; the dialysis patient has no named carer.
-    for r, p in area.special_group_people(m):
+    for r, _person in area.special_group_people(m):
         if r.pk != patient.pk:
             services.care_assign(actor=users["staff_a"], measure_id=m.pk, resident_id=r.pk, carer_name="家属",
                                  medical_plan="社区医生随访")

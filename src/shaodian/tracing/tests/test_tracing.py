@@ -7,11 +7,10 @@ import pytest
 from django.utils import timezone
 
 from shaodian.checkpoints import services as checkpoints
-from shaodian.checkpoints.models import Checkpoint
 from shaodian.errors import ServiceError
 from shaodian.people.models import Resident
 from shaodian.tracing import chain, services
-from shaodian.tracing.models import Case, Contact, Monitoring
+from shaodian.tracing.models import Contact, Monitoring
 from shaodian.tracing.selectors import chain_of, health_flags
 
 pytestmark = pytest.mark.django_db
