@@ -1,6 +1,8 @@
 import datetime as dt
+import json
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel
 
@@ -31,7 +33,7 @@ def checkpoint_list(request):
     ]}
 
 
-# Plain pydantic models: ninja's Schema costs ~50 µs per result, 5,000 results a batch.
+# The shape of the answer, for the OpenAPI document.
 class ScanResult(BaseModel):
     client_id: str | None
     status: str
@@ -51,7 +53,10 @@ class BatchOut(BaseModel):
 @router.post("/scans/batch", response=BatchOut)
 def scan_batch(request, payload: BatchIn):
     """Up to 5,000 scans; idempotent on client_id; results in the order received."""
-    return {"results": services.scan_batch_ingest(actor=request.user, items=payload.scans, request=request)}
+    results = services.scan_batch_ingest(actor=request.user, items=payload.scans, request=request)
+    # Written directly: the service builds exactly BatchOut (a test holds it to the schema), and
+    # validating 5,000 results again would cost more than storing them.
+    return HttpResponse(json.dumps({"results": results}), content_type="application/json")
 
 
 class VerifyIn(Schema):

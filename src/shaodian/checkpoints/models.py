@@ -53,29 +53,38 @@ class Direction(models.TextChoices):
 
 
 class Scan(models.Model):
-    """One scan at a checkpoint. client_id makes retries from phones idempotent."""
+    """One scan at a checkpoint. client_id makes retries from phones idempotent.
 
-    client_id = models.CharField(max_length=64, unique=True)
+    The busiest table: every index and constraint here is paid on each of millions of inserts a day.
+    - No single-column FK indexes: (resident, at) and (checkpoint, at) serve those lookups.
+    - No FK constraints in the database (db_constraint=False): the ingest service resolves every
+      resident, checkpoint and pass it stores in the same request, Django still cascades deletes,
+      and PostgreSQL's per-row referential triggers cost more than all the indexes together. It
+      also keeps the table ready for day partitions and for Citus, which refuse such references.
+    - client_id's uniqueness is a named constraint, not unique=True, so that PostgreSQL gets no
+      second, LIKE-only (varchar_pattern_ops) index on it.
+    """
+
+    client_id = models.CharField(max_length=64)
     # Null only for a vehicle pass scanned without its driver's code (换人不换车).
-    # No single-column FK indexes: (resident, at) and (checkpoint, at) serve those lookups, and every
-    # index on this, the busiest table, costs ingestion throughput.
     resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE, null=True, related_name="scans",
-                                 db_index=False)
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="scans", db_index=False)
+                                 db_index=False, db_constraint=False)
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="scans", db_index=False,
+                                   db_constraint=False)
     at = models.DateTimeField()
     direction = models.CharField(max_length=3, choices=Direction.choices)
     temperature = models.FloatField(null=True, blank=True)
     permit = models.ForeignKey("checkpoints.Pass", on_delete=models.SET_NULL, null=True, blank=True, related_name="uses",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     received_at = models.DateTimeField(auto_now_add=True)
     device_user = models.ForeignKey("security.User", on_delete=models.SET_NULL, null=True, related_name="+",
-                                    db_index=False)
+                                    db_index=False, db_constraint=False)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["client_id"], name="scan_client_id_unique")]
         indexes = [
             models.Index(fields=["checkpoint", "at"], name="scan_checkpoint_at"),
             models.Index(fields=["resident", "at"], name="scan_resident_at"),
-            models.Index(fields=["at"], name="scan_at"),
         ]
 
 

@@ -1,7 +1,6 @@
 """Writes at checkpoints: digital identity, scan ingestion, verify-and-release, passes."""
 
 import datetime as dt
-import json
 import re
 import secrets
 import time
@@ -9,10 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from shaodian.checkpoints import signing
+from shaodian.checkpoints import scan_store, signing
 from shaodian.checkpoints.models import Checkpoint, Direction, Pass, PassKind
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.models import Resident
@@ -96,7 +95,8 @@ def _checkpoints_of(actor) -> frozenset[int]:
     return ids
 
 
-def _parse_at(raw, now: dt.datetime) -> dt.datetime:
+def _parse_at(raw, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
+    """The scan time in UTC; comparing aware times of one zone is ten times cheaper than across zones."""
     if not isinstance(raw, str):
         raise Rejected("bad_time", "时间格式错误", "The time must be an ISO 8601 string")
     try:
@@ -105,9 +105,10 @@ def _parse_at(raw, now: dt.datetime) -> dt.datetime:
         raise Rejected("bad_time", "时间格式错误", "The time is not ISO 8601") from None
     if at.tzinfo is None:
         raise Rejected("bad_time", "时间必须带时区", "The time needs a UTC offset")
-    if at > now + FUTURE_TOLERANCE:
+    at = at.astimezone(dt.UTC)
+    if at > latest:
         raise Rejected("future", "扫码时间晚于当前时间超过5分钟", "The time is more than 5 minutes in the future")
-    if at < now - MAX_AGE:
+    if at < earliest:
         raise Rejected("too_old", "扫码时间早于30天前", "The time is more than 30 days ago")
     return at
 
@@ -154,6 +155,55 @@ def _pass_key(raw) -> str:
     raise Rejected("malformed", "通行证格式错误", "The pass is malformed")
 
 
+def _client_id(item) -> str | None:
+    client_id = item.get("client_id") if isinstance(item, dict) else None
+    # isprintable: no NUL or lone surrogate, which PostgreSQL would refuse with the whole batch.
+    if isinstance(client_id, str) and 0 < len(client_id) <= 64 and client_id.isprintable():
+        return client_id
+    return None
+
+
+BAD_CLIENT_ID = Rejected("bad_client_id", "缺少client_id或过长", "client_id is missing or longer than 64")
+
+
+@dataclass(slots=True)
+class _Scan:
+    """An item that passed the checks that need no database."""
+
+    index: int
+    client_id: str
+    checkpoint: int
+    at: dt.datetime  # UTC
+    direction: str
+    temperature: float | None
+    person: tuple[str, str | int] | None
+    permit: str | None
+
+
+def _parse(index: int, item, client_id: str, allowed: frozenset[int], earliest: dt.datetime,
+           latest: dt.datetime) -> _Scan:
+    checkpoint = item.get("checkpoint")
+    if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 19:
+        checkpoint = int(checkpoint)
+    if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or checkpoint not in allowed:
+        raise Rejected("unknown_checkpoint", "卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction")
+    direction = item.get("direction")
+    if direction not in (Direction.IN, Direction.OUT):
+        raise Rejected("bad_direction", "方向必须是in或out", "direction must be in or out")
+    at = _parse_at(item.get("at"), earliest, latest)
+    temperature = item.get("temperature")
+    if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, int | float)
+                                    or not 30 <= temperature <= 45):
+        raise Rejected("bad_temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
+    person = item.get("person")
+    person = _person_key(person) if person is not None and person != "" else None
+    permit = item.get("pass")
+    permit = _pass_key(permit) if permit is not None and permit != "" else None
+    if person is None and permit is None:
+        raise Rejected("no_person", "缺少人员码", "person is required")
+    return _Scan(index, client_id, checkpoint, at, direction, temperature, person, permit)
+
+
 def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=None) -> list[dict]:
     """Store scans idempotently by client_id; every item gets accepted, duplicate or rejected."""
     if not actor.can(Perm.SCAN):
@@ -162,53 +212,34 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
         raise ServiceError.one("scans", "scans必须是数组", "scans must be a list")
     if len(items) > BATCH_MAX:
         raise ServiceError.one("scans", f"每批最多{BATCH_MAX}条", f"At most {BATCH_MAX} scans per batch", "too_many")
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(dt.UTC)
     allowed = _checkpoints_of(actor)
-    results: list[dict] = [{}] * len(items)
-    client_ids: list[str | None] = []
+    earliest, latest = now - MAX_AGE, now + FUTURE_TOLERANCE
+    results: list[dict | None] = [None] * len(items)
+    scans: list[_Scan] = []
+    refused: dict[int, str] = {}  # index → client_id of rejected items: were they stored before?
     for i, item in enumerate(items):
-        client_id = item.get("client_id") if isinstance(item, dict) else None
-        # isprintable: no NUL or lone surrogate, which PostgreSQL would refuse with the whole batch.
-        if not isinstance(client_id, str) or not 0 < len(client_id) <= 64 or not client_id.isprintable():
-            results[i] = _result(client_id if isinstance(client_id, str) else None, "rejected",
-                                 Rejected("bad_client_id", "缺少client_id或过长", "client_id is missing or longer than 64"))
-            client_id = None
-        client_ids.append(client_id)
-    # A stored client_id is a retry whatever it now says (its time may have aged, its checkpoint closed).
-    stored = set(_existing_client_ids(list({c for c in client_ids if c is not None})))
-    parsed: list[tuple[int, dict]] = []
-    for i, client_id in enumerate(client_ids):
+        client_id = _client_id(item)
         if client_id is None:
+            results[i] = _result(item.get("client_id") if isinstance(item, dict) and isinstance(item.get("client_id"), str)
+                                 else None, "rejected", BAD_CLIENT_ID)
             continue
-        if client_id in stored:
-            results[i] = {"client_id": client_id, "status": "duplicate", "reason": "", "code": ""}
-            continue
-        item = items[i]
         try:
-            checkpoint = item.get("checkpoint")
-            if isinstance(checkpoint, str) and checkpoint.isascii() and checkpoint.isdigit() and len(checkpoint) < 19:
-                checkpoint = int(checkpoint)
-            if not isinstance(checkpoint, int) or isinstance(checkpoint, bool) or checkpoint not in allowed:
-                raise Rejected("unknown_checkpoint", "卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction")
-            direction = item.get("direction")
-            if direction not in (Direction.IN, Direction.OUT):
-                raise Rejected("bad_direction", "方向必须是in或out", "direction must be in or out")
-            at = _parse_at(item.get("at"), now)
-            temperature = item.get("temperature")
-            if temperature is not None:
-                if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 30 <= temperature <= 45:
-                    raise Rejected("bad_temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
-            person = _person_key(item["person"]) if item.get("person") not in (None, "") else None
-            permit = _pass_key(item["pass"]) if item.get("pass") not in (None, "") else None
-            if person is None and permit is None:
-                raise Rejected("no_person", "缺少人员码", "person is required")
+            scans.append(_parse(i, item, client_id, allowed, earliest, latest))
         except Rejected as exc:
             results[i] = _result(client_id, "rejected", exc)
-            continue
-        # Repeats of a client_id inside the batch stay in: the first one that resolves is stored.
-        parsed.append((i, {"client_id": client_id, "checkpoint": checkpoint, "direction": direction, "at": at,
-                           "temperature": temperature, "person": person, "permit": permit}))
-    _resolve_and_store(actor, parsed, results, now)
+            refused[i] = client_id
+    rows, kept = _resolve(scans, results, refused)
+    new = scan_store.insert(rows, device_user_id=actor.pk, received_at=now)
+    for s in kept:
+        results[s.index] = {"client_id": s.client_id, "status": "accepted" if s.client_id in new else "duplicate",
+                            "reason": "", "code": ""}
+    # A stored client_id is a retry whatever it now says (its time may have aged, its checkpoint closed);
+    # one stored by this very batch is not: "duplicate" must never be said of a scan that was not stored.
+    stored = scan_store.stored_client_ids(set(refused.values()) - new)
+    for i, client_id in refused.items():
+        if client_id in stored:
+            results[i] = {"client_id": client_id, "status": "duplicate", "reason": "", "code": ""}
     return results
 
 
@@ -216,67 +247,43 @@ def _result(client_id, status: str, exc: Rejected | None = None) -> dict:
     return {"client_id": client_id, "status": status, "reason": exc.reason if exc else "", "code": exc.code if exc else ""}
 
 
-def _resolve_and_store(actor, parsed: list[tuple[int, dict]], results: list[dict], now: dt.datetime) -> None:
-    if not parsed:
-        return
-    ids = {p["person"][1] for _, p in parsed if p["person"] and p["person"][0] == "id"}
-    qrs = {p["person"][1] for _, p in parsed if p["person"] and p["person"][0] == "qr"}
-    # One parameter for thousands of keys: Django's pk__in costs ~10 µs a value to compile.
-    table = Resident._meta.db_table
-    known_ids: set[int] = set()
-    by_qr: dict[str, int] = {}
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        # Bound on the server, in binary: Django's client-side binding quotes every array element in Python.
-        # prepare=False: no named prepared statements, which a transaction-pooling pgbouncer would lose.
-        with psycopg.Cursor(connection.connection) as cur:
-            if ids:
-                cur.execute(f"SELECT id FROM {table} WHERE id = ANY(%b::bigint[])", [list(ids)], prepare=False)
-                known_ids = {pk for (pk,) in cur.fetchall()}
-            if qrs:
-                cur.execute(f"SELECT qr_id, id FROM {table} WHERE qr_id = ANY(%b::text[])", [list(qrs)], prepare=False)
-                by_qr = dict(cur.fetchall())
-    else:
-        with connection.cursor() as cur:
-            if ids:
-                cur.execute(f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))])
-                known_ids = {pk for (pk,) in cur.fetchall()}
-            if qrs:
-                cur.execute(f"SELECT qr_id, id FROM {table} WHERE qr_id IN (SELECT value FROM json_each(%s))",
-                            [json.dumps(list(qrs), ensure_ascii=False)])
-                by_qr = dict(cur.fetchall())
+def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tuple[list[tuple], list[_Scan]]:
+    """Persons and passes looked up in a few set-based queries; (rows to insert, the scans they are)."""
+    if not scans:
+        return [], []
+    known_ids, by_qr = scan_store.residents_known({s.person[1] for s in scans if s.person and s.person[0] == "id"},
+                                                  {s.person[1] for s in scans if s.person and s.person[0] == "qr"})
     # Unprintable serials match nothing, and PostgreSQL would refuse a NUL with the whole query.
-    serials = {p["permit"] for _, p in parsed if p["permit"] and p["permit"].isprintable()}
+    serials = {s.permit for s in scans if s.permit and s.permit.isprintable()}
     passes = {ps.serial: ps for ps in Pass.objects.filter(serial__in=serials).prefetch_related("checkpoints")} if serials else {}
-    rows = []
+    rows, kept = [], []
     taken: set[str] = set()
-    for i, p in parsed:
-        client_id = p["client_id"]
-        if client_id in taken:
-            results[i] = {"client_id": client_id, "status": "duplicate", "reason": "", "code": ""}
+    for s in scans:
+        if s.client_id in taken:
+            # Repeats inside the batch: the first one that resolves is stored, the rest are its duplicates.
+            results[s.index] = {"client_id": s.client_id, "status": "duplicate", "reason": "", "code": ""}
             continue
         try:
             resident_id = None
-            if p["person"]:
-                kind, value = p["person"]
+            if s.person:
+                kind, value = s.person
                 resident_id = value if kind == "id" and value in known_ids else by_qr.get(value) if kind == "qr" else None
                 if resident_id is None:
                     raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
             permit_id = None
-            if p["permit"]:
-                permit = _check_pass(passes.get(p["permit"]), p["checkpoint"], p["at"], resident_id)
+            if s.permit:
+                permit = _check_pass(passes.get(s.permit), s.checkpoint, s.at, resident_id)
                 permit_id = permit.pk
                 # A pass scanned alone (offline, no personal code) still records who passed: its holder.
                 resident_id = resident_id or permit.resident_id
         except Rejected as exc:
-            results[i] = _result(client_id, "rejected", exc)
+            results[s.index] = _result(s.client_id, "rejected", exc)
+            refused[s.index] = s.client_id
             continue
-        taken.add(client_id)
-        rows.append((client_id, resident_id, p["checkpoint"], p["at"], p["direction"], p["temperature"], permit_id))
-        results[i] = {"client_id": client_id, "status": "accepted", "reason": "", "code": ""}
-    _insert(rows, actor, now)
+        taken.add(s.client_id)
+        rows.append((s.client_id, resident_id, s.checkpoint, s.at, s.direction, s.temperature, permit_id))
+        kept.append(s)
+    return rows, kept
 
 
 def _check_pass(permit: Pass | None, checkpoint_id: int, at: dt.datetime, resident_id: int | None) -> Pass:
@@ -291,55 +298,6 @@ def _check_pass(permit: Pass | None, checkpoint_id: int, at: dt.datetime, reside
     if permit.resident_id and resident_id and permit.resident_id != resident_id:
         raise Rejected("wrong_person", "通行证与持证人不符", "The pass belongs to someone else")
     return permit
-
-
-def _existing_client_ids(client_ids: list[str]) -> list[str]:
-    """Those already stored: one query through the unique index, whatever the batch size."""
-    if not client_ids:
-        return []
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cur:  # server-side binary binding, as in _resolve_and_store
-            cur.execute("SELECT client_id FROM checkpoints_scan WHERE client_id = ANY(%b::text[])", [client_ids],
-                        prepare=False)
-            return [client_id for (client_id,) in cur.fetchall()]
-    with connection.cursor() as cur:
-        cur.execute("SELECT client_id FROM checkpoints_scan WHERE client_id IN (SELECT value FROM json_each(%s))",
-                    [json.dumps(client_ids, ensure_ascii=False)])
-        return [client_id for (client_id,) in cur.fetchall()]
-
-
-def _insert(rows: list[tuple], actor, now: dt.datetime) -> None:
-    """One statement in one transaction: the batch is acknowledged only once it is durable.
-
-    A single statement, not executemany: the database does the whole batch without the GIL, so
-    other requests' Python runs meanwhile, and PostgreSQL needs one round trip instead of one a row.
-    """
-    if not rows:
-        return
-    columns = "client_id, resident_id, checkpoint_id, at, direction, temperature, permit_id, received_at, device_user_id"
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        # Column arrays bound on the server in binary (as fast as COPY here), unnest()ed into rows.
-        sql = (f"INSERT INTO checkpoints_scan ({columns}) SELECT *, %b, %b FROM unnest(%b::varchar[], %b::bigint[], "
-               "%b::bigint[], %b::timestamptz[], %b::varchar[], %b::float8[], %b::bigint[]) ON CONFLICT (client_id) DO NOTHING")
-        with transaction.atomic(), psycopg.Cursor(connection.connection) as cur:
-            cur.execute(sql, [now, actor.pk, *map(list, zip(*rows, strict=True))], prepare=False)
-        return
-    # What adapt_datetimefield_value does (naive, in the connection's zone, str()), at a tenth of the cost.
-    zone = connection.timezone
-    data = [[client_id, resident_id, checkpoint_id, str(at.astimezone(zone).replace(tzinfo=None)), direction,
-             temperature, permit_id]
-            for client_id, resident_id, checkpoint_id, at, direction, temperature, permit_id in rows]
-    sql = (f"INSERT OR IGNORE INTO checkpoints_scan ({columns}) SELECT json_extract(value, '$[0]'), "
-           "json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
-           "json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), %s, %s "
-           "FROM json_each(%s)")
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(sql, [connection.ops.adapt_datetimefield_value(now), actor.pk, json.dumps(data, ensure_ascii=False)])
 
 
 # ----------------------------------------------------------------------------- verify and release
