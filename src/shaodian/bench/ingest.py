@@ -45,7 +45,9 @@ def _options(argv):
     p.add_argument("--scans", type=int, default=200_000)
     p.add_argument("--batch", type=int, default=5_000)
     p.add_argument("--threads", type=int, default=2, help="client threads sending batches")
-    p.add_argument("--server-threads", type=int, default=4)
+    p.add_argument("--server-threads", type=int, default=4, help="threads of each server process")
+    p.add_argument("--server-workers", type=int, default=min(os.cpu_count() or 1, 4),
+                   help="server processes (shaodian serve --workers); default: one per core, at most 4")
     return p.parse_args(argv)
 
 
@@ -147,12 +149,13 @@ def _free_port() -> int:
 class Server:
     """`shaodian serve` on a free port of 127.0.0.1, on this process's (bench) database."""
 
-    def __init__(self, threads: int):
+    def __init__(self, threads: int, workers: int = 1):
         self.port = _free_port()
         self.log = open(_support.bench_dir() / "ingest-serve.log", "w+")
         shaodian = Path(sys.executable).parent / "shaodian"
         command = [str(shaodian)] if shaodian.exists() else [sys.executable, "-m", "django"]
-        self.proc = subprocess.Popen([*command, "serve", "--port", str(self.port), "--threads", str(threads)],
+        self.proc = subprocess.Popen([*command, "serve", "--port", str(self.port), "--threads", str(threads),
+                                      "--workers", str(workers)],
                                      env=os.environ, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:
@@ -181,12 +184,21 @@ class Server:
                 conn.close()
 
     def cpu_seconds(self) -> float:
-        """User + system CPU the server has used so far (Linux), to tell our cost from the machine's load."""
+        """User + system CPU the server and its workers have used so far (Linux), to tell our cost from the machine's load."""
+        total = 0.0
+        for pid in {self.proc.pid, *self._children()}:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return float("nan")
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def _children(self) -> list[int]:
         try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return [int(pid) for pid in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
         except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            return []
 
     def stop(self):
         self.proc.terminate()
@@ -343,7 +355,7 @@ def run(opts) -> int:
           f"with a pass) at {len(gates)} checkpoints, {len(bodies)} batches of ≤{opts.batch:,} "
           f"({sum(map(len, bodies)) / len(bodies) / 2**20:.2f} MB each), made in {time.perf_counter() - t:.1f} s")
 
-    server = Server(opts.server_threads)
+    server = Server(opts.server_threads, opts.server_workers)
     try:
         token = _token(server)
         warm = [dict(i, client_id=f"warm-{n}") for n, i in enumerate(items[:opts.batch])]
@@ -360,7 +372,8 @@ def run(opts) -> int:
         raise SystemExit(f"{stored:,} rows stored, {len(items):,} sent")
     _same_rows(rows)
     ours = len(items) / elapsed
-    print(f"ours: HTTP (shaodian serve, {opts.server_threads} threads; {opts.threads} client threads, keep-alive): "
+    print(f"ours: HTTP (shaodian serve, {opts.server_workers} processes × {opts.server_threads} threads; "
+          f"{opts.threads} client threads, keep-alive): "
           f"{len(items):,} scans in {elapsed:.2f} s, {tally}, {stored:,} rows; {elapsed / len(bodies) * 1000:.0f} ms a batch, "
           f"server CPU {cpu:.2f} s ({cpu / len(items) * 1e6:.1f} µs a scan)")
 

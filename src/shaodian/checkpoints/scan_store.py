@@ -79,14 +79,42 @@ def insert(rows: list[tuple], *, device_user_id: int, received_at: dt.datetime) 
     """
     if not rows:
         return set()
-    names = ", ".join((*COLUMNS, "received_at", "device_user_id"))
     if connection.vendor == "postgresql":
-        sql = (f"INSERT INTO checkpoints_scan ({names}) SELECT *, %b, %b FROM unnest(%b::varchar[], %b::bigint[], "
-               "%b::bigint[], %b::timestamptz[], %b::varchar[], %b::float8[], %b::bigint[]) "
-               "ON CONFLICT (client_id) DO NOTHING RETURNING client_id")
-        with transaction.atomic(), _pg_cursor() as cur:
-            cur.execute(sql, [received_at, device_user_id, *map(list, zip(*rows, strict=True))], prepare=False)
-            return {c for (c,) in cur.fetchall()}
+        return _insert_postgresql(rows, device_user_id, received_at)
+    return _insert_sqlite(rows, device_user_id, received_at)
+
+
+PG_TYPES = ("varchar", "int8", "int8", "timestamptz", "varchar", "float8", "int8", "timestamptz", "int8")
+NAMES = ", ".join((*COLUMNS, "received_at", "device_user_id"))
+
+
+def _insert_postgresql(rows: list[tuple], device_user_id: int, received_at: dt.datetime) -> set[str]:
+    """Binary COPY when every client_id is new (nearly always); INSERT … ON CONFLICT when one is not.
+
+    COPY costs the database half of what INSERT … ON CONFLICT … RETURNING does, and psycopg
+    writes its rows in C. A retry makes COPY fail on the unique constraint and undoes it whole,
+    so the batch then goes the careful way, which tells which rows were new.
+    """
+    from psycopg.errors import UniqueViolation
+
+    try:
+        with transaction.atomic(), _pg_cursor() as cur, cur.copy(f"COPY checkpoints_scan ({NAMES}) FROM STDIN "
+                                                                  "(FORMAT BINARY)") as copy:
+            copy.set_types(PG_TYPES)
+            for row in rows:
+                copy.write_row((*row, received_at, device_user_id))
+        return {row[0] for row in rows}
+    except UniqueViolation:
+        pass
+    sql = (f"INSERT INTO checkpoints_scan ({NAMES}) SELECT *, %b, %b FROM unnest(%b::varchar[], %b::bigint[], "
+           "%b::bigint[], %b::timestamptz[], %b::varchar[], %b::float8[], %b::bigint[]) "
+           "ON CONFLICT (client_id) DO NOTHING RETURNING client_id")
+    with transaction.atomic(), _pg_cursor() as cur:
+        cur.execute(sql, [received_at, device_user_id, *map(list, zip(*rows, strict=True))], prepare=False)
+        return {c for (c,) in cur.fetchall()}
+
+
+def _insert_sqlite(rows: list[tuple], device_user_id: int, received_at: dt.datetime) -> set[str]:
     # Django stores SQLite datetimes as naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]': str() of the naive value.
     received = str(received_at.astimezone(UTC).replace(tzinfo=None))
     flat = []
@@ -110,7 +138,7 @@ def insert(rows: list[tuple], *, device_user_id: int, received_at: dt.datetime) 
             stored = 0
             for start in range(0, len(rows), per_statement):
                 count = min(per_statement, len(rows) - start)
-                cur.execute(f"INSERT OR IGNORE INTO checkpoints_scan ({names}) VALUES {','.join([row_sql] * count)}",
+                cur.execute(f"INSERT OR IGNORE INTO checkpoints_scan ({NAMES}) VALUES {','.join([row_sql] * count)}",
                             flat[start * width:(start + count) * width])
                 stored += cur.rowcount
             if stored == len(rows):

@@ -1,7 +1,21 @@
+"""`shaodian serve`: waitress, in one process or in several sharing one listening socket.
+
+One Python process runs Python on one core at a time (the GIL). A server with more cores runs
+`--workers N` (about one per core): the parent binds the port, forks N waitress processes that
+accept on that same socket, restarts any that dies and stops them all on SIGTERM or Ctrl+C.
+Every worker is a whole server: nothing is shared between them but the database.
+"""
+
 import os
+import signal
+import socket
+import sys
+import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+RESPAWN_PAUSE = 1.0  # seconds: a worker that keeps dying must not fork in a tight loop
 
 
 class Command(BaseCommand):
@@ -10,13 +24,89 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("SHAODIAN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("SHAODIAN_PORT", "8000")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("SHAODIAN_THREADS", "8")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("SHAODIAN_THREADS", "8")),
+                            help="threads per worker process")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("SHAODIAN_WORKERS", "1")),
+                            help="worker processes sharing the port (Linux, macOS); about one per core")
 
-    def handle(self, *args, host, port, threads, **options):
-        from waitress import serve
-
+    def handle(self, *args, host, port, threads, workers, **options):
         from shaodian.wsgi import application
 
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers and --threads must be at least 1")
+        if workers > 1 and not hasattr(os, "fork"):
+            raise CommandError("--workers needs fork(): run one process per port on this system instead")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        self.stdout.write(f"Shaodian 哨点 serving on http://{host}:{port}/  (Ctrl+C to stop)")
-        serve(application, host=host, port=port, threads=threads, ident="shaodian", channel_timeout=300)
+        self.stdout.write(f"Shaodian 哨点 serving on http://{host}:{port}/  "
+                          f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
+        self.stdout.flush()
+        options = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
+        if workers == 1:
+            from waitress import serve
+
+            serve(application, host=host, port=port, **options)
+            return
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.create_server((host, port), family=family, backlog=2048)
+        _prefork(application, listener, workers, options)
+
+
+def _prefork(application, listener: socket.socket, workers: int, options: dict) -> None:
+    from django.db import connections
+
+    # A database connection must never cross a fork: each worker opens its own.
+    connections.close_all()
+    children: set[int] = set()
+    stopping = False
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:
+            _worker(application, listener, options)  # never returns
+        children.add(pid)
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(workers):
+        spawn()
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        children.discard(pid)
+        if not stopping:
+            code = os.waitstatus_to_exitcode(status)
+            print(f"worker {pid} ended ({code}); starting another", file=sys.stderr, flush=True)
+            time.sleep(RESPAWN_PAUSE)
+            if not stopping:
+                spawn()
+    listener.close()
+
+
+def _worker(application, listener: socket.socket, options: dict) -> None:
+    from waitress import serve
+
+    code = 0
+    try:
+        # waitress closes cleanly on SystemExit; the parent sends SIGTERM, Ctrl+C reaches everyone.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(0))
+        serve(application, sockets=[listener], **options)
+    except BaseException as exc:  # noqa: BLE001 — a worker reports and ends; the parent decides
+        if not isinstance(exc, SystemExit):
+            print(f"worker {os.getpid()} failed: {exc!r}", file=sys.stderr, flush=True)
+            code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
