@@ -1,11 +1,11 @@
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel
 
+from shaodian import fastjson
 from shaodian.checkpoints import selectors, services
 from shaodian.errors import ServiceError
 
@@ -56,7 +56,7 @@ def scan_batch(request, payload: BatchIn):
     results = services.scan_batch_ingest(actor=request.user, items=payload.scans, request=request)
     # Written directly: the service builds exactly BatchOut (a test holds it to the schema), and
     # validating 5,000 results again would cost more than storing them.
-    return HttpResponse(json.dumps({"results": results}), content_type="application/json")
+    return HttpResponse(fastjson.dumps({"results": results}), content_type="application/json")
 
 
 class VerifyIn(Schema):

@@ -253,11 +253,12 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
     """Persons and passes looked up in a few set-based queries; (rows to insert, the scans they are)."""
     if not scans:
         return [], []
-    known_ids, by_qr = scan_store.residents_known({s.person[1] for s in scans if s.person and s.person[0] == "id"},
-                                                  {s.person[1] for s in scans if s.person and s.person[0] == "qr"})
+    missing_ids, by_qr = scan_store.residents_resolve({s.person[1] for s in scans if s.person and s.person[0] == "id"},
+                                                      {s.person[1] for s in scans if s.person and s.person[0] == "qr"})
     # Unprintable serials match nothing, and PostgreSQL would refuse a NUL with the whole query.
     serials = {s.permit for s in scans if s.permit and s.permit.isprintable()}
     passes = {ps.serial: ps for ps in Pass.objects.filter(serial__in=serials).prefetch_related("checkpoints")} if serials else {}
+    gates = {serial: frozenset(c.pk for c in ps.checkpoints.all()) for serial, ps in passes.items()}
     rows, kept = [], []
     taken: set[str] = set()
     for s in scans:
@@ -269,12 +270,15 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
             resident_id = None
             if s.person:
                 kind, value = s.person
-                resident_id = value if kind == "id" and value in known_ids else by_qr.get(value) if kind == "qr" else None
+                if kind == "qr":
+                    resident_id = by_qr.get(value)
+                elif value not in missing_ids:
+                    resident_id = value
                 if resident_id is None:
                     raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
             permit_id = None
             if s.permit:
-                permit = _check_pass(passes.get(s.permit), s.checkpoint, s.at, resident_id)
+                permit = _check_pass(passes.get(s.permit), s.checkpoint, s.at, resident_id, gates.get(s.permit))
                 permit_id = permit.pk
                 # A pass scanned alone (offline, no personal code) still records who passed: its holder.
                 resident_id = resident_id or permit.resident_id
@@ -288,14 +292,15 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
     return rows, kept
 
 
-def _check_pass(permit: Pass | None, checkpoint_id: int, at: dt.datetime, resident_id: int | None) -> Pass:
+def _check_pass(permit: Pass | None, checkpoint_id: int, at: dt.datetime, resident_id: int | None,
+                gates: frozenset[int] | None = None) -> Pass:
     if permit is None:
         raise Rejected("unknown_pass", "通行证不存在", "Unknown pass")
     if permit.revoked_at is not None and permit.revoked_at <= at:
         raise Rejected("revoked", "通行证已被撤销", "The pass has been revoked")
     if not permit.valid_from <= at <= permit.valid_to:
         raise Rejected("expired", "通行证不在有效期内", "The pass is not valid at this time")
-    if checkpoint_id not in {c.pk for c in permit.checkpoints.all()}:
+    if checkpoint_id not in (gates if gates is not None else {c.pk for c in permit.checkpoints.all()}):
         raise Rejected("wrong_checkpoint", "通行证不适用于此卡口", "The pass is not valid at this checkpoint")
     if permit.resident_id and resident_id and permit.resident_id != resident_id:
         raise Rejected("wrong_person", "通行证与持证人不符", "The pass belongs to someone else")
