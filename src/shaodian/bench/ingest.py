@@ -19,6 +19,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -45,6 +46,8 @@ def _options(argv):
     p.add_argument("--scans", type=int, default=200_000)
     p.add_argument("--batch", type=int, default=5_000)
     p.add_argument("--threads", type=int, default=2, help="client threads sending batches")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="rounds of ours then the baseline, on an emptied table each; the medians are compared")
     p.add_argument("--server-threads", type=int, default=4, help="threads of each server process")
     p.add_argument("--server-workers", type=int, default=min(os.cpu_count() or 1, 4),
                    help="server processes (shaodian serve --workers); default: one per core, at most 4")
@@ -355,6 +358,22 @@ def run(opts) -> int:
           f"with a pass) at {len(gates)} checkpoints, {len(bodies)} batches of ≤{opts.batch:,} "
           f"({sum(map(len, bodies)) / len(bodies) / 2**20:.2f} MB each), made in {time.perf_counter() - t:.1f} s")
 
+    ours_runs, base_runs = [], []
+    for n in range(1, opts.rounds + 1):
+        ours_runs.append(_ours(opts, items, rows, bodies, n))
+        base_runs.append(_baseline(opts, rows, n))
+    ours, baseline = statistics.median(ours_runs), statistics.median(base_runs)
+    if opts.rounds > 1:
+        print(f"medians of {opts.rounds} rounds; ours {', '.join(f'{x:.0f}' for x in ours_runs)}, "
+              f"baseline {', '.join(f'{x:.0f}' for x in base_runs)} scans/s")
+    if ours < TARGET or ours / baseline < 0.5:
+        print(f"below target: {TARGET:,.0f} scans/s and ratio 0.5")
+    print(f"{NAME}: ours {ours:.0f} scans/s, baseline {baseline:.0f} scans/s, ratio {ours / baseline:.2f}")
+    return 0
+
+
+def _ours(opts, items, rows, bodies, round_no: int) -> float:
+    """One round through a freshly started server (cold caches, as after a deploy); scans/s."""
     server = Server(opts.server_threads, opts.server_workers)
     try:
         token = _token(server)
@@ -371,27 +390,28 @@ def run(opts) -> int:
     if stored != len(items):
         raise SystemExit(f"{stored:,} rows stored, {len(items):,} sent")
     _same_rows(rows)
-    ours = len(items) / elapsed
-    print(f"ours: HTTP (shaodian serve, {opts.server_workers} processes × {opts.server_threads} threads; "
+    _empty_scans()
+    print(f"round {round_no} ours: HTTP (shaodian serve, {opts.server_workers} processes × {opts.server_threads} threads; "
           f"{opts.threads} client threads, keep-alive): "
           f"{len(items):,} scans in {elapsed:.2f} s, {tally}, {stored:,} rows; {elapsed / len(bodies) * 1000:.0f} ms a batch, "
           f"server CPU {cpu:.2f} s ({cpu / len(items) * 1e6:.1f} µs a scan)")
+    return len(items) / elapsed
 
-    _empty_scans()
+
+def _baseline(opts, rows, round_no: int) -> float:
+    from django.db import connection
+
     cpu = time.process_time()
     seconds = _bare_insert(rows, opts.batch)
     cpu = time.process_time() - cpu
     if _count() != len(rows):
         raise SystemExit("the baseline did not store every row")
-    baseline = len(rows) / seconds
-    how = "executemany (sqlite3)" if connection.vendor == "sqlite" else "COPY (psycopg)"
-    print(f"baseline: {how}, {len(rows):,} rows in {seconds:.2f} s, same table and indexes; "
-          f"client CPU {cpu:.2f} s ({cpu / len(rows) * 1e6:.1f} µs a row)")
+    vendor = connection.vendor
     _empty_scans()
-    if ours < TARGET or ours / baseline < 0.5:
-        print(f"below target: {TARGET:,.0f} scans/s and ratio 0.5")
-    print(f"{NAME}: ours {ours:.0f} scans/s, baseline {baseline:.0f} scans/s, ratio {ours / baseline:.2f}")
-    return 0
+    how = "executemany (sqlite3)" if vendor == "sqlite" else "COPY (psycopg)"
+    print(f"round {round_no} baseline: {how}, {len(rows):,} rows in {seconds:.2f} s, same table and indexes; "
+          f"client CPU {cpu:.2f} s ({cpu / len(rows) * 1e6:.1f} µs a row)")
+    return len(rows) / seconds
 
 
 if __name__ == "__main__":
