@@ -10,12 +10,14 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 RESPAWN_PAUSE = 1.0  # seconds: a worker that keeps dying must not fork in a tight loop
+PARENT_CHECK = 0.5  # seconds between a worker's looks at whether its parent is still there
 
 
 class Command(BaseCommand):
@@ -101,6 +103,7 @@ def _worker(application, listener: socket.socket, options: dict) -> None:
         # waitress closes cleanly on SystemExit; the parent sends SIGTERM, Ctrl+C reaches everyone.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(0))
+        threading.Thread(target=_follow_parent, args=(os.getppid(),), daemon=True).start()
         serve(application, sockets=[listener], **options)
     except BaseException as exc:  # noqa: BLE001 — a worker reports and ends; the parent decides
         if not isinstance(exc, SystemExit):
@@ -110,3 +113,10 @@ def _worker(application, listener: socket.socket, options: dict) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _follow_parent(parent: int) -> None:
+    """A parent killed outright (SIGKILL, OOM) cannot stop its workers: they stop themselves."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK)
+    os.kill(os.getpid(), signal.SIGTERM)
