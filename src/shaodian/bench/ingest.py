@@ -1,16 +1,19 @@
 """Scan batches over real HTTP: scans/s of POST /api/v1/scans/batch against a bare insert of the same rows.
 
-    shaodian bench ingest [--residents 20000] [--scans 200000] [--batch 5000] [--threads 2] [--database-url URL]
+    shaodian bench ingest [--residents 20000] [--scans 200000] [--batch 5000] [--threads 2]
+                          [--server-workers N] [--server-threads 4] [--rounds 3] [--database-url URL]
 
 A demo city is built (or reused), with gates in guard_a's community and a few care passes.
 Scans come like a gate's phones send them: random UUID client_ids, times in the last two days
 with a +08:00 offset, mostly resident ids, a fifth signed personal QR codes, some with a pass
-and some with a temperature. Ours: a `shaodian serve` subprocess (waitress) on the bench
-database, fed 5,000-scan batches over keep-alive HTTP by client threads, with guard_a's bearer
-token — the whole path: HTTP, auth, JSON, validation, signatures, lookups, insert, response.
-Baseline: the same resolved rows into the same, emptied, checkpoints_scan table (same indexes),
-in batches of the same size, one transaction each: executemany of the bare sqlite3 driver, or
-psycopg COPY on PostgreSQL.
+and some with a temperature. Ours: `shaodian serve --workers N` (waitress; N = cores, at most 4)
+on the bench database, fed 5,000-scan batches over keep-alive HTTP by client threads, with
+guard_a's bearer token — the whole path: HTTP, auth, JSON, validation, signatures, lookups,
+insert, response. Baseline: the same resolved rows into the same, emptied, checkpoints_scan
+table (same indexes), in batches of the same size, one transaction each: executemany of the bare
+sqlite3 driver, or psycopg COPY on PostgreSQL. Each round runs ours on a freshly started server
+(cold caches), then the baseline; the medians of the rounds are compared, since one run on a
+shared machine can be off by a third either way.
 """
 
 import datetime as dt
