@@ -96,14 +96,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes.
     # 16 KiB pages (set when the file is created; an existing file keeps its own): inserts into the
     # scan table's random-keyed indexes dirty fewer pages per commit; the bare insert runs 1.5x faster.
+    # Reads through mmap come straight from the operating system's cache, shared by every connection
+    # and worker process, instead of a private copy in each connection's page cache.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            "PRAGMA mmap_size=1073741824;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections live on between requests (one per server thread), as on PostgreSQL: opening one
+    # costs its pragmas and a cold page cache, about a sixth of a scan batch's CPU.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     # Tests run on a real file, as production does (WAL, file bytes that can be inspected).
     # One file per test run, so runs side by side never share (and delete) each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
