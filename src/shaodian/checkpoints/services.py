@@ -192,10 +192,9 @@ def _parse(index: int, item, client_id: str, allowed: frozenset[int], earliest: 
         raise Rejected("bad_direction", "方向必须是in或out", "direction must be in or out")
     at = _parse_at(item.get("at"), earliest, latest)
     temperature = item.get("temperature")
-    if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, int | float)
-                                    or not 30 <= temperature <= 45):
-        raise Rejected("bad_temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
     if temperature is not None:
+        if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not 30 <= temperature <= 45:
+            raise Rejected("bad_temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
         temperature = float(temperature)  # 37 and 37.0 alike: the column and PostgreSQL's binary COPY take floats
     person = item.get("person")
     person = _person_key(person) if person is not None and person != "" else None
