@@ -78,13 +78,13 @@ def _fixtures(rng: random.Random):
     users = {u.username: u for u in User.objects.select_related("node").filter(username__in=[GUARD, "staff_a"])}
     guard, staff = users[GUARD], users["staff_a"]
     services._scope_cache.clear()
-    allowed = sorted(services._checkpoints_of(guard))
+    allowed = sorted(services.scan_checkpoint_ids(guard))
     if len(allowed) < 6:
         grids = list(Place.objects.filter(community_id=staff.node_id, kind="grid").order_by("pk")[:4])
         for place, name, kind in [(staff.node, "东门", "community_gate"), (staff.node, "西门", "community_gate"),
                                   *[(g, f"{g.name}北口", "road") for g in grids]]:
             services.checkpoint_create(actor=staff, place=place, name=f"测压{name}", kind=kind)
-        allowed = sorted(services._checkpoints_of(guard))
+        allowed = sorted(services.scan_checkpoint_ids(guard))
     gates = list(Checkpoint.objects.filter(pk__in=allowed).order_by("pk"))
     from shaodian.people.models import Resident
 

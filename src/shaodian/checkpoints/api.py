@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from shaodian import fastjson
 from shaodian.checkpoints import selectors, services
+from shaodian.checkpoints.scans import BATCH_MAX, scan_batch_ingest
 from shaodian.errors import ServiceError
 
 router = Router(tags=["checkpoints"])
@@ -43,7 +44,7 @@ class ScanResult(BaseModel):
 
 class BatchIn(Schema):
     # Items are checked one by one by the service, so one bad scan never sinks the batch.
-    scans: list[Any] = Field(..., max_length=services.BATCH_MAX)
+    scans: list[Any] = Field(..., max_length=BATCH_MAX)
 
 
 class BatchOut(BaseModel):
@@ -53,7 +54,7 @@ class BatchOut(BaseModel):
 @router.post("/scans/batch", response=BatchOut)
 def scan_batch(request, payload: BatchIn):
     """Up to 5,000 scans; idempotent on client_id; results in the order received."""
-    results = services.scan_batch_ingest(actor=request.user, items=payload.scans, request=request)
+    results = scan_batch_ingest(actor=request.user, items=payload.scans, request=request)
     # Written directly: the service builds exactly BatchOut (a test holds it to the schema), and
     # validating 5,000 results again would cost more than storing them.
     return HttpResponse(fastjson.dumps({"results": results}), content_type="application/json")

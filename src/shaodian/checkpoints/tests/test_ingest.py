@@ -7,7 +7,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from shaodian.checkpoints import services, signing
+from shaodian.checkpoints import scans, services, signing
 from shaodian.checkpoints.models import Scan
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
@@ -341,7 +341,7 @@ def test_it_rejects_a_missing_or_bad_client_id(added, guard, gate, resident, cli
 
 @pytest.mark.parametrize("item", ["scan", 42, None, [1, 2], True])
 def test_it_rejects_an_item_that_is_not_an_object(users, gate, resident, item):
-    results = services.scan_batch_ingest(actor=users["guard_a"], items=[item, scan("g", resident.pk, gate.pk)])
+    results = scans.scan_batch_ingest(actor=users["guard_a"], items=[item, scan("g", resident.pk, gate.pk)])
     assert statuses(results) == ["rejected", "accepted"]
     assert results[0]["client_id"] is None and results[0]["code"] == "bad_client_id"
 
@@ -365,7 +365,7 @@ def test_it_mixes_every_outcome_in_one_batch(added, users, guard, gate, far, res
 
 
 def test_it_refuses_more_than_5000_items(added, guard, gate, resident):
-    res = send(guard, [scan(f"n{n}", resident.pk, gate.pk) for n in range(services.BATCH_MAX + 1)])
+    res = send(guard, [scan(f"n{n}", resident.pk, gate.pk) for n in range(scans.BATCH_MAX + 1)])
     assert res.status_code == 422
     assert added() == 0
 
@@ -379,7 +379,7 @@ def test_the_service_refuses_more_than_5000_items(users, gate, resident):
     from shaodian.errors import ServiceError
 
     with pytest.raises(ServiceError) as err:
-        services.scan_batch_ingest(actor=users["guard_a"], items=[{}] * (services.BATCH_MAX + 1))
+        scans.scan_batch_ingest(actor=users["guard_a"], items=[{}] * (scans.BATCH_MAX + 1))
     assert err.value.status == 422
 
 
@@ -411,19 +411,19 @@ def test_it_accepts_5000_scans_in_one_call(added, guard, gate, market, resident)
     items = [scan(f"big-{n:05d}", tokens[n % 20] if n % 10 == 0 else people[n % len(people)], (gate, market)[n % 2].pk,
                   at=(now - dt.timedelta(seconds=n)).isoformat(), direction=("in", "out")[n % 3 == 0],
                   temperature=36.0 + n % 10 / 10)
-             for n in range(services.BATCH_MAX)]
+             for n in range(scans.BATCH_MAX)]
     results = ingest(guard, items)
-    assert statuses(results) == ["accepted"] * services.BATCH_MAX
+    assert statuses(results) == ["accepted"] * scans.BATCH_MAX
     assert [r["client_id"] for r in results] == [i["client_id"] for i in items]
-    assert added() == services.BATCH_MAX
-    assert statuses(ingest(guard, items)) == ["duplicate"] * services.BATCH_MAX
-    assert added() == services.BATCH_MAX
+    assert added() == scans.BATCH_MAX
+    assert statuses(ingest(guard, items)) == ["duplicate"] * scans.BATCH_MAX
+    assert added() == scans.BATCH_MAX
 
 
 def test_it_inserts_a_batch_in_few_queries(django_assert_max_num_queries, users, gate, resident):
     items = [scan(f"q{n}", resident.pk, gate.pk) for n in range(2000)]
     with django_assert_max_num_queries(8):
-        results = services.scan_batch_ingest(actor=users["guard_a"], items=items)
+        results = scans.scan_batch_ingest(actor=users["guard_a"], items=items)
     assert statuses(results) == ["accepted"] * 2000
 
 
@@ -443,6 +443,6 @@ def test_it_accepts_the_typed_short_code_and_fills_the_holder_of_a_lone_pass(use
     items = [scan("typed", resident.qr_id.upper(), gate.pk),
              {"client_id": "lone-pass", "pass": services.pass_token(permit), "checkpoint": gate.pk,
               "at": now.isoformat(), "direction": "in"}]
-    assert statuses(services.scan_batch_ingest(actor=users["guard_a"], items=items)) == ["accepted", "accepted"]
+    assert statuses(scans.scan_batch_ingest(actor=users["guard_a"], items=items)) == ["accepted", "accepted"]
     assert Scan.objects.get(client_id="typed").resident_id == resident.pk
     assert Scan.objects.get(client_id="lone-pass").resident_id == resident.pk

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from shaodian.checkpoints import api, services
+from shaodian.checkpoints import api, scans, services
 from shaodian.checkpoints.models import Scan
 from shaodian.people.models import Resident
 
@@ -34,7 +34,7 @@ def test_deleting_a_resident_still_deletes_their_scans(users):
     resident = Resident.objects.filter(community_id=staff.node_id).order_by("pk").first()
     at = (timezone.now() - dt.timedelta(minutes=1)).isoformat()
     services._scope_cache.clear()
-    results = services.scan_batch_ingest(actor=users["guard_a"], items=[
+    results = scans.scan_batch_ingest(actor=users["guard_a"], items=[
         {"client_id": "del-1", "person": resident.pk, "checkpoint": gate.pk, "at": at, "direction": "in"}])
     assert results[0]["status"] == "accepted"
     resident.delete()

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from shaodian.checkpoints import services as checkpoints
+from shaodian.checkpoints.scans import scan_batch_ingest
 from shaodian.errors import ServiceError
 from shaodian.people.models import Resident
 from shaodian.tracing import chain, services
@@ -18,7 +19,7 @@ NOW = timezone.now().replace(microsecond=0)
 
 
 def scan(actor, items):
-    results = checkpoints.scan_batch_ingest(actor=actor, items=items, now=NOW)
+    results = scan_batch_ingest(actor=actor, items=items, now=NOW)
     assert all(r["status"] == "accepted" for r in results), results
     return results
 
