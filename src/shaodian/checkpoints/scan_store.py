@@ -2,8 +2,9 @@
 
 Django's ORM compiles `pk__in` at about 10 µs a value and binds arrays in Python; a batch of 5,000
 scans would spend more there than in the database. So these few statements go to the driver:
-- PostgreSQL: arrays bound on the server in binary (psycopg `%b`), unnest()ed into rows;
-  prepare=False, so no named prepared statement is lost behind a transaction-pooling pgbouncer.
+- PostgreSQL: binary COPY for the insert; arrays bound on the server (psycopg `%b`, or a literal
+  for ids) for lookups; prepare=False, so no named prepared statement is lost behind a
+  transaction-pooling pgbouncer.
 - SQLite: a JSON array as one parameter (json_each) for lookups; multi-row VALUES for the insert,
   the cheapest way in here (the statement's work runs without the GIL, so other requests' Python
   runs meanwhile).
@@ -17,7 +18,6 @@ import sqlite3
 from django.db import connection, transaction
 
 COLUMNS = ("client_id", "resident_id", "checkpoint_id", "at", "direction", "temperature", "permit_id")
-UTC = dt.UTC
 
 
 def _pg_cursor():
@@ -122,7 +122,7 @@ def _insert_postgresql(rows: list[tuple], device_user_id: int, received_at: dt.d
 
 def _insert_sqlite(rows: list[tuple], device_user_id: int, received_at: dt.datetime) -> set[str]:
     # Django stores SQLite datetimes as naive UTC text, 'YYYY-MM-DD HH:MM:SS[.ffffff]': str() of the naive value.
-    received = str(received_at.astimezone(UTC).replace(tzinfo=None))
+    received = str(received_at.astimezone(dt.UTC).replace(tzinfo=None))
     flat = []
     for client_id, resident_id, checkpoint_id, at, direction, temperature, permit_id in rows:
         flat += (client_id, resident_id, checkpoint_id, str(at.replace(tzinfo=None)), direction, temperature, permit_id,

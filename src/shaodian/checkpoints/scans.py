@@ -159,14 +159,13 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
     rows, kept = _resolve(scans, results, refused)
     new = scan_store.insert(rows, device_user_id=actor.pk, received_at=now)
     for s in kept:
-        results[s.index] = {"client_id": s.client_id, "status": "accepted" if s.client_id in new else "duplicate",
-                            "reason": "", "code": ""}
+        results[s.index] = _result(s.client_id, "accepted" if s.client_id in new else "duplicate")
     # A stored client_id is a retry whatever it now says (its time may have aged, its checkpoint closed);
     # one stored by this very batch is not: "duplicate" must never be said of a scan that was not stored.
     stored = scan_store.stored_client_ids(set(refused.values()) - new)
     for i, client_id in refused.items():
         if client_id in stored:
-            results[i] = {"client_id": client_id, "status": "duplicate", "reason": "", "code": ""}
+            results[i] = _result(client_id, "duplicate")
     return results
 
 
@@ -189,7 +188,7 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
     for s in scans:
         if s.client_id in taken:
             # Repeats inside the batch: the first one that resolves is stored, the rest are its duplicates.
-            results[s.index] = {"client_id": s.client_id, "status": "duplicate", "reason": "", "code": ""}
+            results[s.index] = _result(s.client_id, "duplicate")
             continue
         try:
             resident_id = None

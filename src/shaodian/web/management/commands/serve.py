@@ -42,15 +42,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Shaodian 哨点 serving on http://{host}:{port}/  "
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
-        options = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
+        waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
         if workers == 1:
             from waitress import serve
 
-            serve(application, host=host, port=port, **options)
+            serve(application, host=host, port=port, **waitress)
             return
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.create_server((host, port), family=family, backlog=2048)
-        _prefork(application, listener, workers, options)
+        _prefork(application, listener, workers, waitress)
 
 
 def _prefork(application, listener: socket.socket, workers: int, options: dict) -> None:
