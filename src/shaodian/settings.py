@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "ninja",
+    "shaodian.core",
     "shaodian.security",
     "shaodian.places",
     "shaodian.people",
@@ -169,6 +170,16 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+
+# The outbox (shaodian.core.outbox): a claimed row is a worker's for OUTBOX_LEASE_SECONDS (long jobs extend it);
+# a failure waits 30 s, 60 s, 120 s, … at most an hour before its next try.
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_RETRY_BASE_SECONDS = float(env("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_CAP_SECONDS = float(env("OUTBOX_RETRY_CAP_SECONDS", "3600"))
+OUTBOX_KEEP_DONE_DAYS = int(env("OUTBOX_KEEP_DONE_DAYS", "7"))
+# Exports of more rows than this are written by the worker; their files are deleted after EXPORT_KEEP_HOURS.
+EXPORT_SYNC_MAX_ROWS = int(env("EXPORT_SYNC_MAX_ROWS", "5000"))
+EXPORT_KEEP_HOURS = int(env("EXPORT_KEEP_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -6,9 +8,8 @@ class MeasuresConfig(AppConfig):
     verbose_name = "measures"
 
     def ready(self):
+        from shaodian.core import outbox
         from shaodian.measures.services import measures_expire
-        from shaodian.web import jobs
 
-        # ready() may run twice in some test setups: register once.
-        if measures_expire not in jobs.HANDLERS:
-            jobs.register(measures_expire)
+        # Persist expiry once a minute through the outbox (one row per minute, however many workers run).
+        outbox.periodic("measures.expire", every=dt.timedelta(minutes=1))(lambda payload, claim: measures_expire())

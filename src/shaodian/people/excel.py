@@ -2,21 +2,18 @@
 
 Import: every good row lands, every bad row is reported (row, column, reason), and importing
 the same file again changes nothing — residents are matched by the keyed hash of their number.
-Export: write-only workbook streamed row by row, so memory stays flat at a million rows.
+Export (write-only, in chunks; large lists by the worker) is in people/export.py.
 """
 
 import datetime as dt
 import json
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from shaodian.errors import ServiceError
@@ -27,7 +24,6 @@ from shaodian.people.selectors import id_hashes, phone_hashes
 from shaodian.people.services import validate_person
 from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
 from shaodian.security.audit import audit
-from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scoped_places
@@ -448,7 +444,7 @@ def error_workbook(job: ImportJob) -> Workbook:
     return wb
 
 
-# ----------------------------------------------------------------------------- export
+# ----------------------------------------------------------------------------- cells (every sheet we write)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -458,46 +454,3 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-EXPORT_HEADERS = ["姓名", "证件类型", "证件号码（脱敏）", "手机号码（脱敏）", "性别", "出生日期", "网格", "住址", "特殊群体"]
-
-
-def export_rows(queryset) -> Iterator[list]:
-    grid_names = dict(Place.objects.filter(kind=PlaceKind.GRID).values_list("pk", "name"))
-    # values_list() runs from_db_value too: the numbers arrive decrypted, and are masked here.
-    fields = ("name", "document_type", "id_number", "phone", "sex", "birth_date", "grid_id", "household__address", "tags")
-    for name, doc, idn, phone, sex, birth, grid_id, address, tags in queryset.values_list(*fields).iterator(chunk_size=4000):
-        yield [
-            name, DOC_LABEL_ZH.get(doc, doc), mask_id_number(idn or ""), mask_phone(phone or ""),
-            SEX_LABEL_ZH.get(sex, ""), birth, grid_names.get(grid_id, ""), address,
-            "、".join(GROUP_LABEL_ZH.get(t, t) for t in tags.split(",") if t),
-        ]
-
-
-def residents_export(*, actor, queryset, query: dict, request=None):
-    """Write the user's visible residents to a temporary .xlsx and return the open file."""
-    if not actor.can(Perm.EXPORT):
-        raise ServiceError.forbidden()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("居民")
-    ws.column_dimensions["A"].width = 10
-    ws.column_dimensions["C"].width = 22
-    ws.column_dimensions["H"].width = 40
-    bold = Font(bold=True)
-    header = []
-    for h in EXPORT_HEADERS:
-        c = WriteOnlyCell(ws, value=h)
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-    n = 0
-    for row in export_rows(queryset):
-        ws.append([safe_cell(v) for v in row])
-        n += 1
-    out = tempfile.TemporaryFile(dir=settings.DATA_DIR if settings.DATA_DIR.exists() else None)
-    wb.save(out)
-    out.seek(0)
-    audit(actor, AuditAction.EXPORT, "resident", detail={"query": {k: v for k, v in query.items() if v}}, count=n,
-          request=request)
-    return out, n

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shaodian.people import views, views_excel
+from shaodian.people import views, views_excel, views_export
 
 urlpatterns = [
     path("", views.resident_list, name="resident_list"),
@@ -12,5 +12,8 @@ urlpatterns = [
     path("import/", views_excel.resident_import, name="resident_import"),
     path("import/template.xlsx", views_excel.import_template, name="resident_import_template"),
     path("import/<int:job_id>/errors.xlsx", views_excel.import_errors, name="resident_import_errors"),
-    path("export.xlsx", views_excel.resident_export, name="resident_export"),
+    path("export.xlsx", views_export.resident_export, name="resident_export"),
+    path("exports/", views_export.export_list, name="resident_export_list"),
+    path("exports/<int:job_id>/", views_export.export_detail, name="resident_export_detail"),
+    path("exports/<int:job_id>/download/", views_export.export_download, name="resident_export_download"),
 ]

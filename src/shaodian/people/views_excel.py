@@ -1,4 +1,4 @@
-"""Import and export pages: the sheet template, the upload, the error report and the export."""
+"""Import pages: the sheet template, the upload and the error report (export: views_export.py)."""
 
 import io
 import tempfile
@@ -6,12 +6,11 @@ import tempfile
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from shaodian.errors import ServiceError
-from shaodian.people import excel, selectors
+from shaodian.people import excel
 from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
 
@@ -74,20 +73,3 @@ def import_errors(request, job_id):
         raise PermissionDenied
     job = get_object_or_404(ImportJob, pk=job_id, actor=request.user)
     return _xlsx_response(excel.error_workbook(job), f"import-{job.pk}-errors.xlsx")
-
-
-@login_required
-def resident_export(request):
-    """The list the user sees, as .xlsx (numbers masked), built on disk and streamed."""
-    user = request.user
-    if not user.can(Perm.EXPORT):
-        raise PermissionDenied
-    query = {"q": request.GET.get("q", "")[:100], "grid": request.GET.get("grid") or None, "tag": request.GET.get("tag") or None}
-    try:
-        grid = int(query["grid"]) if query["grid"] else None
-        qs = selectors.resident_filter(user, q=query["q"], grid=grid, tag=query["tag"]).order_by("id")
-        out, _n = excel.residents_export(actor=user, queryset=qs, query=query, request=request)
-    except (ServiceError, ValueError):
-        return render(request, "web/error.html", {"code": 400}, status=400)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(out, as_attachment=True, filename=f"residents-{stamp}.xlsx", content_type=XLSX)
