@@ -13,6 +13,7 @@ urlpatterns = [
     path("tracing/", include("shaodian.tracing.urls")),
     path("measures/", include("shaodian.measures.urls")),
     path("public/", include("shaodian.measures.public_urls")),
+    path("notifications/", include("shaodian.core.urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

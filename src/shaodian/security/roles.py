@@ -41,6 +41,7 @@ class Perm(str, Enum):
     MANAGE_MEASURES = "manage_measures"  # votes, special-group gate, notice, recovery tasks
     MANAGE_CLOSURES = "manage_closures"  # closures and negative-list flags of places
     CONFIRM_RISK = "confirm_risk"  # confirm a risk assessment (人机协同)
+    OPERATE = "operate"  # see the background jobs (outbox) and retry a failed one
 
 
 R, P = Role, Perm
@@ -74,7 +75,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES}),
     R.ADMIN: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND
-        | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES, P.VIEW_MEASURES}
+        | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES, P.VIEW_MEASURES, P.OPERATE}
     ),
 }
 

@@ -4,11 +4,13 @@ One Python process runs Python on one core at a time (the GIL). A server with mo
 `--workers N` (about one per core): the parent binds the port, forks N waitress processes that
 accept on that same socket, restarts any that dies and stops them all on SIGTERM or Ctrl+C.
 Every worker is a whole server: nothing is shared between them but the database.
+`--with-worker` also starts `shaodian worker` (the outbox) as a child that stops with the server.
 """
 
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -30,8 +32,11 @@ class Command(BaseCommand):
                             help="threads per worker process")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("SHAODIAN_WORKERS", "1")),
                             help="worker processes sharing the port (Linux, macOS); about one per core")
+        parser.add_argument("--with-worker", action="store_true",
+                            default=os.environ.get("SHAODIAN_WITH_WORKER", "0") == "1",
+                            help="also run the outbox worker (background jobs) as a child process")
 
-    def handle(self, *args, host, port, threads, workers, **options):
+    def handle(self, *args, host, port, threads, workers, with_worker, **options):
         from shaodian.wsgi import application
 
         if workers < 1 or threads < 1:
@@ -43,14 +48,43 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
-        if workers == 1:
-            from waitress import serve
+        outbox_worker = _start_outbox_worker() if with_worker else None
+        try:
+            if workers == 1:
+                from waitress import serve
 
-            serve(application, host=host, port=port, **waitress)
-            return
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        listener = socket.create_server((host, port), family=family, backlog=2048)
-        _prefork(application, listener, workers, waitress)
+                if outbox_worker is not None:
+                    # SIGTERM ends waitress through SystemExit, so that the worker is stopped below.
+                    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+
+                serve(application, host=host, port=port, **waitress)
+                return
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            listener = socket.create_server((host, port), family=family, backlog=2048)
+            _prefork(application, listener, workers, waitress)
+        finally:
+            if outbox_worker is not None:
+                _stop(outbox_worker)
+
+
+def _start_outbox_worker() -> subprocess.Popen:
+    """`shaodian worker` beside the server; it also stops by itself if the server dies without a word (SIGKILL)."""
+    from django.db import connections
+
+    connections.close_all()
+    cli = [sys.executable, "-m", "shaodian.cli", "worker", "--parent", str(os.getpid())]
+    proc = subprocess.Popen(cli)
+    print(f"outbox worker started (pid {proc.pid})", flush=True)
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _prefork(application, listener: socket.socket, workers: int, options: dict) -> None:
@@ -85,6 +119,8 @@ def _prefork(application, listener: socket.socket, workers: int, options: dict) 
             pid, status = os.wait()
         except ChildProcessError:
             break
+        if pid not in children:
+            continue  # the outbox worker: `serve` stops it, it is not a waitress process to replace
         children.discard(pid)
         if not stopping:
             code = os.waitstatus_to_exitcode(status)

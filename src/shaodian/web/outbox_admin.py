@@ -1,0 +1,61 @@
+"""The administrators' view of the outbox: what is stuck or failing, and a retry of one row (audited)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shaodian.core import outbox
+from shaodian.core.models import OutboxItem, OutboxStatus
+from shaodian.errors import ServiceError
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+
+SHOWN = 100
+
+
+def outbox_item_retry(*, user, item_id: int, request=None) -> None:
+    """Queue a dead or failing background job again now (administrators), with an audit row."""
+    if not user.can(Perm.OPERATE):
+        raise ServiceError.forbidden()
+    with transaction.atomic():
+        if not outbox.outbox_retry(item_id=item_id):
+            raise ServiceError.one("item", "该任务不是失败或待重试状态，无需重试", "This job is neither failed nor waiting for a retry",
+                                   "state", status=409)
+        audit(user, AuditAction.UPDATE, "outbox_item", item_id, detail={"retry": True}, request=request)
+
+
+@login_required
+def outbox_page(request):
+    if not request.user.can(Perm.OPERATE):
+        raise PermissionDenied
+    now = timezone.now()
+    counts = dict(OutboxItem.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    stuck = list(outbox.stuck_items(now)[:SHOWN])
+    for item in stuck:
+        item.lapsed = item.status == OutboxStatus.RUNNING and item.locked_until and item.locked_until < now
+    running = OutboxItem.objects.filter(status=OutboxStatus.RUNNING, locked_until__gte=now).order_by("-updated_at")[:20]
+    return render(request, "web/outbox.html", {
+        "counts": [(s, counts.get(s.value, 0)) for s in OutboxStatus], "stuck": stuck, "running": running,
+        "handlers": sorted(outbox.HANDLERS), "periodic": sorted(outbox.PERIODIC.values(), key=lambda p: p.event),
+    })
+
+
+@login_required
+@require_POST
+def outbox_retry_view(request, item_id):
+    try:
+        outbox_item_retry(user=request.user, item_id=item_id, request=request)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from None
+        messages.error(request, str(exc.errors["item"][0]))
+    else:
+        messages.success(request, _("The job was queued again."))
+    return redirect("outbox")
