@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from shaodian.core.backoff import backoff
 from shaodian.core.models import OutboxItem, OutboxStatus
 
 log = logging.getLogger("shaodian.outbox")
@@ -101,13 +102,6 @@ def periodic(event: str, *, every: dt.timedelta, atomic: bool = True, max_attemp
         return run
 
     return register
-
-
-def backoff(attempt: int, *, base: float, cap: float) -> float:
-    """Seconds to wait after the attempt-th failure: base, 2·base, 4·base, … never more than cap."""
-    if attempt < 1:
-        return 0.0
-    return min(cap, base * 2 ** min(attempt - 1, 60))
 
 
 def enqueue(event: str, payload: dict, *, key: str, run_after: dt.datetime | None = None,
