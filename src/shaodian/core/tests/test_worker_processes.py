@@ -1,0 +1,152 @@
+"""Real worker processes on their own database: one killed (SIGKILL) mid-job, two running side by side.
+
+A scratch database (SQLite; also PostgreSQL when the suite runs on it, created and dropped here) is
+migrated by `shaodian migrate`; workers are `python -m shaodian.core.tests.probe worker`, the real
+worker command with one probe handler whose effect rows can be counted per job and attempt.
+"""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+BIN = Path(sys.executable).parent
+LEASE = 3  # seconds: how long a killed worker's row waits before another worker may take it
+
+
+def _suite_url() -> str:
+    return os.environ.get("SHAODIAN_DATABASE_URL", "")
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if _suite_url().startswith(("postgres://", "postgresql://")) else [])
+
+
+class Scratch:
+    """A migrated database of its own and a way to run probe processes against it."""
+
+    def __init__(self, backend: str):
+        self.data = Path(tempfile.mkdtemp(prefix="shaodian-outbox-"))
+        self.backend = backend
+        if backend == "sqlite":
+            url = f"sqlite:///{self.data / 'outbox.sqlite3'}"
+        else:
+            self.name = f"outbox_{secrets.token_hex(4)}"
+            base = urlsplit(_suite_url())
+            url = urlunsplit(base._replace(path=f"/{self.name}"))
+            self.admin = urlunsplit(base._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
+        self.env.update(SHAODIAN_DATA_DIR=str(self.data), SHAODIAN_DATABASE_URL=url, PYTHONUNBUFFERED="1",
+                        SHAODIAN_OUTBOX_LEASE_SECONDS=str(LEASE), SHAODIAN_OUTBOX_RETRY_BASE_SECONDS="1")
+        done = subprocess.run([BIN / "shaodian", "migrate", "-v0"], env=self.env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr
+        self.logs: list[Path] = []
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            conn.execute(sql)
+
+    def probe(self, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "shaodian.core.tests.probe", *args], env=self.env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def facts(self) -> dict:
+        out = self.probe("facts")
+        return json.loads(next(line[5:] for line in out.splitlines() if line.startswith("FACTS")))
+
+    def worker(self, name: str, *args: str) -> subprocess.Popen:
+        log = self.data / f"{name}.log"
+        self.logs.append(log)
+        return subprocess.Popen([sys.executable, "-m", "shaodian.core.tests.probe", "worker", "--interval", "0.2", *args],
+                                env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+    def log_text(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in self.logs if p.exists())
+
+    def drop(self) -> None:
+        if self.backend != "sqlite":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def scratch(request):
+    s = Scratch(request.param)
+    yield s
+    s.drop()
+
+
+def _wait(predicate, seconds: float, what: str, scratch: Scratch):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"waited {seconds} s for {what}\n{scratch.log_text()}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_it_does_a_job_exactly_once_after_the_worker_is_killed_mid_job(scratch):
+    marker = scratch.data / "markers"
+    marker.mkdir()
+    # One job whose first run writes its effect, then hangs inside its transaction.
+    scratch.probe("enqueue", "1", "--sleep", "60", "--sleep-on-attempt", "1", "--marker", str(marker))
+    first = scratch.worker("first")
+    try:
+        _wait(lambda: (marker / "0-1").exists(), 60, "the first run to write its effect", scratch)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        _stop(first)
+    facts = scratch.facts()
+    assert facts["effects"] == {}, "a killed run's effect must not be committed"
+    assert [(i["status"], i["attempts"]) for i in facts["items"]] == [("running", 1)]
+
+    second = scratch.worker("second")
+    try:
+        _wait(lambda: scratch.facts()["items"][0]["status"] == "done", LEASE + 60, "the restarted worker to finish it",
+              scratch)
+        time.sleep(1.5)  # the restarted worker keeps looking: nothing runs again
+    finally:
+        _stop(second)
+    facts = scratch.facts()
+    assert facts["effects"] == {"0": 1}
+    assert [(i["status"], i["attempts"]) for i in facts["items"]] == [("done", 2)]
+    assert (marker / "0-2").exists() and not (marker / "0-3").exists()
+
+
+def test_two_workers_never_run_the_same_row(scratch):
+    jobs = 150
+    scratch.probe("enqueue", str(jobs), "--sleep", "0.02", "--sleep-on-attempt", "-1")
+    workers = [scratch.worker("a"), scratch.worker("b")]
+    try:
+        _wait(lambda: all(i["status"] == "done" for i in scratch.facts()["items"]), 240, "every job to be done", scratch)
+    finally:
+        for w in workers:
+            _stop(w)
+    facts = scratch.facts()
+    assert facts["effects"] == {str(n): 1 for n in range(jobs)}, "each job's effect exactly once"
+    assert {i["attempts"] for i in facts["items"]} == {1}, "no row was claimed twice"
+    assert len(facts["workers"]) == 2, f"both workers took rows: {facts['workers']}"
