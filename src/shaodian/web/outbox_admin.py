@@ -43,7 +43,7 @@ def outbox_page(request):
     running = OutboxItem.objects.filter(status=OutboxStatus.RUNNING, locked_until__gte=now).order_by("-updated_at")[:20]
     return render(request, "web/outbox.html", {
         "counts": [(s, counts.get(s.value, 0)) for s in OutboxStatus], "stuck": stuck, "running": running,
-        "handlers": sorted(outbox.HANDLERS), "periodic": sorted(outbox.PERIODIC.values(), key=lambda p: p.event),
+        "handlers": sorted(outbox.HANDLERS), "periodic": [(p.event, int(p.every.total_seconds() // 60)) for p in sorted(outbox.PERIODIC.values(), key=lambda p: p.event)],
     })
 
 
