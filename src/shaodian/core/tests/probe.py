@@ -3,6 +3,8 @@
     python -m shaodian.core.tests.probe enqueue N [--sleep S --sleep-on-attempt A --marker DIR]
     python -m shaodian.core.tests.probe worker [worker options]
     python -m shaodian.core.tests.probe facts
+    python -m shaodian.core.tests.probe export-setup       # a small demo city and one queued resident export
+    python -m shaodian.core.tests.probe export-facts
 
 The handler `probe.effect` is atomic: it writes one effect row per run (keyed by job and attempt, so a
 second committed run would show as a second row), touches a marker file once its row is written,
@@ -39,6 +41,8 @@ def main(argv: list[str]) -> None:
             time.sleep(payload.get("sleep", 0))
 
     command, rest = argv[0], argv[1:]
+    if os.environ.get("PROBE_SLOW_EXPORT"):
+        _slow_export(Path(os.environ["PROBE_SLOW_EXPORT"]))
     if command == "enqueue":
         count = int(rest[0])
         opts = dict(zip(rest[1::2], rest[2::2], strict=False))
@@ -61,8 +65,47 @@ def main(argv: list[str]) -> None:
             "workers": dict(OutboxItem.objects.filter(event="probe.effect").values_list("claimed_by")
                             .annotate(n=Count("pk")).order_by()),
         }))
+    elif command == "export-setup":
+        from shaodian import demo
+        from shaodian.people import export, selectors
+
+        demo.build_city(residents=int(rest[0]) if rest else 200, seed=3, with_measures=False)
+        actor = User.objects.get(username="commander")
+        job = export.residents_export_queue(actor=actor, query={},
+                                            rows_total=selectors.resident_filter(actor).count())
+        print("FACTS" + json.dumps({"job": job.pk}))
+    elif command == "export-facts":
+        from shaodian.core import exports
+        from shaodian.core.models import ExportFile
+        from shaodian.security.models import AuditLog
+
+        job = ExportFile.objects.get()
+        item = OutboxItem.objects.get(key=f"export:{job.pk}")
+        print("FACTS" + json.dumps({
+            "status": job.status, "rows": job.rows_done, "total": job.rows_total, "file": exports.path_of(job).exists(),
+            "size": job.size, "attempts": item.attempts, "item": item.status,
+            "audits": AuditLog.objects.filter(object_type="resident", action="export").count(),
+            "notices": OutboxItem.objects.filter(key__startswith=f"notify:export:{job.pk}:").count(),
+            "inbox": Notification.objects.filter(link=f"/residents/exports/{job.pk}/").count(),
+        }))
     else:
         raise SystemExit(f"unknown command {command}")
+
+
+def _slow_export(markers: Path) -> None:
+    """The first run of an export reports progress every 20 rows and stops for a minute after the first report."""
+    from shaodian.core import exports
+
+    exports.PROGRESS_EVERY = 20
+    real = exports.mark_progress
+
+    def slow(job, rows_done, claim):
+        real(job, rows_done, claim)
+        if claim.attempt == 1:
+            (markers / f"progress-{rows_done}").touch()
+            time.sleep(60)
+
+    exports.mark_progress = slow
 
 
 if __name__ == "__main__":

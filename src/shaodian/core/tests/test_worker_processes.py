@@ -63,15 +63,15 @@ class Scratch:
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    def facts(self) -> dict:
-        out = self.probe("facts")
+    def facts(self, what: str = "facts") -> dict:
+        out = self.probe(what)
         return json.loads(next(line[5:] for line in out.splitlines() if line.startswith("FACTS")))
 
-    def worker(self, name: str, *args: str) -> subprocess.Popen:
+    def worker(self, name: str, *args: str, env: dict | None = None) -> subprocess.Popen:
         log = self.data / f"{name}.log"
         self.logs.append(log)
         return subprocess.Popen([sys.executable, "-m", "shaodian.core.tests.probe", "worker", "--interval", "0.2", *args],
-                                env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+                                env={**self.env, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
     def log_text(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in self.logs if p.exists())
@@ -150,3 +150,32 @@ def test_two_workers_never_run_the_same_row(scratch):
     assert facts["effects"] == {str(n): 1 for n in range(jobs)}, "each job's effect exactly once"
     assert {i["attempts"] for i in facts["items"]} == {1}, "no row was claimed twice"
     assert len(facts["workers"]) == 2, f"both workers took rows: {facts['workers']}"
+
+
+def test_an_export_killed_mid_file_is_written_once_after_restart(scratch):
+    """The export is a long job outside one transaction: its rerun starts the file again and finishes it once."""
+    scratch.probe("export-setup", "200")
+    markers = scratch.data / "markers"
+    markers.mkdir()
+    first = scratch.worker("first", env={"PROBE_SLOW_EXPORT": str(markers)})
+    try:
+        _wait(lambda: any(markers.iterdir()), 120, "the export to be part-way through its file", scratch)
+        before = scratch.facts("export-facts")
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        _stop(first)
+    assert before["status"] == "running" and 0 < before["rows"] < before["total"]
+    assert not before["file"] and before["audits"] == 0 and before["notices"] == 0
+
+    second = scratch.worker("second")
+    try:
+        _wait(lambda: scratch.facts("export-facts")["inbox"] == 1, LEASE + 120, "the export to finish and be announced",
+              scratch)
+        time.sleep(1.5)
+    finally:
+        _stop(second)
+    after = scratch.facts("export-facts")
+    assert (after["status"], after["item"], after["attempts"]) == ("done", "done", 2)
+    assert after["file"] and after["size"] > 0 and after["rows"] == after["total"] == 200
+    assert (after["audits"], after["notices"], after["inbox"]) == (1, 1, 1), "one file, one audit row, one notice"
