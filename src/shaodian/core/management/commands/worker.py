@@ -25,6 +25,10 @@ class Command(BaseCommand):
         from shaodian.core import outbox
 
         worker = f"{socket.gethostname()}:{os.getpid()}"
+        if once:
+            outbox.schedule_periodic()
+            self.stdout.write(f"worker {worker}: ran {outbox.work(worker=worker)} job(s)")
+            return
         stopping = False
 
         def stop(signum, frame):
@@ -35,16 +39,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         seen: dict[str, int] = {}
         total = 0
-        if not once:
-            self.stdout.write(f"worker {worker} running (Ctrl+C to stop)")
-            self.stdout.flush()
+        self.stdout.write(f"worker {worker} running (Ctrl+C to stop)")
+        self.stdout.flush()
         while not stopping:
+            # A long-lived process: drop a connection the database closed or that outlived CONN_MAX_AGE.
             close_old_connections()
             outbox.schedule_periodic(seen=seen)
             n = outbox.work(worker=worker, stop=lambda: stopping)
             total += n
-            if once:
-                break
             if parent and os.getppid() != parent:
                 break  # the server that started us is gone
             if n == 0:

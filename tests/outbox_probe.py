@@ -1,10 +1,10 @@
 """A real `shaodian worker` with one extra handler, for the tests that kill workers and run two at once.
 
-    python -m shaodian.core.tests.probe enqueue N [--sleep S --sleep-on-attempt A --marker DIR]
-    python -m shaodian.core.tests.probe worker [worker options]
-    python -m shaodian.core.tests.probe facts
-    python -m shaodian.core.tests.probe export-setup       # a small demo city and one queued resident export
-    python -m shaodian.core.tests.probe export-facts
+    python -m tests.outbox_probe enqueue N [--sleep S --sleep-on-attempt A --marker DIR]
+    python -m tests.outbox_probe worker [worker options]
+    python -m tests.outbox_probe facts
+    python -m tests.outbox_probe export-setup       # a small demo city and one queued resident export
+    python -m tests.outbox_probe export-facts
 
 The handler `probe.effect` is atomic: it writes one effect row per run (keyed by job and attempt, so a
 second committed run would show as a second row), touches a marker file once its row is written,

@@ -1,7 +1,7 @@
 """Real worker processes on their own database: one killed (SIGKILL) mid-job, two running side by side.
 
 A scratch database (SQLite; also PostgreSQL when the suite runs on it, created and dropped here) is
-migrated by `shaodian migrate`; workers are `python -m shaodian.core.tests.probe worker`, the real
+migrated by `shaodian migrate`; workers are `python -m tests.outbox_probe worker`, the real
 worker command with one probe handler whose effect rows can be counted per job and attempt.
 """
 
@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m tests.outbox_probe` is found
 LEASE = 3  # seconds: how long a killed worker's row waits before another worker may take it
 
 
@@ -58,7 +59,7 @@ class Scratch:
             conn.execute(sql)
 
     def probe(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "shaodian.core.tests.probe", *args], env=self.env,
+        done = subprocess.run([sys.executable, "-m", "tests.outbox_probe", *args], env=self.env, cwd=ROOT,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
@@ -70,8 +71,8 @@ class Scratch:
     def worker(self, name: str, *args: str, env: dict | None = None) -> subprocess.Popen:
         log = self.data / f"{name}.log"
         self.logs.append(log)
-        return subprocess.Popen([sys.executable, "-m", "shaodian.core.tests.probe", "worker", "--interval", "0.2", *args],
-                                env={**self.env, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        return subprocess.Popen([sys.executable, "-m", "tests.outbox_probe", "worker", "--interval", "0.2", *args],
+                                env={**self.env, **(env or {})}, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
     def log_text(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in self.logs if p.exists())
