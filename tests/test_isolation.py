@@ -54,6 +54,8 @@ PARAM_FILLERS = {
     "contact_id": lambda ctx: ctx["contact"].pk,
     "measure_id": lambda ctx: ctx["measure"].pk,
     "token": lambda ctx: ctx["vote_token"],
+    "notification_id": lambda ctx: ctx["notification"].pk,
+    "item_id": lambda ctx: ctx["outbox_item"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -100,7 +102,18 @@ def ctx(users):
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
-            **_measure_objects(users, resident)}
+            **_measure_objects(users, resident), **_outbox_objects(users, resident)}
+
+
+def _outbox_objects(users, resident) -> dict:
+    """A notification to grid_b about the marked resident, delivered through the outbox."""
+    from shaodian.core import notify, outbox
+    from shaodian.core.models import Notification, OutboxItem
+
+    notify.notify(recipient=users["grid_b"], zh=f"{resident.name} 需要随访", en="follow-up", key="isolation")
+    item = OutboxItem.objects.get(key="notify:isolation:inapp")
+    outbox.work(worker="isolation")
+    return {"notification": Notification.objects.get(recipient=users["grid_b"]), "outbox_item": item}
 
 
 def _tracing_objects(users, resident) -> dict:
