@@ -50,6 +50,12 @@ class Claim:
     attempt: int
     worker: str
     lease: dt.timedelta
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    @property
+    def is_last(self) -> bool:
+        """No retry follows if this attempt fails: a handler may tell its user now."""
+        return self.attempt >= self.max_attempts
 
     def _mine(self):
         return OutboxItem.objects.filter(pk=self.pk, status=OutboxStatus.RUNNING, attempts=self.attempt)
@@ -139,7 +145,7 @@ def claim(*, worker: str, now: dt.datetime | None = None, lease: dt.timedelta | 
         taken = same.update(status=OutboxStatus.RUNNING, attempts=attempts + 1, locked_until=now + lease,
                             claimed_by=worker[:100], updated_at=now)
         if taken == 1:
-            return Claim(pk, attempts + 1, worker, lease)
+            return Claim(pk, attempts + 1, worker, lease, max_attempts)
         # Another worker got there first: try the next row.
     return None
 

@@ -136,7 +136,7 @@ def _job_query(job: ExportFile) -> dict:
 def residents_export_run(payload: dict, claim: outbox.Claim) -> None:
     """Write one queued export (idempotent: a finished job is left alone, a rerun starts the file again)."""
     job = ExportFile.objects.select_related("owner__node").filter(pk=payload["job"]).first()
-    if job is None or job.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+    if job is None or job.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.FAILED):
         return
     actor = job.owner
     if not actor.can(Perm.EXPORT):
@@ -151,7 +151,14 @@ def residents_export_run(payload: dict, claim: outbox.Claim) -> None:
         return
     exports.mark_running(job)
     part = exports.part_of(job)
-    n = write_workbook(qs, part, progress=lambda done: exports.mark_progress(job, done, claim))
+    try:
+        n = write_workbook(qs, part, progress=lambda done: exports.mark_progress(job, done, claim))
+    except outbox.LeaseLost:
+        raise
+    except Exception:
+        if claim.is_last:  # the outbox gives up after this: the owner's page must not wait forever
+            exports.mark_failed(job, "导出出错，请重新导出；如仍失败请联系管理员")
+        raise
     if not claim.extend():
         Path(part).unlink(missing_ok=True)
         raise outbox.LeaseLost

@@ -145,3 +145,20 @@ def test_an_export_queued_by_someone_who_lost_the_right_fails_without_a_file(cli
     outbox.work(worker="test")
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and not exports.path_of(job).exists()
+
+
+def test_an_export_that_keeps_failing_tells_its_owner(client_as, small_limit, users, monkeypatch):
+    from shaodian.people import export
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(export, "write_workbook", broken)
+    small_limit.OUTBOX_RETRY_BASE_SECONDS = 0
+    job = _start(client_as("grid_a"))
+    for _ in range(3):
+        outbox.work(worker="test")
+    job.refresh_from_db()
+    item = OutboxItem.objects.get(key=f"export:{job.pk}")
+    assert (item.status, item.attempts, job.status) == ("dead", 3, ExportStatus.FAILED)
+    assert "导出出错" in client_as("grid_a").get(f"/residents/exports/{job.pk}/").content.decode()
