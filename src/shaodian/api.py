@@ -10,6 +10,10 @@ from shaodian.security.models import ApiToken
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request):
+        raw = ApiToken.from_header(request.headers.get(self.header))
+        return self.authenticate(request, raw) if raw else None
+
     def authenticate(self, request, token):
         try:
             row = ApiToken.objects.select_related("user__node").get(key_hash=ApiToken.digest(token), revoked=False)

@@ -46,9 +46,9 @@ def token_create(request, payload: TokenIn):
 @router.delete("/token", response={204: None, 400: dict})
 def token_revoke(request):
     """Revoke the bearer token this request carries (a lost phone, a shift that ended)."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    raw = ApiToken.from_header(request.headers.get("Authorization"))
+    if raw is None:
         return Status(400, {"detail": "只能注销令牌登录 / Only a bearer token can be revoked",
                             "msg_zh": "只能注销令牌登录", "msg_en": "Only a bearer token can be revoked"})
-    ApiToken.objects.filter(key_hash=ApiToken.digest(header[7:].strip()), user=request.user).update(revoked=True)
+    ApiToken.objects.filter(key_hash=ApiToken.digest(raw), user=request.user).update(revoked=True)
     return Status(204, None)
