@@ -13,6 +13,7 @@ from django.utils import timezone
 from shaodian.errors import ServiceError
 from shaodian.people import excel, selectors
 from shaodian.people.models import ImportJob
+from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,7 +85,7 @@ def resident_export(request):
         raise PermissionDenied
     query = {"q": request.GET.get("q", "")[:100], "grid": request.GET.get("grid") or None, "tag": request.GET.get("tag") or None}
     try:
-        grid = int(query["grid"]) if query["grid"] else None
+        grid = form_value(ParamId, query["grid"], field="grid", required=False, label=("网格", "Grid"))
         qs = selectors.resident_filter(user, q=query["q"], grid=grid, tag=query["tag"]).order_by("id")
         out, _n = excel.residents_export(actor=user, queryset=qs, query=query, request=request)
     except (ServiceError, ValueError):

@@ -2,15 +2,17 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema, Status
 
 from shaodian.errors import ServiceError
+from shaodian.schema_types import Text
 from shaodian.security.models import ApiToken
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
-    name: str = ""
+    # Refused here, before authentication: the lockout table never stores an oversized name.
+    username: Text(150, min_length=1)
+    password: Text(1024, min_length=1)
+    name: Text(64) = ""
 
 
 class TokenOut(Schema):
@@ -39,7 +41,7 @@ def token_create(request, payload: TokenIn):
         })
     if user.node_id is None and not user.is_superuser:
         raise ServiceError.one("username", "该账号未分配管辖范围", "This account has no jurisdiction", status=403)
-    token, raw = ApiToken.issue(user, name=payload.name[:64])
+    token, raw = ApiToken.issue(user, name=payload.name)
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 
