@@ -10,7 +10,7 @@ so they answer the same message as the API.
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
@@ -37,8 +37,17 @@ def _moment_in_window(value: dt.datetime) -> dt.datetime:
 
 # Ids in a JSON body: a JSON integer only (no `true`, no `"5"`), within the database's range.
 Id = Annotated[StrictInt, Field(ge=1, le=DB_INT_MAX)]
-# Ids in a path, a query string or a page form arrive as text: digits only, within the same range.
-ParamId = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+def _digits_only(value: Any) -> Any:
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) <= 19):
+        raise PydanticCustomError("int_parsing", "Input should be a whole number written in digits")
+    if isinstance(value, bool | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# Ids in a path, a query string or a page form arrive as text: digits only (no "1.0", "-1", "true"),
+# within the same range.
+ParamId = Annotated[int, BeforeValidator(_digits_only), Field(ge=1, le=DB_INT_MAX)]
 Day = Annotated[dt.date, AfterValidator(_day_in_window)]
 Moment = Annotated[dt.datetime, AfterValidator(_moment_in_window)]
 Flag = StrictBool
