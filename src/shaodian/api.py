@@ -3,12 +3,13 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from shaodian.errors import FORBIDDEN, NOT_FOUND, Msg, NotFound, ServiceError, validation_messages
+from shaodian.schema_types import ApiError
 from shaodian.security.models import ApiToken
 
 
@@ -52,22 +53,6 @@ class JsonOnly(Parser):
         if kind != "application/json" and not kind.endswith("+json"):
             raise UnsupportedMediaType(kind)
         return super().parse_body(request)
-
-
-class ErrorItem(Schema):
-    loc: list[str | int]
-    msg: str
-    msg_zh: str
-    msg_en: str
-    type: str
-
-
-class ApiError(Schema):
-    """Every error answer: `detail` is a sentence, or one item per refused field; msg_zh/msg_en say it once."""
-
-    detail: str | list[ErrorItem]
-    msg_zh: str
-    msg_en: str
 
 
 ERROR_ANSWERS = {

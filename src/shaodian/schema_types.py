@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
+from ninja import Schema
 from pydantic_core import PydanticCustomError
 
 from shaodian.errors import ServiceError, validation_messages
@@ -114,3 +115,19 @@ def with_displayable_times(obj, *names: str):
     for name, value in changed.items():
         setattr(obj, name, value)
     return obj
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    msg_zh: str
+    msg_en: str
+    type: str
+
+
+class ApiError(Schema):
+    """Every error answer: `detail` is a sentence, or one item per refused field; msg_zh/msg_en say it once."""
+
+    detail: str | list[ErrorItem]
+    msg_zh: str
+    msg_en: str

@@ -2,7 +2,7 @@ from django.contrib.auth import authenticate
 from ninja import Router, Schema, Status
 
 from shaodian.errors import ServiceError
-from shaodian.schema_types import Text
+from shaodian.schema_types import ApiError, Text
 from shaodian.security.models import ApiToken
 
 router = Router(tags=["auth"])
@@ -20,7 +20,7 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: dict, 403: dict})
+@router.post("/token", auth=None, response={200: TokenOut, 401: ApiError, 403: ApiError})
 def token_create(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (locked out after repeated failures)."""
     from axes.handlers.proxy import AxesProxyHandler
@@ -45,7 +45,7 @@ def token_create(request, payload: TokenIn):
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 
-@router.delete("/token", response={204: None, 400: dict})
+@router.delete("/token", response={204: None, 400: ApiError})
 def token_revoke(request):
     """Revoke the bearer token this request carries (a lost phone, a shift that ended)."""
     raw = ApiToken.from_header(request.headers.get("Authorization"))
