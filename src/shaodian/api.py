@@ -77,11 +77,10 @@ class ShaodianApi(NinjaAPI):
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
         for path, methods in schema["paths"].items():
             for method, op in methods.items():
-                codes = [400, 403, 422]
+                # 404 anywhere: an id in the path, the query or the body may be absent or outside the jurisdiction.
+                codes = [400, 403, 404, 422]
                 if op.get("security"):
                     codes.append(401)
-                if "{" in path:
-                    codes.append(404)
                 if "requestBody" in op:
                     codes.append(415)
                 for code in codes:

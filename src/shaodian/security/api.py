@@ -1,8 +1,10 @@
 from django.contrib.auth import authenticate
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from shaodian.errors import ServiceError
 from shaodian.schema_types import ApiError, Text
+from shaodian.security.devices import remember_device
 from shaodian.security.models import ApiToken
 
 router = Router(tags=["auth"])
@@ -21,7 +23,7 @@ class TokenOut(Schema):
 
 
 @router.post("/token", auth=None, response={200: TokenOut, 401: ApiError, 403: ApiError})
-def token_create(request, payload: TokenIn):
+def token_create(request, payload: TokenIn, response: HttpResponse):
     """Exchange a username and password for a bearer token (locked out after repeated failures)."""
     from axes.handlers.proxy import AxesProxyHandler
 
@@ -42,6 +44,7 @@ def token_create(request, payload: TokenIn):
     if user.node_id is None and not user.is_superuser:
         raise ServiceError.one("username", "该账号未分配管辖范围", "This account has no jurisdiction", status=403)
     token, raw = ApiToken.issue(user, name=payload.name)
+    remember_device(request, response, user.get_username())
     return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from shaodian.security.devices import remember_device
 from shaodian.security.models import AuditAction, AuditLog, User
 from shaodian.security.roles import Perm
 
@@ -29,6 +30,11 @@ class LoginView(auth_views.LoginView):
     template_name = "security/login.html"
     redirect_authenticated_user = True
     authentication_form = BoundedAuthenticationForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_device(self.request, response, form.get_user().get_username())
+        return response
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
