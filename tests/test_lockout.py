@@ -45,3 +45,48 @@ def test_login_forms_need_csrf(users):
 
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/login/", {"username": "staff_a", "password": "shaodian-demo"}).status_code == 403
+
+
+def test_a_user_can_still_log_in_from_their_usual_device_while_an_attacker_is_locked_out(users):
+    from django.test import Client
+
+    usual = Client(HTTP_USER_AGENT="Mozilla/5.0 (desk)")
+    assert usual.post("/login/", {"username": "legal", "password": "shaodian-demo"}).status_code == 302
+    assert usual.cookies["shaodian_device"].value and "legal" not in usual.cookies["shaodian_device"].value
+    usual.post("/logout/")
+
+    # Same browser name, so only the device cookie tells the two apart (as behind one office NAT).
+    attacker = Client(HTTP_USER_AGENT="Mozilla/5.0 (desk)")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post("/login/", {"username": "legal", "password": "guess-guess"})
+    assert attacker.post("/login/", {"username": "legal", "password": "shaodian-demo"}).status_code == 403
+    assert Client().post("/api/v1/auth/token", {"username": "legal", "password": "shaodian-demo"},
+                         content_type="application/json").status_code == 403  # any unknown client: locked
+
+    assert usual.post("/login/", {"username": "legal", "password": "shaodian-demo"}).status_code == 302
+    r = usual.post("/api/v1/auth/token", {"username": "legal", "password": "shaodian-demo"}, content_type="application/json")
+    assert r.status_code == 200
+    # The owner's success does not unlock the attacker.
+    assert attacker.post("/login/", {"username": "legal", "password": "shaodian-demo"}).status_code == 403
+
+
+def test_a_known_device_gets_only_its_own_few_tries(users):
+    from django.test import Client
+
+    device = Client()
+    assert device.post("/login/", {"username": "cdc", "password": "shaodian-demo"}).status_code == 302
+    device.post("/logout/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        device.post("/login/", {"username": "cdc", "password": "guess-guess"})
+    assert device.post("/login/", {"username": "cdc", "password": "shaodian-demo"}).status_code == 403
+
+
+def test_a_device_cookie_of_another_user_does_not_help(users):
+    from django.test import Client
+
+    device = Client()
+    assert device.post("/login/", {"username": "supply", "password": "shaodian-demo"}).status_code == 302
+    device.post("/logout/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post("/login/", {"username": "street_a", "password": "guess-guess"})
+    assert device.post("/login/", {"username": "street_a", "password": "shaodian-demo"}).status_code == 403

@@ -58,3 +58,53 @@ def test_no_plaintext_numbers_at_rest():
             assert ph not in text
     assert "13611112222" not in text
     assert CareNote.objects.get(resident=r).carer_phone == "13611112222"
+
+
+def test_searches_reveals_exports_and_imports_leave_no_plaintext_number(client, tmp_path):
+    """A full number typed into a search, a purpose or an imported sheet is stored only masked or encrypted."""
+    import io
+
+    from openpyxl import Workbook
+
+    from shaodian import demo
+    from shaodian.people import excel
+    from shaodian.places.models import Place
+    from shaodian.security.models import AuditLog, User
+
+    if not Resident.objects.exists():
+        demo.build_city(residents=300, seed=11)
+    staff = User.objects.get(username="staff_a")
+    client.force_login(staff)
+    target = Resident.objects.filter(community_id=staff.node.community_id).exclude(phone="").first()
+    searched = [target.id_number, target.phone, "11010519900101123X", "13900001234"]
+    spaced = "139 0000 1234"
+    for q in [*searched, spaced]:
+        assert client.get("/residents/", {"q": q}).status_code == 200
+        assert client.get("/api/v1/residents", {"q": q}).status_code == 200
+        assert client.get("/residents/export.xlsx", {"q": q}).status_code == 200
+    r = client.post(f"/residents/{target.pk}/reveal/", {"field": "phone", "purpose": f"回访 {target.phone} 本人"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and target.phone in r.content.decode()  # shown once, on the page, not stored
+
+    first17 = "11010519770707777"
+    imported, imported_phone = first17 + check_char(first17), "13766665555"
+    grid = Place.objects.filter(kind="grid", community_id=staff.node.community_id).order_by("code").first()
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in excel.COLUMNS])
+    ws.append(["导入检查", "居民身份证", imported, imported_phone, "", "", grid.code, "9栋", "1单元", "101", "自住", ""])
+    ws.append(["坏行检查", "居民身份证", "11010519770707778", "13766664444", "", "", "NO-SUCH-GRID", "9栋", "1单元", "102", "自住", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "residents.xlsx"
+    r = client.post("/residents/import/", {"file": buf})
+    assert r.status_code == 200, r.context["error"]
+    assert Resident.objects.filter(name="导入检查").exists()
+
+    text = all_text_in_database()
+    assert "导入检查" in text
+    for number in [*searched, spaced, imported, imported_phone, "11010519770707778", "13766664444"]:
+        assert number not in text, number
+    audited = " ".join(str(row) for row in AuditLog.objects.values_list("detail", "purpose", "object_id"))
+    assert "***1234#" in audited  # the searches were audited, masked

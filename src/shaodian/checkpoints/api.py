@@ -9,6 +9,7 @@ from shaodian import fastjson
 from shaodian.checkpoints import selectors, services
 from shaodian.checkpoints.scans import BATCH_MAX, scan_batch_ingest
 from shaodian.errors import ServiceError
+from shaodian.schema_types import Id, Items, Moment, Name, ParamId, Short, Text
 
 router = Router(tags=["checkpoints"])
 
@@ -74,7 +75,7 @@ class VerifyOut(Schema):
 
 
 @router.post("/checkpoints/{checkpoint_id}/verify", response=VerifyOut, by_alias=True)
-def verify(request, checkpoint_id: int, payload: VerifyIn):
+def verify(request, checkpoint_id: ParamId, payload: VerifyIn):
     """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / case_or_contact / invalid."""
     return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code, request=request)
 
@@ -98,15 +99,15 @@ def keys(request):
 
 
 class PassIn(Schema):
-    kind: str
-    checkpoints: list[int]
-    valid_from: dt.datetime
-    valid_to: dt.datetime
-    reason: str = Field(..., max_length=200)
-    resident_id: int | None = None
-    plate: str = Field("", max_length=16)
-    driver_name: str = Field("", max_length=64)
-    driver_phone: str = Field("", max_length=20)
+    kind: Text(32)
+    checkpoints: Items(Id, 500)
+    valid_from: Moment
+    valid_to: Moment
+    reason: Short
+    resident_id: Id | None = None
+    plate: Text(16) = ""
+    driver_name: Name = ""
+    driver_phone: Text(20) = ""
 
 
 class PassOut(Schema):
@@ -125,11 +126,11 @@ def pass_create(request, payload: PassIn):
 
 
 class RevokeIn(Schema):
-    reason: str = Field(..., max_length=200)
+    reason: Short
 
 
 @router.post("/passes/{pass_id}/revoke", response={200: dict})
-def pass_revoke(request, pass_id: int, payload: RevokeIn):
+def pass_revoke(request, pass_id: ParamId, payload: RevokeIn):
     permit = selectors.pass_get(request.user, pass_id)
     services.pass_revoke(actor=request.user, permit=permit, reason=payload.reason, request=request)
     return {"serial": permit.serial, "revoked": True}

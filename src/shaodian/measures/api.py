@@ -3,27 +3,28 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from shaodian.measures import closures, selectors, services, votes
 from shaodian.measures.presenters import measure_json
+from shaodian.schema_types import Amount, Count, Flag, Id, Items, Long, Moment, Name, ParamId, Short, Text
 
 router = Router(tags=["measures"])
 public_router = Router(tags=["public"], auth=None)
 
 
 class MeasureIn(Schema):
-    zone: str
-    static_level: str
-    restrictions: list[str]
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    reason: str = Field(..., max_length=2000)
-    place_id: int | None = None
-    building_id: int | None = None
-    unit_id: int | None = None
-    emergency_reason: str = Field("", max_length=500)
-    supply_plan: str = Field("", max_length=300)
+    zone: Text(32)
+    static_level: Text(32)
+    restrictions: Items(Text(64), 50)
+    starts_at: Moment
+    ends_at: Moment
+    reason: Long
+    place_id: Id | None = None
+    building_id: Id | None = None
+    unit_id: Id | None = None
+    emergency_reason: Text(500) = ""
+    supply_plan: Text(300) = ""
 
 
 class Created(Schema):
@@ -31,7 +32,7 @@ class Created(Schema):
 
 
 @router.get("/measures")
-def measure_list(request, status: str = ""):
+def measure_list(request, status: Text(32) = ""):
     rows = selectors.measures_for(request.user).order_by("-created_at")
     if status:
         rows = rows.filter(status=status)
@@ -45,70 +46,70 @@ def measure_create(request, payload: MeasureIn):
 
 
 @router.get("/measures/{measure_id}")
-def measure_detail(request, measure_id: int):
+def measure_detail(request, measure_id: ParamId):
     return measure_json(request.user, selectors.measure_get(request.user, measure_id))
 
 
 class EvaluateIn(Schema):
-    risk_evidence: list[str]
-    businesses_affected: int = 0
+    risk_evidence: Items(Text(500), 50)
+    businesses_affected: Count = 0
 
 
 class LegalIn(Schema):
-    legal_basis: list[str]
-    opinion: str = ""
+    legal_basis: Items(Text(500), 50)
+    opinion: Long = ""
 
 
 class ReasonsIn(Schema):
-    reasons: list[str]
+    reasons: Items(Text(500), 20)
 
 
 class NoticeIn(Schema):
-    reason: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    restrictions: list[str] | None = None
+    reason: Long
+    starts_at: Moment
+    ends_at: Moment
+    restrictions: Items(Text(64), 50) | None = None
 
 
 class ExtendIn(Schema):
-    new_ends_at: dt.datetime
-    filed_with: str
-    filing_ref: str
-    reason: str
+    new_ends_at: Moment
+    filed_with: Short
+    filing_ref: Text(100)
+    reason: Long
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Long
 
 
 class TasksIn(Schema):
-    tasks: list[str]
+    tasks: Items(Short, 50)
 
 
 class TaskIn(Schema):
-    task: str
+    task: Short
 
 
 class PostEvaluationIn(Schema):
-    infections_averted: float
-    people_affected: int
-    businesses_affected: int
-    cost_yuan: float
-    complaints: int
-    verdict: str
-    summary: str
+    infections_averted: Amount
+    people_affected: Count
+    businesses_affected: Count
+    cost_yuan: Amount
+    complaints: Count
+    verdict: Text(32)
+    summary: Long
 
 
 class PaperVoteIn(Schema):
-    household_id: int
-    approve: bool
+    household_id: Id
+    approve: Flag
 
 
 class CareIn(Schema):
-    resident_id: int
-    carer_name: str = ""
-    supply_plan: str = ""
-    medical_plan: str = ""
+    resident_id: Id
+    carer_name: Name = ""
+    supply_plan: Text(300) = ""
+    medical_plan: Text(300) = ""
 
 
 def _act(request, measure_id, service, **kwargs):
@@ -117,104 +118,104 @@ def _act(request, measure_id, service, **kwargs):
 
 
 @router.post("/measures/{measure_id}/evaluate")
-def evaluate(request, measure_id: int, payload: EvaluateIn):
+def evaluate(request, measure_id: ParamId, payload: EvaluateIn):
     return _act(request, measure_id, services.measure_evaluate, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/submit")
-def submit(request, measure_id: int):
+def submit(request, measure_id: ParamId):
     return _act(request, measure_id, services.measure_submit)
 
 
 @router.post("/measures/{measure_id}/legal-approve")
-def legal_approve(request, measure_id: int, payload: LegalIn):
+def legal_approve(request, measure_id: ParamId, payload: LegalIn):
     return _act(request, measure_id, services.measure_legal_approve, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/legal-return")
-def legal_return(request, measure_id: int, payload: ReasonsIn):
+def legal_return(request, measure_id: ParamId, payload: ReasonsIn):
     return _act(request, measure_id, services.measure_legal_return, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/approve")
-def approve(request, measure_id: int):
+def approve(request, measure_id: ParamId):
     return _act(request, measure_id, services.measure_approve)
 
 
 @router.post("/measures/{measure_id}/decline")
-def decline(request, measure_id: int, payload: ReasonsIn):
+def decline(request, measure_id: ParamId, payload: ReasonsIn):
     return _act(request, measure_id, services.measure_decline, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/notice")
-def notice(request, measure_id: int, payload: NoticeIn):
+def notice(request, measure_id: ParamId, payload: NoticeIn):
     return _act(request, measure_id, services.measure_publish_notice, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/votes")
-def paper_vote(request, measure_id: int, payload: PaperVoteIn):
+def paper_vote(request, measure_id: ParamId, payload: PaperVoteIn):
     votes.vote_record(actor=request.user, measure_id=measure_id, request=request, **payload.dict())
     return {"ok": True}
 
 
 @router.post("/measures/{measure_id}/vote-close")
-def vote_close(request, measure_id: int):
+def vote_close(request, measure_id: ParamId):
     return _act(request, measure_id, votes.vote_close)
 
 
 @router.post("/measures/{measure_id}/care")
-def care(request, measure_id: int, payload: CareIn):
+def care(request, measure_id: ParamId, payload: CareIn):
     services.care_assign(actor=request.user, measure_id=measure_id, request=request, **payload.dict())
     return {"ok": True}
 
 
 @router.post("/measures/{measure_id}/gate")
-def gate(request, measure_id: int):
+def gate(request, measure_id: ParamId):
     return _act(request, measure_id, services.gate_check)
 
 
 @router.post("/measures/{measure_id}/enter-force")
-def enter_force(request, measure_id: int):
+def enter_force(request, measure_id: ParamId):
     return _act(request, measure_id, services.measure_enter_force)
 
 
 @router.post("/measures/{measure_id}/extend")
-def extend(request, measure_id: int, payload: ExtendIn):
+def extend(request, measure_id: ParamId, payload: ExtendIn):
     return _act(request, measure_id, services.measure_extend, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/lift")
-def lift(request, measure_id: int, payload: ReasonIn):
+def lift(request, measure_id: ParamId, payload: ReasonIn):
     return _act(request, measure_id, services.measure_lift, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/withdraw")
-def withdraw(request, measure_id: int, payload: ReasonIn):
+def withdraw(request, measure_id: ParamId, payload: ReasonIn):
     return _act(request, measure_id, services.measure_withdraw, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/recovery")
-def recovery(request, measure_id: int, payload: TasksIn):
+def recovery(request, measure_id: ParamId, payload: TasksIn):
     return _act(request, measure_id, services.measure_recovery_start, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/recovery-task")
-def recovery_task(request, measure_id: int, payload: TaskIn):
+def recovery_task(request, measure_id: ParamId, payload: TaskIn):
     return _act(request, measure_id, services.measure_recovery_task_done, **payload.dict())
 
 
 @router.post("/measures/{measure_id}/post-evaluation")
-def post_evaluation(request, measure_id: int, payload: PostEvaluationIn):
+def post_evaluation(request, measure_id: ParamId, payload: PostEvaluationIn):
     return _act(request, measure_id, services.measure_post_evaluate, **payload.dict())
 
 
 class ClosureIn(Schema):
-    place_id: int
-    description: str = Field(..., max_length=200)
-    closure_type: str
-    emergency_channel: str = ""
-    on_duty_contact: str = ""
-    measure_id: int | None = None
+    place_id: Id
+    description: Short
+    closure_type: Text(32)
+    emergency_channel: Short = ""
+    on_duty_contact: Text(100) = ""
+    measure_id: Id | None = None
 
 
 @router.get("/closures")
@@ -263,8 +264,8 @@ def public_register(request):
 
 
 class BallotIn(Schema):
-    token: str = Field(..., max_length=64)
-    approve: bool
+    token: Text(64)
+    approve: Flag
 
 
 @public_router.post("/public/votes")

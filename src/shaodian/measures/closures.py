@@ -44,6 +44,11 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
         errors.add(_FIELD.get(v.code, "place"), Msg(v.reason_zh, v.reason_en, v.code))
     if not " ".join(str(description or "").split()):
         errors.add("description", Msg("请写明封闭位置", "Say where exactly"))
+    # Refused above the column's length, never cut: a cut description can name the wrong door.
+    for name, text, limit in (("description", description, 200), ("emergency_channel", emergency_channel, 200),
+                              ("on_duty_contact", on_duty_contact, 100)):
+        if len(" ".join(str(text or "").split())) > limit:
+            errors.add(name, Msg(f"最多 {limit} 个字符", f"At most {limit} characters", "string_too_long"))
     if check.violations:
         # Nothing is closed; the attempt is kept so over-blocking can be reviewed (MEA-6).
         audit(actor, AuditAction.DENIED, "closure", "", request=request, detail={

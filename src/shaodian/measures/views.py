@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from shaodian.measures.presenters import gaps_view, visible_names
 from shaodian.places.models import Building
 from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
+from shaodian.schema_types import Moment, form_value, with_displayable_times
 from shaodian.security.scope import scope_q, scoped_places
 from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
@@ -40,9 +40,7 @@ def _when(value: str):
     value = (value or "").strip()
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise ServiceError.one("general", f"时间格式不正确：{value}", f"Invalid date and time: {value}")
+    parsed = form_value(Moment, value, field="general")
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -89,7 +87,8 @@ def measure_list(request):
         else:
             messages.success(request, _("Measure proposed."))
             return redirect("measure_detail", measure_id=m.pk)
-    rows = list(selectors.measures_for(user).order_by("-created_at")[:LIST_LIMIT])
+    rows = [with_displayable_times(m, "starts_at", "ends_at")
+            for m in selectors.measures_for(user).order_by("-created_at")[:LIST_LIMIT]]
     states = [(m, lifecycle.effective_status(codec.load(m.state), now).value) for m in rows]
     return render(request, "measures/list.html", {
         "rows": states, "errors": errors, "values": values, "can_propose": user.can(Perm.PROPOSE_MEASURE),
@@ -115,8 +114,9 @@ def _area_choices(user) -> list[tuple[str, str]]:
 
 def _detail_context(user, m):
     now = timezone.now()
-    state = codec.load(m.state)
-    effective = lifecycle.effective_status(state, now)
+    effective = lifecycle.effective_status(codec.load(m.state), now)
+    m = with_displayable_times(m, "starts_at", "ends_at")
+    state = with_displayable_times(codec.load(m.state), "starts_at", "ends_at")
     ev = state.evaluation
     groups: dict[str, int] = {}
     for p in ev.special_group_people if ev else ():
@@ -310,6 +310,7 @@ def zone_list(request):
     rows = selectors.measures_for(user).filter(status__in=live).order_by("zone", "area_name")[:LIST_LIMIT]
     zones = {z: [] for z, _l in ZoneLevel.choices}
     for m in rows:
+        m = with_displayable_times(m, "starts_at", "ends_at")
         effective = lifecycle.effective_status(codec.load(m.state), now).value
         if effective in ("in_force", "notice_published", "approved", "evaluated", "legal_review", "draft"):
             zones[m.zone].append((m, effective))

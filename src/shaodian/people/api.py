@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema, Status
 
 from shaodian.people import selectors, services
+from shaodian.schema_types import Id, Items, ParamId, Text
 from shaodian.people.models import Resident
 from shaodian.security.crypto import mask_id_number, mask_phone
 
@@ -33,12 +34,12 @@ class ResidentDetail(ResidentItem):
 
 
 class ResidentIn(Schema):
-    name: str = Field(..., max_length=200)
-    id_number: str = Field(..., max_length=64)
-    phone: str = Field("", max_length=32)
-    household_id: int
-    document_type: str = "resident_id"
-    tags: list[str] = []
+    name: Text(200)
+    id_number: Text(64)
+    phone: Text(32) = ""
+    household_id: Id
+    document_type: Text(32) = "resident_id"
+    tags: Items(Text(32), 20) = []
 
 
 class Created(Schema):
@@ -77,8 +78,8 @@ def resident_item(r: Resident) -> dict:
 
 class ListParams(Schema):
     q: str = Field("", max_length=100)
-    grid: int | None = None
-    tag: str | None = None
+    grid: ParamId | None = None
+    tag: Text(32) | None = None
     cursor: str | None = Field(None, max_length=32)
     limit: int = Field(20, ge=1, le=200)
 
@@ -93,7 +94,7 @@ def resident_list(request, params: Query[ListParams]):
 
 
 @router.get("/residents/{resident_id}", response=ResidentDetail)
-def resident_detail(request, resident_id: int):
+def resident_detail(request, resident_id: ParamId):
     r = selectors.resident_get(request.user, resident_id, request=request)
     return {
         **resident_item(r),
@@ -121,7 +122,7 @@ def resident_create(request, payload: ResidentIn):
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: ParamId):
     household, members = selectors.household_get(request.user, household_id, request=request)
     return {
         "id": household.pk,

@@ -199,11 +199,17 @@ def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer
         carer_phone = idcard.validate_phone(carer_phone)
     except idcard.InvalidNumber as exc:
         raise ServiceError({"carer_phone": [Msg(exc.zh, exc.en, exc.code)]}) from None
+    try:
+        carer_name = clean_name(carer_name) if carer_name else ""
+    except idcard.InvalidNumber as exc:
+        raise ServiceError({"carer_name": [Msg(exc.zh, exc.en, exc.code)]}) from None
+    if len(note) > 2000:
+        raise ServiceError.one("note", "说明最多 2000 个字符", "A note has at most 2,000 characters", "string_too_long")
     with transaction.atomic():
         note_row, _ = CareNote.objects.update_or_create(
             resident=resident,
             group=group,
-            defaults={"note": note[:2000], "carer_name": clean_name(carer_name) if carer_name else "", "carer_phone": carer_phone},
+            defaults={"note": note, "carer_name": carer_name, "carer_phone": carer_phone},
         )
         if f",{group}," not in resident.tags:
             resident.tags = clean_tags([*resident.tag_list, group])

@@ -9,13 +9,10 @@ from shaodian.people import selectors, services
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
+from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 from shaodian.tracing.selectors import health_flags
 from shaodian.web.shortcuts import need as _need, not_found as _not_found
-
-
-def _int_or_none(value):
-    return int(value) if value and str(value).isdigit() else None
 
 
 @login_required
@@ -25,12 +22,13 @@ def resident_list(request):
     _need(user, Perm.VIEW_RESIDENTS)
     params = {
         "q": request.GET.get("q", "")[:100],
-        "grid": _int_or_none(request.GET.get("grid")),
+        "grid": request.GET.get("grid") or None,
         "tag": request.GET.get("tag") or None,
         "cursor": request.GET.get("cursor") or None,
     }
     error = None
     try:
+        params["grid"] = form_value(ParamId, params["grid"], field="grid", required=False, label=("网格", "Grid"))
         page = selectors.resident_search(user, request=request, **params)
     except ServiceError as exc:
         page, error = selectors.Page([], None), exc
@@ -45,7 +43,7 @@ def resident_list(request):
     }
     if request.htmx and params["cursor"]:
         return render(request, "people/_rows.html", context)
-    return render(request, "people/list.html", context)
+    return render(request, "people/list.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -118,7 +116,11 @@ def household_detail(request, household_id):
 def resident_create(request):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    household_id = request.GET.get("household") or request.POST.get("household_id")
+    try:
+        household_id = form_value(ParamId, request.GET.get("household") or request.POST.get("household_id"),
+                                  field="household_id")
+    except ServiceError:
+        return _not_found(request)
     errors: dict = {}
     duplicates = []
     status_dupes = False

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from shaodian.core import exports
 from shaodian.errors import ServiceError
 from shaodian.people import export, selectors
+from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,7 +22,7 @@ def _query(data) -> dict:
 
 
 def _filtered(user, query: dict):
-    grid = int(query["grid"]) if query["grid"] else None
+    grid = form_value(ParamId, query["grid"], field="grid", required=False, label=("网格", "Grid"))
     return selectors.resident_filter(user, q=query["q"], grid=grid, tag=query["tag"])
 
 

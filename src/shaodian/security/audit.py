@@ -1,8 +1,19 @@
 """Writing audit rows: every list, read, reveal, export and change of personal data."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.db import models
 
+from shaodian.security import crypto
 from shaodian.security.models import AuditAction, AuditLog
+from shaodian.security.redact import redact, redact_text
+
+
+@lru_cache(maxsize=4)
+def _redaction_key(field_key: str) -> bytes:
+    # Derived from the field key: the same number gives the same mask after a restart.
+    return crypto.lookup_hash(field_key, "audit redaction key", purpose="audit-key").encode("ascii")
 
 
 def client_ip(request) -> str | None:
@@ -25,15 +36,21 @@ def audit(
 ) -> AuditLog:
     if channel is None:
         channel = getattr(request, "audit_channel", "web") if request is not None else "cli"
+    # Searches, file names and purposes are typed by people and may hold an ID or phone number:
+    # masked here, where every audit row is written, so no caller can forget (the log is kept for years).
+    key = _redaction_key(settings.FIELD_KEY)
+    object_id = str(object_id)
+    if not object_id.isdigit() or len(object_id) > 10:  # primary keys stay readable; anything else is text
+        object_id = redact_text(key, object_id)
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
-        detail=detail or {},
+        object_id=object_id,
+        detail=redact(key, detail or {}),
         count=count,
-        purpose=purpose[:200],
+        purpose=redact_text(key, purpose[:200]),
         channel=channel,
         ip=client_ip(request),
     )

@@ -1,4 +1,6 @@
-"""A strict Content-Security-Policy: every script, style, font and image comes from us."""
+"""A strict Content-Security-Policy: every script, style, font and image comes from us; nothing dynamic is cached."""
+
+from django.utils.cache import add_never_cache_headers
 
 CSP = "; ".join(
     [
@@ -24,4 +26,20 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages and API answers are never kept by a browser or proxy cache: most carry personal data.
+
+    Placed after WhiteNoise, so static files (which never do) keep their long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response

@@ -66,6 +66,16 @@ class ApiToken(models.Model):
     def digest(raw: str) -> str:
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
+    @staticmethod
+    def from_header(value: str | None) -> str | None:
+        """The raw token of an `Authorization: Bearer <t>` header (scheme in any case), else None.
+
+        The one parser of the header: authentication and revocation must agree on what a token is.
+        """
+        scheme, _, raw = (value or "").strip().partition(" ")
+        raw = raw.strip()
+        return raw if scheme.lower() == "bearer" and raw else None
+
     @classmethod
     def issue(cls, user: User, *, name: str = "", days: int = 30) -> tuple["ApiToken", str]:
         raw = "sd_" + secrets.token_urlsafe(32)

@@ -1,19 +1,40 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from shaodian.security.models import AuditAction, AuditLog
+from shaodian.security.devices import remember_device
+from shaodian.security.models import AuditAction, AuditLog, User
 from shaodian.security.roles import Perm
 
 LOCKED_ZH = "登录失败次数过多，账号已暂时锁定，请15分钟后再试或联系管理员。"
 LOCKED_EN = "Too many failed logins: the account is locked for 15 minutes. Try later or ask an administrator."
 
 
+class BoundedAuthenticationForm(AuthenticationForm):
+    """Django sets the username's max_length after building the field, so its validator never runs:
+    check it here, before authenticate() — and so django-axes — ever sees an oversized name."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username") or ""
+        limit = User._meta.get_field("username").max_length
+        if len(username) > limit:
+            raise ValidationError(f"用户名最多 {limit} 个字符 / A username has at most {limit} characters",
+                                  code="max_length")
+        return username
+
+
 class LoginView(auth_views.LoginView):
     template_name = "security/login.html"
     redirect_authenticated_user = True
+    authentication_form = BoundedAuthenticationForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_device(self.request, response, form.get_user().get_username())
+        return response
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

@@ -1,17 +1,17 @@
-import datetime as dt
 
 from ninja import Field, Router, Schema, Status
 
+from shaodian.schema_types import Day, Flag, Id, Minutes, Moment, ParamId, Short, Text
 from shaodian.tracing import services
 
 router = Router(tags=["tracing"])
 
 
 class CaseIn(Schema):
-    resident_id: int
-    kind: str
-    onset_date: dt.date | None = None
-    test_date: dt.date
+    resident_id: Id
+    kind: Text(32)
+    onset_date: Day | None = None
+    test_date: Day
 
 
 class Created(Schema):
@@ -26,12 +26,12 @@ def case_create(request, payload: CaseIn):
 
 
 class ContactsIn(Schema):
-    case: int
-    from_: dt.datetime = Field(..., alias="from")
-    to: dt.datetime
-    window_minutes: float = 30
-    min_overlap_minutes: float = 0
-    second_degree: bool = False
+    case: Id
+    from_: Moment = Field(..., alias="from")
+    to: Moment
+    window_minutes: Minutes = 30
+    min_overlap_minutes: Minutes = 0
+    second_degree: Flag = False
 
 
 class ExposureOut(Schema):
@@ -76,12 +76,12 @@ def contacts(request, payload: ContactsIn):
 
 
 class DecideIn(Schema):
-    confirm: bool
-    note: str = Field("", max_length=200)
+    confirm: Flag
+    note: Short = ""
 
 
 @router.post("/tracing/contacts/{contact_id}/decide", response=ContactOut)
-def decide(request, contact_id: int, payload: DecideIn):
+def decide(request, contact_id: ParamId, payload: DecideIn):
     """A tracer confirms (monitoring starts) or dismisses a proposed contact."""
     return contact_out(services.contact_decide(actor=request.user, contact_id=contact_id, confirm=payload.confirm,
                                                note=payload.note, request=request))

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import NotFound, ServiceError
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
+from shaodian.schema_types import Day, Minutes, Moment, ParamId, form_value
 from shaodian.tracing import chain, selectors, services
 from shaodian.tracing.models import CaseKind, ContactStatus
 from shaodian.web.shortcuts import not_found as _not_found
@@ -26,9 +26,10 @@ def case_list(request):
     if request.method == "POST":
         try:
             case = services.case_register(
-                actor=user, resident_id=request.POST.get("resident_id"), kind=request.POST.get("kind", ""),
-                test_date=parse_date(request.POST.get("test_date", "") or "") or None,
-                onset_date=parse_date(request.POST.get("onset_date", "") or "") or None, request=request)
+                actor=user, resident_id=form_value(ParamId, request.POST.get("resident_id"), field="resident_id"), kind=request.POST.get("kind", ""),
+                test_date=form_value(Day, request.POST.get("test_date"), field="test_date", required=False),
+                onset_date=form_value(Day, request.POST.get("onset_date"), field="onset_date", required=False),
+                request=request)
         except (ServiceError, ValueError) as exc:
             errors = exc.errors if isinstance(exc, ServiceError) else {"test_date": [_("Invalid date")]}
             status = 422
@@ -46,9 +47,11 @@ def case_list(request):
 
 
 def _window(request):
+    """The search window posted (local times, within the platform's date bounds), else the last 14 days."""
     now = timezone.now()
-    t_from = parse_datetime(request.POST.get("from", "") or "") if request.method == "POST" else None
-    t_to = parse_datetime(request.POST.get("to", "") or "") if request.method == "POST" else None
+    posted = request is not None and request.method == "POST"
+    t_from = form_value(Moment, request.POST.get("from"), field="from", required=False) if posted else None
+    t_to = form_value(Moment, request.POST.get("to"), field="to", required=False) if posted else None
     tz = timezone.get_current_timezone()
     t_from = timezone.make_aware(t_from, tz) if t_from and timezone.is_naive(t_from) else t_from
     t_to = timezone.make_aware(t_to, tz) if t_to and timezone.is_naive(t_to) else t_to
@@ -64,19 +67,21 @@ def case_detail(request, case_id):
         case = selectors.case_get(user, case_id)
     except NotFound:
         return _not_found(request)
-    t_from, t_to = _window(request)
     found, errors = None, {}
-    if request.method == "POST":
+    try:
+        t_from, t_to = _window(request)
+    except ServiceError as exc:
+        (t_from, t_to), errors = _window(None), exc.errors
+    if request.method == "POST" and not errors:
         try:
             found = services.contacts_find(
                 actor=user, case_id=case.pk, t_from=t_from, t_to=t_to,
-                window_minutes=float(request.POST.get("window_minutes") or 30),
-                min_overlap_minutes=float(request.POST.get("min_overlap_minutes") or 0),
+                window_minutes=form_value(Minutes, request.POST.get("window_minutes") or 30, field="window_minutes"),
+                min_overlap_minutes=form_value(Minutes, request.POST.get("min_overlap_minutes") or 0,
+                                               field="min_overlap_minutes"),
                 second_degree=bool(request.POST.get("second_degree")), request=request)
         except ServiceError as exc:
             errors = exc.errors
-        except ValueError:
-            errors = {"window_minutes": [_("Enter numbers of minutes")]}
     contacts = list(selectors.contacts_for(user).filter(case=case).order_by("degree", "-minutes"))
     nodes, edges, root = selectors.chain_of(user, case)
     local = timezone.get_current_timezone()
