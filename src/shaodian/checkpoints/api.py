@@ -35,11 +35,21 @@ def checkpoint_list(request):
 
 
 # The shape of the answer, for the OpenAPI document.
+class ScanAlertOut(BaseModel):
+    """Why staff were alerted by this scan: shown red on the guard's phone, with the time and the masked name."""
+
+    kinds: list[str] = Field(description="case, close_contact, monitoring, revoked_pass, fever; most urgent first")
+    name: str | None = Field(description="the person's masked name (张*明)")
+    at: str = Field(description="when the scan was made, ISO 8601")
+    temperature: float | None
+
+
 class ScanResult(BaseModel):
     client_id: str | None
     status: str
     reason: str
     code: str = ""
+    alert: ScanAlertOut | None = None
 
 
 class BatchIn(Schema):

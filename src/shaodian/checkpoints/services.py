@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shaodian.checkpoints import signing
-from shaodian.checkpoints.models import Checkpoint, Pass, PassKind
+from shaodian.checkpoints.models import Checkpoint, Pass, PassKind, PassStatus
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
@@ -265,18 +265,46 @@ def pass_token(permit: Pass) -> str:
     })
 
 
-def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
-    if not actor.can(Perm.ISSUE_PASS):
+# Moves a person may make; expiry is no one's act (time passes), so only revocation is ever requested.
+PASS_TRANSITIONS = {PassStatus.ISSUED: {PassStatus.REVOKED}}
+_STATUS_ZH = {PassStatus.ISSUED: "有效", PassStatus.REVOKED: "已撤销", PassStatus.EXPIRED: "已过期"}
+
+
+def pass_may_manage(actor, permit: Pass) -> bool:
+    """Whether actor may issue this kind of pass where this one belongs (so may also revoke it)."""
+    from shaodian.checkpoints.selectors import passes_for
+
+    return (actor.can(Perm.ISSUE_PASS) and may_issue(actor.role, permit.kind)
+            and passes_for(actor).filter(pk=permit.pk).exists())
+
+
+def pass_transition(*, actor, permit: Pass, to: str, reason: str, now: dt.datetime | None = None, request=None) -> Pass:
+    """The one way a pass changes state: refuses illegal moves with a reason, and audits the move."""
+    if not pass_may_manage(actor, permit):
         raise ServiceError.forbidden()
+    now = now or timezone.now()
+    current = permit.status(now)
+    if to not in PASS_TRANSITIONS.get(current, set()):
+        raise ServiceError.one("status", f"通行证{_STATUS_ZH[current]}，不能改为“{_STATUS_ZH.get(to, to)}”",
+                               f"The pass is {current}: it cannot become {to}", "illegal_transition")
     reason = " ".join(str(reason or "").split())
     if len(reason) < 2:
         raise ServiceError.one("reason", "请填写撤销理由", "State why the pass is revoked", "reason")
-    if permit.revoked_at is None:
-        permit.revoked_at = timezone.now()
-        permit.revoked_reason = reason[:200]
-        permit.save(update_fields=["revoked_at", "revoked_reason"])
-        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"revoked": True}, request=request)
+    if len(reason) > 200:
+        raise ServiceError.one("reason", "理由最多200字", "The reason has at most 200 characters", "too_long")
+    with transaction.atomic():
+        # Conditional: of two officers revoking at once, one wins and the other is told.
+        changed = Pass.objects.filter(pk=permit.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason)
+        if not changed:
+            raise ServiceError.one("status", "通行证已撤销", "The pass is already revoked", "illegal_transition")
+        permit.revoked_at, permit.revoked_reason = now, reason
+        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"from": current, "to": to}, request=request)
     return permit
+
+
+def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
+    """Revoke a pass: guard phones refuse it once they have been online."""
+    return pass_transition(actor=actor, permit=permit, to=PassStatus.REVOKED, reason=reason, request=request)
 
 
 def revocation_list() -> list[str]:

@@ -328,7 +328,8 @@ def pass_detail(request, pass_id):
         permit = selectors.pass_get(user, pass_id)
     except NotFound:
         return _not_found(request)
-    can_issue = user.can(Perm.ISSUE_PASS)
+    # Only who may issue this kind of pass here hands out its QR or revokes it.
+    can_issue = services.pass_may_manage(user, permit)
     errors: dict = {}
     if request.method == "POST":
         if not can_issue:
@@ -337,9 +338,13 @@ def pass_detail(request, pass_id):
         if len(reason) < 2:
             errors["reason"] = [_("State why the pass is revoked.")]
         else:
-            services.pass_revoke(actor=user, permit=permit, reason=reason, request=request)
-            messages.success(request, _("Pass revoked. Guard phones refuse it once they have been online."))
-            return redirect("pass_detail", pass_id=permit.pk)
+            try:
+                services.pass_revoke(actor=user, permit=permit, reason=reason, request=request)
+            except ServiceError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Pass revoked. Guard phones refuse it once they have been online."))
+                return redirect("pass_detail", pass_id=permit.pk)
     state = _pass_state(permit, timezone.now())
     return render(
         request,
