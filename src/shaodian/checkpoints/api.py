@@ -71,22 +71,27 @@ def scan_batch(request, payload: BatchIn):
 
 
 class VerifyIn(Schema):
-    code: str = Field(..., max_length=services.signing.MAX_TOKEN)
+    code: str = Field(..., max_length=services.signing.MAX_TOKEN,
+                      description="a personal or pass QR, the code printed under it, or an ID card number")
+    temperature: float | None = Field(None, ge=30, le=45, description="°C; at or above 37.3 the verdict is fever")
 
 
 class VerifyOut(Schema):
     result: str
     message_zh: str
     message_en: str
+    fever: bool = False
     name: str | None = None
     resident_id: int | None = None
+    person: str | None = Field(None, description="the person's code to queue the scan with, for an ID card number")
     pass_: dict | None = Field(None, alias="pass")
 
 
 @router.post("/checkpoints/{checkpoint_id}/verify", response=VerifyOut, by_alias=True)
 def verify(request, checkpoint_id: int, payload: VerifyIn):
-    """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / case_or_contact / invalid."""
-    return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code, request=request)
+    """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / fever / case_or_contact / invalid."""
+    return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code,
+                              temperature=payload.temperature, request=request)
 
 
 class KeysOut(Schema):
