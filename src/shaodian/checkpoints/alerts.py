@@ -86,6 +86,19 @@ def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request
             for client_id, resident_id, _checkpoint, at, temperature in alerted}
 
 
+def alerts_already_raised(client_ids: set[str]) -> dict[str, dict]:
+    """What the guard was told for scans stored before: a retry after a lost answer must still say it."""
+    if not client_ids:
+        return {}
+    out: dict[str, dict] = {}
+    for a in (ScanAlert.objects.filter(client_id__in=client_ids).select_related("resident")
+              .only("client_id", "kind", "at", "temperature", "resident__name")):
+        seen = out.setdefault(a.client_id, {"kinds": [], "name": mask_name(a.resident.name) if a.resident_id else None,
+                                            "at": a.at.isoformat(), "temperature": a.temperature})
+        seen["kinds"] = sorted({*seen["kinds"], a.kind}, key=ORDER.index)
+    return out
+
+
 def alert_acknowledge(*, actor, alert: ScanAlert, note: str = "", request=None) -> ScanAlert:
     """Staff confirm they have seen an alert and acted; whoever comes first acknowledges it, once."""
     if not may_acknowledge(actor):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from shaodian.checkpoints import scan_store, signing
-from shaodian.checkpoints.alerts import Seen, alerts_raise
+from shaodian.checkpoints.alerts import Seen, alerts_already_raised, alerts_raise
 from shaodian.checkpoints.models import Direction, Pass
 from shaodian.checkpoints.services import Rejected, pass_check, scan_checkpoint_ids, token_payload
 from shaodian.errors import ServiceError
@@ -182,10 +182,14 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
     # Verified now, even if the phone judged it offline: cases, contacts, revoked passes, fevers alert staff.
     alerts = alerts_raise(actor=actor, stored=[(r[0], r[1], r[2], r[3], r[5]) for r in rows if r[0] in new],
                           revoked=list(revoked.values()), request=request)
+    # A retry means the phone never got the first answer: tell it again what that answer said.
+    retried = {r["client_id"] for r in results if r["status"] == "duplicate"} - alerts.keys()
+    if retried:
+        alerts |= alerts_already_raised(retried)
     if alerts:
         for result in results:
             alert = alerts.get(result["client_id"])
-            if alert and result["status"] != "duplicate":
+            if alert:
                 result["alert"] = alert
     return results
 

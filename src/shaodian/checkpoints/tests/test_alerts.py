@@ -103,14 +103,16 @@ def test_a_pass_revoked_before_the_offline_scan_raises_an_alert(api_as, users, g
     assert ScanAlert.objects.get(client_id="q0").resident_id == people[3].pk
 
 
-def test_the_same_batch_sent_again_raises_nothing_twice(api_as, gate, people, case):
+def test_the_same_batch_sent_again_raises_nothing_twice_but_says_it_again(api_as, gate, people, case):
     api = api_as("guard_a")
     item = {"person": services.identity_token(people[0]), "temperature": 38.6}
     [first] = upload(api, gate, item)
     assert first["alert"]["kinds"] == ["case", "fever"]
+    # The first answer was lost on the way back: the retry must still tell the guard.
     [again] = upload(api, gate, item)
-    assert again["status"] == "duplicate" and "alert" not in again
+    assert again["status"] == "duplicate" and again["alert"] == first["alert"]
     assert ScanAlert.objects.filter(client_id="q0").count() == 2
+    assert AuditLog.objects.filter(object_type="scan_alert", action="create").count() == 1
 
 
 def test_the_raising_is_audited_without_names(api_as, gate, people, case):
