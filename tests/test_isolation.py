@@ -128,7 +128,7 @@ def _tracing_objects(users, resident) -> dict:
     from shaodian.checkpoints.alerts import alerts_raise
     from shaodian.checkpoints.models import ScanAlert
 
-    alerts_raise(actor=staff_b, stored=[("iso-alert-1", resident.pk, gate.pk, now, 38.6)])
+    alerts_raise(actor=staff_b, stored=[("iso-alert-1", resident.pk, gate.pk, now, "in", 38.6, None)])
     alert = ScanAlert.objects.get(client_id="iso-alert-1", kind="case")
     return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact, "alert": alert}
 

@@ -180,7 +180,7 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
             results[i] = _result(client_id, "duplicate")
             revoked.pop(i, None)
     # Verified now, even if the phone judged it offline: cases, contacts, revoked passes, fevers alert staff.
-    alerts = alerts_raise(actor=actor, stored=[(r[0], r[1], r[2], r[3], r[5]) for r in rows if r[0] in new],
+    alerts = alerts_raise(actor=actor, stored=rows if len(new) == len(rows) else [r for r in rows if r[0] in new],
                           revoked=list(revoked.values()), request=request)
     # A retry means the phone never got the first answer: tell it again what that answer said.
     retried = {r["client_id"] for r in results if r["status"] == "duplicate"} - alerts.keys()
@@ -249,7 +249,7 @@ def _resolve(actor, scans: list[_Scan], results: list, refused: dict[int, str],
             refused[s.index] = s.client_id
             if exc.code == "revoked":
                 revoked[s.index] = (s.client_id, resident_id or passes[s.permit].resident_id, s.checkpoint, s.at,
-                                    s.temperature)
+                                    s.direction, s.temperature, passes[s.permit].pk)
             continue
         taken.add(s.client_id)
         rows.append((s.client_id, resident_id, s.checkpoint, s.at, s.direction, s.temperature, permit_id))
