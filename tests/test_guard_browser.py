@@ -36,7 +36,7 @@ staff = User.objects.get(username="staff_a")
 community = Place.objects.get(pk=staff.node_id)
 gate = services.checkpoint_create(actor=staff, place=community, name="测试东门", kind="community_gate")
 other = services.checkpoint_create(actor=staff, place=community, name="测试西门", kind="community_gate")
-people = [r for r in Resident.objects.filter(community_id=community.pk).order_by("id")[:40] if not health_flags(r.pk)][:5]
+people = [r for r in Resident.objects.filter(community_id=community.pk).order_by("id")[:40] if not health_flags(r.pk)][:7]
 now = timezone.now()
 
 def issue(resident, checkpoint):
@@ -46,12 +46,30 @@ def issue(resident, checkpoint):
 
 good, revoked, elsewhere = issue(people[0], gate), issue(people[1], gate), issue(people[2], other)
 services.pass_revoke(actor=staff, permit=revoked, reason="测试撤销")
+from shaodian.tracing import services as tracing
+tracing.case_register(actor=User.objects.get(username="cdc"), resident_id=people[5].pk, kind="confirmed",
+                      test_date=timezone.localdate())
 print("FACTS" + json.dumps({
     "gate": gate.pk, "good": services.pass_token(good), "revoked": services.pass_token(revoked),
     "revoked_serial": revoked.serial, "elsewhere": services.pass_token(elsewhere),
     "person": services.identity_token(people[3]), "person2": services.identity_token(people[4]),
     "pass_id": good.pk, "resident": people[3].pk,
+    "other": other.pk, "case": services.identity_token(people[5]), "case_name": people[5].name,
+    "healthy": services.identity_token(people[6]), "healthy_name": people[6].name,
 }))
+"""
+
+ALERTS = """
+import json
+from shaodian.checkpoints.models import ScanAlert
+print("FACTS" + json.dumps(sorted((a.kind, a.temperature, a.acknowledged_by.username if a.acknowledged_by else None)
+                                  for a in ScanAlert.objects.filter(checkpoint_id={gate}))))
+"""
+
+OPEN = """
+import json
+from shaodian.checkpoints.models import ScanAlert
+print("FACTS" + json.dumps(ScanAlert.objects.filter(acknowledged_at__isnull=True).count()))
 """
 
 COUNT = """
@@ -208,7 +226,7 @@ def test_it_verifies_online_then_offline_and_uploads_every_scan_once(driver, sit
     result, shown = scan(driver, facts["person"])
     assert result == "pending" and T["pending"] in shown, shown
     result, shown = scan(driver, facts["person2"], temperature="37.8")
-    assert result == "pending" and T["temp_high"] in shown, shown
+    assert result == "fever" and T["temp_high"] in shown and T["pending"] in shown, shown  # never green, nor blue
     shoot(driver, "offline-pending")
     offline = queue(driver)
     assert len(offline) == 3
@@ -271,3 +289,88 @@ def test_the_other_checkpoint_pages_fit_a_phone_without_csp_errors(driver, site)
         shoot(driver, name)
     assert {k: v for k, v in seen.items() if v["csp"] or v["wide"]} == {}
     assert severe(driver) == []
+
+
+def test_offline_scans_of_a_case_and_a_fever_alert_the_guard_and_the_staff_after_upload(driver, site):
+    from shaodian.security.crypto import mask_name
+
+    facts = site.setup
+    gate = facts["other"]  # not the first test's gate: whichever runs first, each counts its own
+    page = f"{site.base}/checkpoints/{gate}/guard/"
+    viewport(driver, *PHONE)
+    sign_in(driver, site.base, "guard_a")
+    driver.get(page)
+    ready(driver)
+    T = texts(driver)
+    wait(driver, "return !!navigator.serviceWorker.controller", message="the service worker did not take control")
+    driver.execute_script("localStorage.removeItem('sd.guard.alerts'); localStorage.removeItem('sd.guard.rejected');")
+
+    # Online, a fever is never green: re-measure, fever clinic.
+    result, shown = scan(driver, facts["healthy"], temperature="38.6")
+    assert result == "fever", shown
+    assert "发热门诊" in shown and "38.6" in shown and "✓" not in shown
+    assert "is-red" in driver.find_element(By.ID, "g-result").get_attribute("class")
+    shoot(driver, "fever-online")
+    wait(driver, "return document.getElementById('guard').dataset.alerts === '1'", timeout=15,
+         message="the fever scan raised no alert on the guard page")
+
+    # Offline: the case is only recorded (blue), a fever is red even so.
+    driver.execute_script("localStorage.removeItem('sd.guard.alerts'); window.dispatchEvent(new StorageEvent('storage', "
+                          "{key: 'sd.guard.alerts'}));")
+    site.stop()
+    network(driver, offline=True)
+    driver.get(page)
+    ready(driver)
+    wait(driver, "return document.getElementById('guard').dataset.online === '0'", message="offline not shown")
+    assert driver.find_element(By.ID, "g-alerts").is_displayed() is False
+    result, shown = scan(driver, facts["case"])
+    assert result == "pending" and T["pending"] in shown, shown
+    result, shown = scan(driver, facts["healthy"], temperature="38.6")
+    assert result == "fever" and T["fever"] in shown and T["pending"] in shown, shown
+    shoot(driver, "fever-offline")
+    assert len(queue(driver)) == 2
+
+    # Back online: the queue is verified on upload; the case and the fever show red with time and masked name.
+    site.start()
+    network(driver, offline=False)
+    wait(driver, "return (JSON.parse(localStorage.getItem('sd.guard.queue') || '[]')).length === 0", timeout=25,
+         message="the queue was not uploaded after the network came back")
+    wait(driver, "return document.getElementById('guard').dataset.alerts === '2'", timeout=10,
+         message="no alert shown after the upload")
+    box = driver.find_element(By.ID, "g-alerts")
+    assert box.is_displayed()
+    text = box.text
+    assert mask_name(facts["case_name"]) in text and facts["case_name"] not in text
+    assert T["alert_case"] in text and T["alert_fever"] in text and "38.6" in text
+    colour = driver.execute_script("return getComputedStyle(document.getElementById('g-alerts')).borderTopColor")
+    assert colour.replace(" ", "") in ("rgb(180,35,24)", "rgb(217,45,32)"), colour
+    shoot(driver, "alerts-after-upload")
+    kinds = site.facts(ALERTS.format(gate=gate))
+    assert ["case", None, None] in kinds and kinds.count(["fever", 38.6, None]) == 2, kinds
+
+    # The guard has reported them: the list clears.
+    driver.find_element(By.ID, "g-alerts-clear").click()
+    wait(driver, "return document.getElementById('g-alerts').hidden", message="the alert list did not clear")
+
+    # Community staff: the home page says alerts wait; they open the list and acknowledge one with a click.
+    open_alerts = site.facts(OPEN)
+    assert open_alerts >= 3
+    sign_in(driver, site.base, "staff_a")
+    link = driver.find_element(By.CSS_SELECTOR, ".home-alerts a")
+    assert str(open_alerts) in link.text
+    shoot(driver, "home-alerts")
+    link.click()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.endswith("/checkpoints/alerts/"))
+    items = driver.find_elements(By.CSS_SELECTOR, "#alerts li.is-open")
+    assert len(items) == open_alerts
+    shoot(driver, "alerts-list")
+    first = next(li for li in items if li.get_attribute("data-kind") == "case")
+    first.find_element(By.NAME, "note").send_keys("已电话联系，转运隔离")
+    old = driver.find_element(By.TAG_NAME, "html")
+    first.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html") != old)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#alerts li.is-open")) == open_alerts - 1
+    shoot(driver, "alerts-acknowledged")
+    assert ["case", None, "staff_a"] in site.facts(ALERTS.format(gate=gate))
+    assert driver.execute_script("return window.__csp") == []
+    assert sideways(driver) == []

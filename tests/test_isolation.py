@@ -56,6 +56,7 @@ PARAM_FILLERS = {
     "token": lambda ctx: ctx["vote_token"],
     "notification_id": lambda ctx: ctx["notification"].pk,
     "item_id": lambda ctx: ctx["outbox_item"].pk,
+    "alert_id": lambda ctx: ctx["alert"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -137,7 +138,12 @@ def _tracing_objects(users, resident) -> dict:
                                  test_date=timezone.localdate())
     neighbour = Resident.objects.filter(grid_id=resident.grid_id).exclude(pk=resident.pk).first()
     contact = Contact.objects.create(case=case, resident=neighbour, reason="manual")
-    return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact}
+    from shaodian.checkpoints.alerts import alerts_raise
+    from shaodian.checkpoints.models import ScanAlert
+
+    alerts_raise(actor=staff_b, stored=[("iso-alert-1", resident.pk, gate.pk, now, "in", 38.6, None)])
+    alert = ScanAlert.objects.get(client_id="iso-alert-1", kind="case")
+    return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact, "alert": alert}
 
 
 def _measure_objects(users, resident) -> dict:
@@ -220,7 +226,9 @@ def test_every_api_route_hides_grid_b(api_as, client, ctx):
 def _assert_untouched(ctx):
     ctx["pass"].refresh_from_db()
     ctx["contact"].refresh_from_db()
+    ctx["alert"].refresh_from_db()
     assert ctx["pass"].revoked_at is None and ctx["contact"].status == "proposed"
+    assert ctx["alert"].acknowledged_at is None
 
 
 def test_grid_b_sees_its_own_marked_resident(client_as, ctx):
@@ -238,3 +246,37 @@ def test_roles_without_resident_access_see_no_resident(client_as, ctx, username)
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert MARK_NAME not in body_text(response)
+
+
+def test_scans_by_code_name_grid_bs_resident_only_with_their_code(api_as, users, ctx):
+    """A guard of grid_a's community cannot record or probe grid_b's resident by internal id; their own code works."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.checkpoints import services as checkpoints
+    from shaodian.checkpoints.models import Scan
+
+    checkpoints._scope_cache.clear()
+    gate = checkpoints.checkpoint_create(actor=users["staff_a"], place=users["grid_a"].node, name="甲网格北口", kind="road")
+    resident = ctx["resident"]
+    unknown = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    at = (timezone.now() - dt.timedelta(minutes=1)).isoformat()
+    people = [resident.pk, str(resident.pk), unknown, checkpoints.identity_token(resident), resident.id_number]
+    items = [{"client_id": f"iso-{i}", "person": p, "checkpoint": gate.pk, "at": at, "direction": "in"}
+             for i, p in enumerate(people)]
+    for username in ("grid_a", "guard_a"):
+        api = api_as(username)
+        response = api.post("/api/v1/scans/batch", json.dumps({"scans": items}), content_type="application/json")
+        assert_clean(response, ctx, f"scans by {username}")
+        results = response.json()["results"]
+        by_id, by_text, by_unknown = ({k: v for k, v in r.items() if k != "client_id"} for r in results[:3])
+        assert by_id == by_text == by_unknown and by_id["code"] == "unknown_person", results
+        if username == "grid_a":
+            assert [r["status"] for r in results[3:]] == ["accepted", "accepted"], results
+        verdict = api.post(f"/api/v1/checkpoints/{gate.pk}/verify", json.dumps({"code": resident.id_number}),
+                           content_type="application/json")
+        assert_clean(verdict, ctx, f"verify by ID number as {username}")
+        assert verdict.json()["resident_id"] is None
+    assert not Scan.objects.filter(client_id__in=["iso-0", "iso-1", "iso-2"]).exists()
+    assert set(Scan.objects.filter(client_id__in=["iso-3", "iso-4"]).values_list("resident_id", flat=True)) == {resident.pk}

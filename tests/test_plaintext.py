@@ -108,3 +108,33 @@ def test_searches_reveals_exports_and_imports_leave_no_plaintext_number(client, 
         assert number not in text, number
     audited = " ".join(str(row) for row in AuditLog.objects.values_list("detail", "purpose", "object_id"))
     assert "***1234#" in audited  # the searches were audited, masked
+def test_scans_and_verification_by_id_card_number_leave_no_plaintext():
+    """A guard types the ID card number of someone without a phone: it is looked up by keyed hash and kept nowhere."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian import demo
+    from shaodian.checkpoints import services as checkpoints
+    from shaodian.checkpoints.scans import scan_batch_ingest
+    from shaodian.security.models import User
+
+    if not Resident.objects.exists():
+        demo.build_city(residents=300, seed=11)
+    staff, guard = User.objects.get(username="staff_a"), User.objects.get(username="guard_a")
+    checkpoints._scope_cache.clear()
+    gate = checkpoints.checkpoint_create(actor=staff, place=staff.node, name="明文检查门", kind="community_gate")
+    first17 = "11010519790909999"
+    number = first17 + check_char(first17)
+    r = services.resident_create(actor=staff, name="无手机者", id_number=number, phone="",
+                                 household_id=Household.objects.filter(community_id=staff.node.community_id).first().pk)
+    verdict = checkpoints.verify_at(actor=guard, checkpoint_id=gate.pk, code=number, temperature=38.6)
+    assert verdict["result"] == "fever"
+    [result] = scan_batch_ingest(actor=guard, items=[{
+        "client_id": "plain-1", "person": number, "checkpoint": gate.pk, "direction": "in", "temperature": 38.6,
+        "at": (timezone.now() - dt.timedelta(minutes=1)).isoformat()}])
+    assert result["status"] == "accepted" and result["alert"]["kinds"] == ["fever"]
+    text = all_text_in_database()
+    assert "明文检查门" in text and "无手机者" in text  # the dump did reach the rows
+    assert number not in text and number.lower() not in text
+    assert r.id_number == number

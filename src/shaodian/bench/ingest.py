@@ -5,8 +5,8 @@
 
 A demo city is built (or reused), with gates in guard_a's community and a few care passes.
 Scans come like a gate's phones send them: random UUID client_ids, times in the last two days
-with a +08:00 offset, mostly resident ids, a fifth signed personal QR codes, some with a pass
-and some with a temperature. Ours: `shaodian serve --workers N` (waitress; N = cores, at most 4)
+with a +08:00 offset, mostly ids of residents of the guard's community, a fifth signed personal
+QR codes of anyone, some with a pass and some with a temperature (a few feverish: alerts). Ours: `shaodian serve --workers N` (waitress; N = cores, at most 4)
 on the bench database, fed 5,000-scan batches over keep-alive HTTP by client threads, with
 guard_a's bearer token — the whole path: HTTP, auth, JSON, validation, signatures, lookups,
 insert, response. Baseline: the same resolved rows into the same, emptied, checkpoints_scan
@@ -108,6 +108,9 @@ def _scans(rng: random.Random, n: int, guard, gates, passes):
     from shaodian.people.models import Resident
 
     people = list(Resident.objects.values_list("pk", flat=True).order_by("pk"))
+    # Bare ids count only inside the guard's jurisdiction (its community's residents); codes count anywhere.
+    own = list(Resident.objects.filter(**{f"{guard.node.kind}_id": guard.node_id}).values_list("pk", flat=True)
+               .order_by("pk"))
     with_code = rng.sample(people, min(5_000, len(people)))
     tokens = {r.pk: services.identity_token(r) for r in Resident.objects.filter(pk__in=with_code).only("pk", "qr_id")}
     token_people = list(tokens)
@@ -133,7 +136,7 @@ def _scans(rng: random.Random, n: int, guard, gates, passes):
             resident = rng.choice(token_people)
             item["person"] = tokens[resident]
         else:
-            resident = rng.choice(people)
+            resident = rng.choice(own)
             item["person"] = str(resident) if rng.random() < P_ID_AS_TEXT else resident
         if temperature is not None:
             item["temperature"] = temperature

@@ -36,11 +36,21 @@ def checkpoint_list(request):
 
 
 # The shape of the answer, for the OpenAPI document.
+class ScanAlertOut(BaseModel):
+    """Why staff were alerted by this scan: shown red on the guard's phone, with the time and the masked name."""
+
+    kinds: list[str] = Field(description="case, close_contact, monitoring, revoked_pass, fever; most urgent first")
+    name: str | None = Field(description="the person's masked name (张*明)")
+    at: str = Field(description="when the scan was made, ISO 8601")
+    temperature: float | None
+
+
 class ScanResult(BaseModel):
     client_id: str | None
     status: str
     reason: str
     code: str = ""
+    alert: ScanAlertOut | None = None
 
 
 class BatchIn(Schema):
@@ -62,22 +72,27 @@ def scan_batch(request, payload: BatchIn):
 
 
 class VerifyIn(Schema):
-    code: str = Field(..., max_length=services.signing.MAX_TOKEN)
+    code: str = Field(..., max_length=services.signing.MAX_TOKEN,
+                      description="a personal or pass QR, the code printed under it, or an ID card number")
+    temperature: float | None = Field(None, ge=30, le=45, description="°C; at or above 37.3 the verdict is fever")
 
 
 class VerifyOut(Schema):
     result: str
     message_zh: str
     message_en: str
+    fever: bool = False
     name: str | None = None
     resident_id: int | None = None
+    person: str | None = Field(None, description="the person's code to queue the scan with, for an ID card number")
     pass_: dict | None = Field(None, alias="pass")
 
 
 @router.post("/checkpoints/{checkpoint_id}/verify", response=VerifyOut, by_alias=True)
 def verify(request, checkpoint_id: ParamId, payload: VerifyIn):
-    """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / case_or_contact / invalid."""
-    return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code, request=request)
+    """Verify-and-release (查验放行): allowed / pass_required / under_monitoring / fever / case_or_contact / invalid."""
+    return services.verify_at(actor=request.user, checkpoint_id=checkpoint_id, code=payload.code,
+                              temperature=payload.temperature, request=request)
 
 
 class KeysOut(Schema):

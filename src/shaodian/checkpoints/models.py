@@ -96,6 +96,14 @@ class PassKind(models.TextChoices):
     SUPPLY_VEHICLE = "supply_vehicle", _("Supply vehicle")
 
 
+class PassStatus(models.TextChoices):
+    """Where a pass stands: issued (valid, or not yet in force), revoked, or expired; see `pass_transition`."""
+
+    ISSUED = "issued", _("Issued")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
 class Pass(models.Model):
     """通行证 — who may pass which checkpoints when; its QR is signed, so guards verify it offline."""
 
@@ -119,3 +127,47 @@ class Pass(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.serial}"
+
+    def status(self, now) -> str:
+        """Derived from the stored times: revocation is written, expiry simply happens."""
+        if self.revoked_at is not None and self.revoked_at <= now:
+            return PassStatus.REVOKED
+        if now > self.valid_to:
+            return PassStatus.EXPIRED
+        return PassStatus.ISSUED
+
+
+# At or above this a reading is a fever (发热): never a green light at a gate.
+FEVER_FROM = 37.3
+
+
+class AlertKind(models.TextChoices):
+    CASE = "case", _("Active case")
+    CLOSE_CONTACT = "close_contact", _("Close contact")
+    MONITORING = "monitoring", _("Contact under health monitoring")
+    REVOKED_PASS = "revoked_pass", _("Revoked pass used")
+    FEVER = "fever", _("Fever at the gate")
+
+
+class ScanAlert(Located):
+    """A scan staff must look at (a case, a contact, a revoked pass, a fever), until one of them acknowledges it.
+
+    Located at the checkpoint: the staff answering for that gate see it. One per scan and kind, so a
+    batch sent again raises nothing twice.
+    """
+
+    client_id = models.CharField(max_length=64)
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    resident = models.ForeignKey("people.Resident", on_delete=models.CASCADE, null=True, related_name="+")
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="alerts")
+    at = models.DateTimeField(_("scanned at"))
+    temperature = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey("security.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client_id", "kind"], name="scan_alert_once")]
+        indexes = [models.Index(fields=["acknowledged_at", "-at"], name="scan_alert_open")]

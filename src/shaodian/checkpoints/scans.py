@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from shaodian.checkpoints import scan_store, signing
+from shaodian.checkpoints.alerts import Seen, alerts_already_raised, alerts_raise
 from shaodian.checkpoints.models import Direction, Pass
 from shaodian.checkpoints.services import Rejected, pass_check, scan_checkpoint_ids, token_payload
 from shaodian.errors import ServiceError
+from shaodian.people import idcard
+from shaodian.people.selectors import id_hashes
 from shaodian.security.roles import Perm
 
 BATCH_MAX = 5000
@@ -40,18 +43,26 @@ def _parse_at(raw, earliest: dt.datetime, latest: dt.datetime) -> dt.datetime:
 
 
 QR_ID = re.compile(r"[0-9a-fA-F]{20}")
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
 def _person_key(raw) -> tuple[str, str | int]:
-    """('qr', opaque id) for a token, ('id', resident id) for a number."""
+    """('qr', opaque id) for a code, ('idno', keyed hash) for an ID card number, ('id', resident id) for a number."""
     if isinstance(raw, bool):
-        raise Rejected("bad_person", "人员信息格式错误", "person must be a token or a resident id")
+        raise Rejected("bad_person", "人员信息格式错误", "person must be a code, an ID card number or a resident id")
     if isinstance(raw, int):
         if not 0 < raw < 2**63:  # no such row, and the database would refuse the number
             raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
         return "id", raw
+    if isinstance(raw, str) and ID_NUMBER.fullmatch(raw):
+        # Someone without a phone shows their ID card: checked here, found by its keyed hash, never stored.
+        try:
+            number = idcard.validate_resident_id(raw)
+        except idcard.InvalidNumber as exc:
+            raise Rejected("bad_id_number", exc.zh, exc.en) from None
+        return "idno", id_hashes(number)["id_hash"]
     # isascii: "²".isdigit() is true, and int() refuses it.
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 19:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 18:
         return "id", int(raw)
     if isinstance(raw, str) and signing.looks_like_token(raw):
         try:
@@ -156,7 +167,8 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
         except Rejected as exc:
             results[i] = _result(client_id, "rejected", exc)
             refused[i] = client_id
-    rows, kept = _resolve(scans, results, refused)
+    revoked: dict[int, Seen] = {}  # index → a scan refused for its revoked pass: its holder went through
+    rows, kept = _resolve(actor, scans, results, refused, revoked)
     new = scan_store.insert(rows, device_user_id=actor.pk, received_at=now)
     for s in kept:
         results[s.index] = _result(s.client_id, "accepted" if s.client_id in new else "duplicate")
@@ -166,6 +178,19 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
     for i, client_id in refused.items():
         if client_id in stored:
             results[i] = _result(client_id, "duplicate")
+            revoked.pop(i, None)
+    # Verified now, even if the phone judged it offline: cases, contacts, revoked passes, fevers alert staff.
+    alerts = alerts_raise(actor=actor, stored=rows if len(new) == len(rows) else [r for r in rows if r[0] in new],
+                          revoked=list(revoked.values()), request=request)
+    # A retry means the phone never got the first answer: tell it again what that answer said.
+    retried = {r["client_id"] for r in results if r["status"] == "duplicate"} - alerts.keys()
+    if retried:
+        alerts |= alerts_already_raised(retried)
+    if alerts:
+        for result in results:
+            alert = alerts.get(result["client_id"])
+            if alert:
+                result["alert"] = alert
     return results
 
 
@@ -173,12 +198,23 @@ def _result(client_id, status: str, exc: Rejected | None = None) -> dict:
     return {"client_id": client_id, "status": status, "reason": exc.reason if exc else "", "code": exc.code if exc else ""}
 
 
-def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tuple[list[tuple], list[_Scan]]:
+def _scope(actor) -> tuple[str, int] | None:
+    """(column, node id) of the actor's jurisdiction, where bare resident ids are accepted."""
+    if actor.node_id is None:
+        return None
+    return f"{actor.node.kind}_id", actor.node_id
+
+
+def _resolve(actor, scans: list[_Scan], results: list, refused: dict[int, str],
+             revoked: dict[int, Seen]) -> tuple[list[tuple], list[_Scan]]:
     """Persons and passes looked up in a few set-based queries; (rows to insert, the scans they are)."""
     if not scans:
         return [], []
-    missing_ids, by_qr = scan_store.residents_resolve({s.person[1] for s in scans if s.person and s.person[0] == "id"},
-                                                      {s.person[1] for s in scans if s.person and s.person[0] == "qr"})
+    keys = {"id": set(), "qr": set(), "idno": set()}
+    for s in scans:
+        if s.person:
+            keys[s.person[0]].add(s.person[1])
+    missing_ids, by_qr, by_hash = scan_store.residents_resolve(keys["id"], keys["qr"], keys["idno"], _scope(actor))
     # Unprintable serials match nothing, and PostgreSQL would refuse a NUL with the whole query.
     serials = {s.permit for s in scans if s.permit and s.permit.isprintable()}
     passes = {ps.serial: ps for ps in Pass.objects.filter(serial__in=serials).prefetch_related("checkpoints")} if serials else {}
@@ -196,6 +232,8 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
                 kind, value = s.person
                 if kind == "qr":
                     resident_id = by_qr.get(value)
+                elif kind == "idno":
+                    resident_id = by_hash.get(value)
                 elif value not in missing_ids:
                     resident_id = value
                 if resident_id is None:
@@ -209,6 +247,9 @@ def _resolve(scans: list[_Scan], results: list, refused: dict[int, str]) -> tupl
         except Rejected as exc:
             results[s.index] = _result(s.client_id, "rejected", exc)
             refused[s.index] = s.client_id
+            if exc.code == "revoked":
+                revoked[s.index] = (s.client_id, resident_id or passes[s.permit].resident_id, s.checkpoint, s.at,
+                                    s.direction, s.temperature, passes[s.permit].pk)
             continue
         taken.add(s.client_id)
         rows.append((s.client_id, resident_id, s.checkpoint, s.at, s.direction, s.temperature, permit_id))

@@ -37,3 +37,28 @@ def pass_get(user, pk) -> Pass:
         return passes_for(user).get(pk=int(pk))
     except (Pass.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
+
+
+def alerts_for(user) -> QuerySet:
+    """Scan alerts at the checkpoints of the user's jurisdiction, newest first (empty for roles that may not see them)."""
+    from shaodian.checkpoints.alerts import may_see
+    from shaodian.checkpoints.models import ScanAlert
+
+    q = scope_q(user)
+    if q is None or not may_see(user):
+        return ScanAlert.objects.none()
+    return ScanAlert.objects.filter(q).select_related("checkpoint", "resident", "acknowledged_by").order_by("-at", "-id")
+
+
+def alerts_open_for(user) -> QuerySet:
+    """Alerts nobody has acknowledged yet: what a home page counts and lists."""
+    return alerts_for(user).filter(acknowledged_at__isnull=True)
+
+
+def alert_get(user, pk):
+    from shaodian.checkpoints.models import ScanAlert
+
+    try:
+        return alerts_for(user).get(pk=int(pk))
+    except (ScanAlert.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound from None

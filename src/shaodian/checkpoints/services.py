@@ -1,6 +1,7 @@
 """Writes at checkpoints: digital identity, verify-and-release, passes; scan batches are in `scans`."""
 
 import datetime as dt
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shaodian.checkpoints import signing
-from shaodian.checkpoints.models import Checkpoint, Pass, PassKind
+from shaodian.checkpoints.models import FEVER_FROM, Checkpoint, Pass, PassKind, PassStatus
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
@@ -116,6 +117,7 @@ class Verdict:
     ALLOWED = "allowed"
     PASS_REQUIRED = "pass_required"
     UNDER_MONITORING = "under_monitoring"
+    FEVER = "fever"
     CASE_OR_CONTACT = "case_or_contact"
     INVALID = "invalid"
 
@@ -124,23 +126,46 @@ VERDICT_TEXT = {
     Verdict.ALLOWED: ("放行", "Allowed"),
     Verdict.PASS_REQUIRED: ("需出示通行证", "Pass required"),
     Verdict.UNDER_MONITORING: ("健康监测中，请联系社区", "Under health monitoring: call the community"),
+    Verdict.FEVER: ("体温异常：请复测，并引导至发热门诊", "Fever: measure again and guide the person to the fever clinic"),
     Verdict.CASE_OR_CONTACT: ("病例或密接，禁止通行，请立即报告", "Case or close contact: do not let pass, report now"),
     Verdict.INVALID: ("无效码", "Invalid code"),
 }
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
-def verify_at(*, actor, checkpoint_id: int, code: str, now: dt.datetime | None = None, request=None) -> dict:
-    """What the guard sees within a second: allowed, pass required, under monitoring, or case/contact."""
-    from shaodian.tracing.selectors import health_flags
+def fever_text(temperature: float) -> tuple[str, str]:
+    return (f"体温{temperature:.1f}℃（≥{FEVER_FROM}℃）：请复测，并引导至发热门诊",
+            f"{temperature:.1f} °C (≥ {FEVER_FROM} °C): measure again and guide the person to the fever clinic")
+
+
+def _resident_by_id_number(code: str) -> Resident | None:
+    """Someone without a phone shows their ID card: checked by its check character, found by keyed hash."""
+    from shaodian.people import idcard
+    from shaodian.people.selectors import id_hashes
+
+    try:
+        number = idcard.validate_resident_id(code)
+    except idcard.InvalidNumber as exc:
+        raise Rejected("bad_id_number", exc.zh, exc.en) from None
+    return Resident.objects.filter(id_hash=id_hashes(number)["id_hash"]).first()
+
+
+def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None = None, now: dt.datetime | None = None,
+              request=None) -> dict:
+    """What the guard sees within a second: allowed, pass required, under monitoring, fever, or case/contact."""
+    from shaodian.checkpoints import health
 
     if not actor.can(Perm.SCAN):
         raise ServiceError.forbidden()
     if checkpoint_id not in scan_checkpoint_ids(actor):
         raise NotFound
+    if temperature is not None and not 30 <= temperature <= 45:
+        raise ServiceError.one("temperature", "体温应在30–45℃之间", "temperature must be between 30 and 45 °C")
     now = now or timezone.now()
     checkpoint = Checkpoint.objects.get(pk=checkpoint_id)
     code = (code or "").strip()
     permit = None
+    by_id_number = False
     try:
         if signing.looks_like_token(code):
             payload = _token_payload(code)
@@ -150,6 +175,8 @@ def verify_at(*, actor, checkpoint_id: int, code: str, now: dt.datetime | None =
                 resident = permit.resident
             else:
                 resident = Resident.objects.filter(qr_id=str(payload.get("id"))).first()
+        elif ID_NUMBER.fullmatch(code):
+            resident, by_id_number = _resident_by_id_number(code), True
         else:
             # The short code printed under a personal QR, typed by the guard when the camera fails.
             resident = Resident.objects.filter(qr_id=code.lower()).first() if 8 <= len(code) <= 32 else None
@@ -159,9 +186,13 @@ def verify_at(*, actor, checkpoint_id: int, code: str, now: dt.datetime | None =
         return _verdict(Verdict.INVALID, exc.zh, exc.en)
     except Rejected as exc:
         return _verdict(Verdict.INVALID, exc.zh, exc.en)
-    flags = health_flags(resident.pk) if resident else set()
+    flags = health.flags_for([resident.pk]).get(resident.pk, set()) if resident else set()
+    fever = temperature is not None and temperature >= FEVER_FROM
     if "case" in flags or "close_contact" in flags:
         verdict = Verdict.CASE_OR_CONTACT
+    elif fever:
+        # Never green at or above 37.3 ℃, whatever else is true of the person.
+        verdict = Verdict.FEVER
     elif "monitoring" in flags:
         verdict = Verdict.UNDER_MONITORING
     elif checkpoint.pass_required and permit is None and not _holds_pass(resident, checkpoint_id, now):
@@ -169,10 +200,17 @@ def verify_at(*, actor, checkpoint_id: int, code: str, now: dt.datetime | None =
     else:
         verdict = Verdict.ALLOWED
     audit(actor, AuditAction.READ, "verify", resident.pk if resident else "", detail={"checkpoint": checkpoint_id,
-          "verdict": verdict}, request=request)
-    out = _verdict(verdict)
+          "verdict": verdict, **({"fever": True} if fever else {})}, request=request)
+    out = _verdict(verdict, *(fever_text(temperature) if verdict == Verdict.FEVER else ("", "")))
+    out["fever"] = fever
     out["name"] = mask_name(resident.name) if resident else (permit.driver_name and mask_name(permit.driver_name))
-    out["resident_id"] = resident.pk if resident else None
+    # An internal id means something only inside the guard's jurisdiction (scans by bare id count only there).
+    scope = f"{actor.node.kind}_id" if actor.node_id else None
+    inside = resident is not None and scope is not None and getattr(resident, scope) == actor.node_id
+    out["resident_id"] = resident.pk if inside else None
+    if by_id_number:
+        # The scan is queued with the person's code, never with the ID number, which stays off the phone.
+        out["person"] = identity_token(resident)
     if permit:
         out["pass"] = {"serial": permit.serial, "kind": permit.kind, "plate": permit.plate,
                        "valid_to": permit.valid_to.isoformat()}
@@ -265,18 +303,46 @@ def pass_token(permit: Pass) -> str:
     })
 
 
-def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
-    if not actor.can(Perm.ISSUE_PASS):
+# Moves a person may make; expiry is no one's act (time passes), so only revocation is ever requested.
+PASS_TRANSITIONS = {PassStatus.ISSUED: {PassStatus.REVOKED}}
+_STATUS_ZH = {PassStatus.ISSUED: "有效", PassStatus.REVOKED: "已撤销", PassStatus.EXPIRED: "已过期"}
+
+
+def pass_may_manage(actor, permit: Pass) -> bool:
+    """Whether actor may issue this kind of pass where this one belongs (so may also revoke it)."""
+    from shaodian.checkpoints.selectors import passes_for
+
+    return (actor.can(Perm.ISSUE_PASS) and may_issue(actor.role, permit.kind)
+            and passes_for(actor).filter(pk=permit.pk).exists())
+
+
+def pass_transition(*, actor, permit: Pass, to: str, reason: str, now: dt.datetime | None = None, request=None) -> Pass:
+    """The one way a pass changes state: refuses illegal moves with a reason, and audits the move."""
+    if not pass_may_manage(actor, permit):
         raise ServiceError.forbidden()
+    now = now or timezone.now()
+    current = permit.status(now)
+    if to not in PASS_TRANSITIONS.get(current, set()):
+        raise ServiceError.one("status", f"通行证{_STATUS_ZH[current]}，不能改为“{_STATUS_ZH.get(to, to)}”",
+                               f"The pass is {current}: it cannot become {to}", "illegal_transition")
     reason = " ".join(str(reason or "").split())
     if len(reason) < 2:
         raise ServiceError.one("reason", "请填写撤销理由", "State why the pass is revoked", "reason")
-    if permit.revoked_at is None:
-        permit.revoked_at = timezone.now()
-        permit.revoked_reason = reason[:200]
-        permit.save(update_fields=["revoked_at", "revoked_reason"])
-        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"revoked": True}, request=request)
+    if len(reason) > 200:
+        raise ServiceError.one("reason", "理由最多200字", "The reason has at most 200 characters", "too_long")
+    with transaction.atomic():
+        # Conditional: of two officers revoking at once, one wins and the other is told.
+        changed = Pass.objects.filter(pk=permit.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_reason=reason)
+        if not changed:
+            raise ServiceError.one("status", "通行证已撤销", "The pass is already revoked", "illegal_transition")
+        permit.revoked_at, permit.revoked_reason = now, reason
+        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"from": current, "to": to}, request=request)
     return permit
+
+
+def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
+    """Revoke a pass: guard phones refuse it once they have been online."""
+    return pass_transition(actor=actor, permit=permit, to=PassStatus.REVOKED, reason=reason, request=request)
 
 
 def revocation_list() -> list[str]:

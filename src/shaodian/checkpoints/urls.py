@@ -10,4 +10,6 @@ urlpatterns = [
     path("passes/", views.pass_list, name="pass_list"),
     path("passes/<int:pass_id>/", views.pass_detail, name="pass_detail"),
     path("identity/<int:resident_id>/", views.identity, name="checkpoint_identity"),
+    path("alerts/", views.alert_list, name="checkpoint_alerts"),
+    path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="checkpoint_alert_acknowledge"),
 ]

@@ -172,6 +172,13 @@ def _guard_texts() -> dict:
         "out": _("Out"),
         "temp_bad": _("Temperature must be between 30 and 45 °C"),
         "temp_high": _("High temperature: measure again and follow the rules"),
+        "fever": _("Fever: measure again and guide the person to the fever clinic"),
+        "id_online": _("An ID card number is checked only online: connect, or scan the person's code"),
+        "alert_case": _("Active case"),
+        "alert_close_contact": _("Close contact"),
+        "alert_monitoring": _("Contact under health monitoring"),
+        "alert_revoked_pass": _("Used a revoked pass"),
+        "alert_fever": _("Fever"),
         "pass": _("Pass"),
         "plate": _("Plate"),
         "valid_to": _("Valid until"),
@@ -328,7 +335,8 @@ def pass_detail(request, pass_id):
         permit = selectors.pass_get(user, pass_id)
     except NotFound:
         return _not_found(request)
-    can_issue = user.can(Perm.ISSUE_PASS)
+    # Only who may issue this kind of pass here hands out its QR or revokes it.
+    can_issue = services.pass_may_manage(user, permit)
     errors: dict = {}
     if request.method == "POST":
         if not can_issue:
@@ -337,9 +345,13 @@ def pass_detail(request, pass_id):
         if len(reason) < 2:
             errors["reason"] = [_("State why the pass is revoked.")]
         else:
-            services.pass_revoke(actor=user, permit=permit, reason=reason, request=request)
-            messages.success(request, _("Pass revoked. Guard phones refuse it once they have been online."))
-            return redirect("pass_detail", pass_id=permit.pk)
+            try:
+                services.pass_revoke(actor=user, permit=permit, reason=reason, request=request)
+            except ServiceError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Pass revoked. Guard phones refuse it once they have been online."))
+                return redirect("pass_detail", pass_id=permit.pk)
     state = _pass_state(permit, timezone.now())
     return render(
         request,
@@ -390,3 +402,78 @@ def identity(request, resident_id):
         },
     )
 
+
+
+# ----------------------------------------------------------------------------- alerts from scans
+
+ALERT_LIST_LIMIT = 200
+
+
+@login_required
+def alert_list(request):
+    """扫码预警: cases, contacts, revoked passes and fevers seen at the jurisdiction's gates, to acknowledge."""
+    from shaodian.checkpoints import alerts
+    from shaodian.security.audit import audit_list
+
+    user = request.user
+    if not alerts.may_see(user):
+        raise PermissionDenied
+    show_all = request.GET.get("show") == "all"
+    rows = list((selectors.alerts_for(user) if show_all else selectors.alerts_open_for(user))[:ALERT_LIST_LIMIT])
+    # Whose alert it was is personal data: who looked at which is kept like any list of residents.
+    audit_list(user, "scan_alert", rows, request=request, query={"show": "all" if show_all else "open"})
+    scope = f"{user.node.kind}_id" if user.node_id else None
+    can_open = user.can(Perm.VIEW_RESIDENTS)
+    items = [{
+        "a": a,
+        "name": mask_name(a.resident.name) if a.resident_id else "—",
+        # A link to the person only for who may open them there (the page audits the read).
+        "resident_url": reverse("resident_detail", args=[a.resident_id]) if (
+            can_open and a.resident_id and scope and getattr(a.resident, scope) == user.node_id) else None,
+        "text": _alert_text(a),
+    } for a in rows]
+    return render(request, "checkpoints/alerts.html", {
+        "items": items, "show_all": show_all, "limit": ALERT_LIST_LIMIT,
+        "open_count": len(items) if not show_all else selectors.alerts_open_for(user).count(),
+        "can_acknowledge": alerts.may_acknowledge(user),
+    })
+
+
+def _alert_text(alert) -> str:
+    from shaodian.checkpoints.models import AlertKind
+
+    texts = {
+        AlertKind.CASE: _("An active case passed this checkpoint: find the person and report to the health office."),
+        AlertKind.CLOSE_CONTACT: _("A close contact passed this checkpoint: call them and check their monitoring."),
+        AlertKind.MONITORING: _("A contact under health monitoring passed this checkpoint: call them."),
+        AlertKind.REVOKED_PASS: _("A revoked pass was used here (the guard's phone had not yet learnt it): check with the holder."),
+        AlertKind.FEVER: _("A fever was measured here: make sure the person was guided to the fever clinic."),
+    }
+    return texts.get(alert.kind, "")
+
+
+@login_required
+def alert_acknowledge(request, alert_id):
+    """Acknowledge one alert (POST), with an optional note of what was done."""
+    from shaodian.checkpoints import alerts
+
+    user = request.user
+    if request.method != "POST":
+        return redirect("checkpoint_alerts")
+    if not alerts.may_see(user):
+        raise PermissionDenied
+    try:
+        alert = selectors.alert_get(user, alert_id)
+    except NotFound:
+        return _not_found(request)
+    if not alerts.may_acknowledge(user):
+        raise PermissionDenied
+    try:
+        alerts.alert_acknowledge(actor=user, alert=alert, note=request.POST.get("note", "")[:400], request=request)
+    except ServiceError as exc:
+        for msgs in exc.errors.values():
+            for m in msgs:
+                messages.error(request, str(m))
+    else:
+        messages.success(request, _("Alert acknowledged."))
+    return redirect("checkpoint_alerts")

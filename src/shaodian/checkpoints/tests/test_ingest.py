@@ -400,7 +400,9 @@ def test_it_lets_roles_that_scan_send_in_their_jurisdiction(api_as, lane, reside
 
 
 def test_it_scopes_grid_workers_to_their_grid(api_as, lane, far, resident):
-    results = ingest(api_as("grid_b"), [scan("gb1", resident.pk, lane.pk), scan("gb2", resident.pk, far.pk)])
+    # A visitor from community A shows their code at grid_b's gate: the checkpoint decides, not where they live.
+    code = services.identity_token(resident)
+    results = ingest(api_as("grid_b"), [scan("gb1", code, lane.pk), scan("gb2", code, far.pk)])
     assert statuses(results) == ["rejected", "accepted"]
 
 

@@ -19,6 +19,9 @@
   var CACHE = "sd-guard-v1";
   var QUEUE = "sd.guard.queue";
   var REJECTED = "sd.guard.rejected";
+  var ALERTS = "sd.guard.alerts";
+  var FEVER_FROM = 37.3;
+  var ID_NUMBER = /^[0-9]{17}[0-9X]$/;
   var KEYS = "sd.guard.keys";
   var DIRECTION = "sd.guard.direction." + CP;
   var BATCH = 500;
@@ -35,6 +38,7 @@
     detail: $("g-detail"),
     form: $("g-form"), code: $("g-code"), temp: $("g-temp"), cam: $("g-cam"), video: $("g-video"),
     rejected: $("g-rejected"), rejectedList: $("g-rejected-list"), rejectedClear: $("g-rejected-clear"),
+    alerts: $("g-alerts"), alertsList: $("g-alerts-list"), alertsClear: $("g-alerts-clear"),
   };
 
   // ------------------------------------------------------------------ storage
@@ -159,6 +163,27 @@
     });
   }
 
+  // Scans the server verified after upload and found alarming (a case, a contact, a revoked pass, a fever):
+  // red, with the time of the scan and the masked name, until the guard has read them.
+  function showAlerts() {
+    var list = load(ALERTS, []);
+    el.alerts.hidden = list.length === 0;
+    root.setAttribute("data-alerts", String(list.length));
+    el.alertsList.textContent = "";
+    list.slice(-50).reverse().forEach(function (a) {
+      var li = document.createElement("li");
+      var who = document.createElement("div");
+      who.className = "alert-who";
+      who.textContent = when(Date.parse(a.at)) + " · " + (a.name || "—");
+      var what = document.createElement("div");
+      what.textContent = (a.kinds || []).map(function (k) { return T["alert_" + k] || k; }).join("；") +
+        (a.temperature ? " · " + Number(a.temperature).toFixed(1) + " ℃" : "");
+      li.appendChild(who);
+      li.appendChild(what);
+      el.alertsList.appendChild(li);
+    });
+  }
+
   function reasonText(reason) {
     // The server answers "中文 / English".
     var parts = String(reason || "").split(" / ");
@@ -167,8 +192,9 @@
 
   // ------------------------------------------------------------------ the verdict
 
-  var SIGNS = { allowed: "✓", pass_required: "!", under_monitoring: "!", case_or_contact: "✕", invalid: "✕", pending: "", error: "?" };
-  var COLOURS = { allowed: "is-allowed", pass_required: "is-amber", under_monitoring: "is-amber",
+  var SIGNS = { allowed: "✓", pass_required: "!", under_monitoring: "!", fever: "!", case_or_contact: "✕", invalid: "✕",
+                pending: "", error: "?" };
+  var COLOURS = { allowed: "is-allowed", pass_required: "is-amber", under_monitoring: "is-amber", fever: "is-red",
                   case_or_contact: "is-red", invalid: "is-invalid", pending: "is-pending",
                   error: "is-invalid" };
 
@@ -330,13 +356,13 @@
     });
   }
 
-  function verifyOnline(code) {
+  function verifyOnline(code, temperature) {
     var ctl = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (ctl) ctl.abort(); }, VERIFY_TIMEOUT_MS);
     return fetch(cfg.verify, {
       method: "POST", credentials: "same-origin", signal: ctl ? ctl.signal : undefined,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify({ code: code }),
+      body: JSON.stringify(temperature === null ? { code: code } : { code: code, temperature: temperature }),
     }).then(function (r) {
       clearTimeout(timer);
       setOnline(true);
@@ -363,6 +389,9 @@
   function normalise(raw) {
     var code = String(raw || "").trim();
     if (code.indexOf("SD1.") === 0) return code;
+    // An ID card number, for someone without a phone: checked by the server (online only).
+    var digits = code.replace(/\s+/g, "").toUpperCase();
+    if (ID_NUMBER.test(digits)) return digits;
     // The short code printed under a personal QR, typed in groups of four.
     return code.replace(/[\s-]+/g, "").toLowerCase();
   }
@@ -396,7 +425,8 @@
       show(invalid(T.malformed));
       return Promise.resolve();
     }
-    if (!token && !/^[0-9a-f]{8,32}$/.test(code)) {
+    var idNumber = ID_NUMBER.test(code);
+    if (!token && !idNumber && !/^[0-9a-f]{8,32}$/.test(code)) {
       show(invalid(T.malformed));
       return Promise.resolve();
     }
@@ -407,21 +437,29 @@
     // After a failed request, judge locally for a while rather than make each person wait for a timeout;
     // the periodic upload notices when the server answers again.
     var tryServer = navigator.onLine && (online || Date.now() - lastFailure > RETRY_AFTER_MS);
-    var step = tryServer ? verifyOnline(code) : Promise.resolve(null);
+    var step = tryServer ? verifyOnline(code, temp.value) : Promise.resolve(null);
     return step.then(function (answer) {
       if (answer && answer.error) return { verdict: problem(answer.error), record: false };
       if (answer && answer.body) {
         return { verdict: fromServer(answer.body), record: answer.body.result !== "invalid", body: answer.body };
       }
+      // An ID card number is looked up by the server; it is never kept on the phone.
+      if (idNumber) return { verdict: problem(T.id_online), record: false };
       return verifyOffline(code, token).then(function (v) { return { verdict: v, record: v.result !== "invalid" }; });
     }).then(function (outcome) {
       var v = outcome.verdict;
+      if (outcome.record && temp.value !== null && temp.value >= FEVER_FROM && v.result !== "case_or_contact" &&
+          v.result !== "fever") {
+        // Never green at or above 37.3 ℃, online or off.
+        v = { result: "fever", headline: T.fever, name: v.name,
+              lines: (v.result === "pending" ? [T.pending] : []).concat(v.lines || []) };
+      }
       if (outcome.record && !enqueue(code, token, outcome.body, at, dir, temp.value)) {
         v.lines = (v.lines || []).concat([{ text: T.storage_full, alert: true }]);
       } else if (outcome.record) {
         var how = (dir === "out" ? T.out : T.in) + (temp.value !== null ? " · " + temp.value.toFixed(1) + " ℃" : "");
         v.lines = (v.lines || []).concat([v.result === "pending" ? how : T.recorded + " · " + how]);
-        if (temp.value !== null && temp.value >= 37.3) v.lines.push({ text: T.temp_high, alert: true });
+        if (temp.value !== null && temp.value >= FEVER_FROM) v.lines.push({ text: T.temp_high, alert: true });
       }
       show(v);
       el.result.setAttribute("data-ms", String(Date.now() - started)); // how long the guard waited
@@ -438,13 +476,12 @@
   function enqueue(code, token, body, at, dir, temperature) {
     var item = { client_id: uuid(), checkpoint: CP, at: at, direction: dir };
     if (token && token.payload.k === "pass") {
-      item.pass = code;
-      // Online, the server told us whose pass it is: the scan then counts for that person's movements.
-      if (body && body.resident_id) item.person = body.resident_id;
-    } else if (!token && body && body.resident_id) {
-      item.person = body.resident_id; // a typed short code, resolved by the server
+      item.pass = code; // the server records the scan for the pass's holder
+    } else if (ID_NUMBER.test(code)) {
+      if (!body || !body.person) return false;
+      item.person = body.person; // the person's code, sent back by the server for an ID card number
     } else {
-      item.person = code;
+      item.person = code; // a personal QR, or the code printed under it: it counts wherever its holder lives
     }
     if (temperature !== null) item.temperature = temperature;
     var queue = load(QUEUE, []);
@@ -505,8 +542,14 @@
     batch.forEach(function (s) { sent[s.client_id] = s; });
     var done = {};
     var rejected = load(REJECTED, []);
+    var alerts = load(ALERTS, []);
+    var alarmed = false;
     results.forEach(function (res) {
       if (!res || !res.client_id || !sent[res.client_id]) return;
+      if (res.alert) {
+        alerts.push(res.alert);
+        alarmed = true;
+      }
       if (res.status === "accepted" || res.status === "duplicate") {
         done[res.client_id] = true;
       } else if (res.status === "rejected") {
@@ -518,7 +561,13 @@
     // Re-read: scans made while the request was out are still in the queue.
     save(QUEUE, load(QUEUE, []).filter(function (s) { return !done[s.client_id]; }));
     save(REJECTED, rejected.slice(-500));
+    save(ALERTS, alerts.slice(-200));
     showRejected();
+    showAlerts();
+    if (alarmed) {
+      feedback("alert");
+      el.alerts.scrollIntoView({ block: "start" });
+    }
   }
 
   // ------------------------------------------------------------------ keys for offline checks
@@ -632,6 +681,11 @@
     input.addEventListener("change", function () { save(DIRECTION, direction()); });
   });
 
+  el.alertsClear.addEventListener("click", function () {
+    save(ALERTS, []);
+    showAlerts();
+  });
+
   el.rejectedClear.addEventListener("click", function () {
     save(REJECTED, []);
     showRejected();
@@ -646,6 +700,7 @@
   window.addEventListener("storage", function (ev) {
     if (ev.key === QUEUE) showQueue();
     if (ev.key === REJECTED) showRejected();
+    if (ev.key === ALERTS) showAlerts();
     if (ev.key === KEYS) showKeys();
   });
   document.addEventListener("visibilitychange", function () {
@@ -659,6 +714,7 @@
   showQueue();
   showKeys();
   showRejected();
+  showAlerts();
   el.result.setAttribute("data-result", "idle");
   root.setAttribute("data-ready", "1");
   prepareOffline();
