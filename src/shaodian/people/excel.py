@@ -23,11 +23,11 @@ from shaodian.errors import ServiceError
 from shaodian.fastinsert import insert_instances
 from shaodian.people import idcard
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, LinkKind, Resident, Sex, SpecialGroup
-from shaodian.people.selectors import id_hashes, phone_hashes
+from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
 from shaodian.people.services import validate_person
 from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
 from shaodian.security.audit import audit
-from shaodian.security.crypto import mask_id_number, mask_phone
+from shaodian.security.crypto import mask_id_number, mask_name, mask_phone
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scoped_places
@@ -142,6 +142,13 @@ class RowError:
     reason_zh: str
     reason_en: str
     values: list = field(default_factory=list)
+    code: str = "invalid"
+
+
+# Said of a row whose person is registered outside the importer's jurisdiction: that they exist
+# somewhere, never where or what is stored; the way forward is a transfer request (人户迁移).
+ELSEWHERE_ZH = "该人员已在其他辖区登记，本行未导入；如其已迁入本辖区，请发起迁入申请"
+ELSEWHERE_EN = "This person is registered in another jurisdiction; the row was not imported. If they moved here, send a transfer request"
 
 
 @dataclass
@@ -341,6 +348,7 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
     errors: list[RowError] = []
     counts = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0}
     seen: dict[str, int] = {}  # id hash -> first row number, to catch duplicates inside the file
+    changes: list[tuple[int, dict]] = []  # (resident id, {field: [old, new] masked}) of each updated resident
     batch: list[tuple[int, dict, dict]] = []
     with transaction.atomic():
         for rownum, raw in enumerate(rows, start=2):
@@ -362,12 +370,12 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
                 for column, zh, en in problems:
                     errors.append(RowError(rownum, HEADER_OF.get(column, column), zh, en, [_text(v) for v in raw]))
                 continue
-            batch.append((rownum, values, person))
+            batch.append((rownum, values, person, [_text(v) for v in raw]))
             if len(batch) >= BATCH:
-                _flush(batch, places, counts)
+                _flush(batch, places, counts, actor, errors, changes)
                 batch = []
         if batch:
-            _flush(batch, places, counts)
+            _flush(batch, places, counts, actor, errors, changes)
         failed_rows = len({e.row for e in errors})
         job = ImportJob.objects.create(
             actor=actor, filename=filename[:255], rows=counts["rows"], created=counts["created"],
@@ -376,25 +384,50 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
         )
         audit(actor, AuditAction.IMPORT, "resident", job.pk, count=counts["created"] + counts["updated"],
               detail={k: v for k, v in counts.items()} | {"failed": failed_rows, "file": filename[:100]}, request=request)
+        for resident_id, diff in changes:
+            audit(actor, AuditAction.UPDATE, "resident", resident_id, detail={"fields": diff, "import": job.pk}, request=request)
     return ImportResult(job, errors)
 
 
-def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -> None:
-    places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in batch])
-    prepared = []
-    for _rownum, values, person in batch:
-        household = places.household(person["grid"], values["building"], values["unit"], values["room"])
-        prepared.append((person, household, person["hashes"]))
-    existing = {
-        r.id_hash: r
-        for r in Resident.objects.filter(id_hash__in=[h["id_hash"] for _, _, h in prepared])
-    }
+# Cells that may be left empty on an update: an empty cell keeps what is stored (never erases it).
+KEEP_WHEN_EMPTY = {"phone": "phone", "tags": "tags", "birth_date": "birth_date", "sex": "sex", "document_type": "document_type"}
+PERSON_FIELDS = ("name", "document_type", "id_number", "phone", "sex", "birth_date", "tags")
+
+
+def _masked(fieldname: str, value):
+    """What the audit keeps of a changed value: numbers and names masked, dates not at all."""
+    if fieldname == "phone":
+        return mask_phone(value or "")
+    if fieldname == "name":
+        return mask_name(value or "")
+    if fieldname == "tags":
+        return [t for t in (value or "").split(",") if t]
+    if fieldname in ("document_type", "household"):
+        return value
+    return None
+
+
+def _flush(batch: list, places: _Places, counts: dict, actor, errors: list[RowError], changes: list) -> None:
+    wanted = [p["hashes"]["id_hash"] for _n, _v, p, _raw in batch]
+    existing = {r.id_hash: r for r in Resident.objects.filter(id_hash__in=wanted)}
+    # The whole city is looked up (a number is unique city-wide), but only the actor's own residents
+    # may be changed: a person held elsewhere moves only through a transfer request.
+    mine = set(residents_for(actor).filter(id_hash__in=list(existing)).values_list("id_hash", flat=True))
+    kept = []
+    for rownum, values, person, raw in batch:
+        if person["hashes"]["id_hash"] in existing and person["hashes"]["id_hash"] not in mine:
+            errors.append(RowError(rownum, HEADER_OF["id_number"], ELSEWHERE_ZH, ELSEWHERE_EN, raw, code="elsewhere"))
+        else:
+            kept.append((rownum, values, person))
+    places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in kept])
     new: list[Resident] = []
     new_links: list[tuple[Resident, Household, str]] = []
     changed: list[Resident] = []
     moved: list[tuple[Resident, Household, str]] = []
-    for person, household, hashes in prepared:
-        fields = {k: person[k] for k in ("name", "document_type", "id_number", "phone", "sex", "birth_date", "tags")}
+    for _rownum, values, person in kept:
+        household = places.household(person["grid"], values["building"], values["unit"], values["room"])
+        hashes = person["hashes"]
+        fields = {k: person[k] for k in PERSON_FIELDS}
         current = existing.get(hashes["id_hash"])
         if current is None:
             r = Resident(**fields, **hashes, **phone_hashes(fields["phone"]), household=household)
@@ -402,9 +435,12 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
             new.append(r)
             new_links.append((r, household, person["relation"]))
             continue
-        diff = [k for k, v in fields.items() if getattr(current, k) != v]
+        for fieldname, column in KEEP_WHEN_EMPTY.items():
+            if not values.get(column):
+                fields[fieldname] = getattr(current, fieldname)
+        diff = {k: [_masked(k, getattr(current, k)), _masked(k, v)] for k, v in fields.items() if getattr(current, k) != v}
         if current.household_id != household.pk:
-            diff.append("household")
+            diff["household"] = [current.household_id, household.pk]
             moved.append((current, household, person["relation"]))
         if not diff:
             counts["unchanged"] += 1
@@ -418,6 +454,7 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
         current.household = household
         current.copy_scope_from(household)
         changed.append(current)
+        changes.append((current.pk, diff))
     insert_instances(Resident, new)
     ids = dict(Resident.objects.filter(id_hash__in=[r.id_hash for r in new]).values_list("id_hash", "id"))
     insert_instances(

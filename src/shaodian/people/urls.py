@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shaodian.people import views, views_excel
+from shaodian.people import views, views_excel, views_transfer
 
 urlpatterns = [
     path("", views.resident_list, name="resident_list"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("import/template.xlsx", views_excel.import_template, name="resident_import_template"),
     path("import/<int:job_id>/errors.xlsx", views_excel.import_errors, name="resident_import_errors"),
     path("export.xlsx", views_excel.resident_export, name="resident_export"),
+    path("transfers/", views_transfer.transfer_list, name="transfer_list"),
+    path("transfers/new/", views_transfer.transfer_create, name="transfer_create"),
+    path("transfers/<int:transfer_id>/decide/", views_transfer.transfer_decide, name="transfer_decide"),
+    path("transfers/<int:transfer_id>/cancel/", views_transfer.transfer_cancel, name="transfer_cancel"),
 ]

@@ -50,33 +50,42 @@ def resident_list(request):
 
 @login_required
 def resident_detail(request, resident_id):
+    return _detail_page(request, resident_id)
+
+
+def _detail_page(request, resident_id, *, reveal: dict | None = None, status: int = 200):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
     try:
         resident = selectors.resident_get(user, resident_id, request=request)
     except NotFound:
         return _not_found(request)
-    return render(
+    response = render(
         request,
         "people/detail.html",
         {
             "r": resident,
             "id_masked": mask_id_number(resident.id_number),
             "phone_masked": mask_phone(resident.phone),
-            "links": resident.links.select_related("household").order_by("-is_current", "id"),
+            "links": resident.links.select_related("household").order_by("-is_current", "ended_at", "id"),
             "care_notes": resident.care_notes.all(),
             "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
             "can_reveal_id": user.can(Perm.REVEAL_ID),
             "can_edit": user.can(Perm.EDIT_RESIDENTS),
             "health": sorted(health_flags(resident.pk)) if user.can(Perm.VIEW_CASES) else [],
+            "reveal": reveal or {},
         },
+        status=status,
     )
+    if reveal and "value" in reveal:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def resident_reveal(request, resident_id):
-    """Full number for a stated purpose; returns an htmx fragment (or the detail page)."""
+    """Full number for a stated purpose, in the response body only (never a message, cookie or URL)."""
     field = request.POST.get("field", "")
     try:
         value = services.resident_reveal(
@@ -87,12 +96,11 @@ def resident_reveal(request, resident_id):
     except ServiceError as exc:
         if request.htmx:
             return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
-        messages.error(request, str(exc))
-        return redirect("resident_detail", resident_id=resident_id)
+        return _detail_page(request, resident_id, reveal={"field": field, "error": exc}, status=exc.status)
     if request.htmx:
         return render(request, "people/_reveal.html", {"value": value, "field": field})
-    messages.success(request, value)
-    return redirect("resident_detail", resident_id=resident_id)
+    # Without htmx the detail page itself carries the value; a redirect would need a message (a cookie).
+    return _detail_page(request, resident_id, reveal={"field": field, "value": value})
 
 
 @login_required
