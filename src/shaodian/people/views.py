@@ -4,8 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import selectors, services
+from shaodian.people.forms import ResidentEditForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
@@ -187,7 +188,11 @@ def _possible_duplicates(user, values) -> list:
 
 @login_required
 def resident_edit(request, resident_id):
-    """Correct a resident's name, phone and special groups; care needs for each group."""
+    """Correct a resident's name, phone and special groups; care needs for each group.
+
+    The stored phone never reaches the page: the field shows it masked, an empty field keeps it,
+    and seeing it in full stays the one audited way (reveal, with a purpose).
+    """
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     try:
@@ -195,6 +200,7 @@ def resident_edit(request, resident_id):
     except NotFound:
         return _not_found(request)
     errors: dict = {}
+    form = ResidentEditForm(initial={"name": resident.name, "tags": resident.tag_list}, stored_phone=resident.phone)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "care":
@@ -204,10 +210,14 @@ def resident_edit(request, resident_id):
                     carer_phone=request.POST.get("carer_phone", ""), request=request,
                 )
             else:
-                services.resident_update(
-                    actor=user, resident_id=resident.pk, name=request.POST.get("name", ""),
-                    phone=request.POST.get("phone", ""), tags=request.POST.getlist("tags"), request=request,
-                )
+                form = ResidentEditForm(request.POST, stored_phone=resident.phone)
+                if not form.is_valid():
+                    raise ServiceError({f: [Msg(str(e), str(e))] for f, es in form.errors.items() for e in es})
+                changes = {"name": form.cleaned_data["name"], "tags": form.cleaned_data["tags"]}
+                phone = form.phone_change()
+                if phone is not None:
+                    changes["phone"] = phone
+                services.resident_update(actor=user, resident_id=resident.pk, request=request, **changes)
         except ServiceError as exc:
             errors = exc.errors
         else:
@@ -216,6 +226,9 @@ def resident_edit(request, resident_id):
     return render(
         request,
         "people/edit.html",
-        {"r": resident, "errors": errors, "groups": SpecialGroup.choices, "notes": {c.group: c for c in resident.care_notes.all()}},
+        {"r": resident, "form": form, "errors": errors, "groups": SpecialGroup.choices,
+         "name_value": form["name"].value() or "", "tags_value": form["tags"].value() or [],
+         "phone_masked": form.masked_phone, "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
+         "notes": {c.group: c for c in resident.care_notes.all()}},
         status=422 if errors else 200,
     )
