@@ -21,6 +21,7 @@ from openpyxl.styles import Font, PatternFill
 
 from shaodian.errors import ServiceError
 from shaodian.fastinsert import insert_instances
+from shaodian.people import buildings as building_names
 from shaodian.people import idcard
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
@@ -55,6 +56,8 @@ COLUMNS = [
     Column("room", "房号", True, "必填，如：501", ("门牌号", "室", "room")),
     Column("relation", "人房关系", False, "自住/租户/业主，默认自住", ("relation",)),
     Column("tags", "特殊群体", False, "多个用顿号或逗号分隔，如：独居老人、透析", ("special groups", "重点人群")),
+    Column("new_building", "新建楼栋", False,
+           "楼栋须与系统中已有楼栋一致（“1栋”可对应“海棠名苑1栋”）；系统中尚无此楼栋时填“是”，将新建", ("new building",)),
 ]
 HEADER_INDEX = {alias.strip().lower(): c.key for c in COLUMNS for alias in (c.header, *c.aliases)}
 HEADER_OF = {c.key: c.header for c in COLUMNS}
@@ -94,6 +97,17 @@ DOC_LABEL_ZH = {DocumentType.RESIDENT_ID: "居民身份证", DocumentType.PASSPO
 RELATION_LABEL_ZH = {LinkKind.LIVES_HERE: "自住", LinkKind.TENANT: "租户", LinkKind.OWNER: "业主"}
 SEX_LABEL_ZH = {Sex.MALE: "男", Sex.FEMALE: "女", Sex.UNKNOWN: ""}
 
+EXAMPLE_ROW = ("张三", "居民身份证", "11010519491231002X", "13800000000", "", "", "110105001001001", "3栋", "2单元", "501",
+               "自住", "独居老人", "")
+# Earlier templates carried this example on the first sheet: a row with its number is never imported.
+EXAMPLE_NUMBERS = frozenset({"11010519491231002X"})
+NUMBER_AS_NUMERIC = (
+    "证件号码被Excel存成了数字，末几位可能已丢失。请将“证件号码”列设置为“文本”格式，重新输入号码后再导入",
+    "Excel stored the document number as a number and may have lost its last digits. Format the column as Text, "
+    "type the numbers again, then import",
+)
+YES = frozenset({"是", "y", "yes", "1", "新建", "true", "√"})
+
 _REQUIRED_MARK = re.compile(r"\s*(\*|（必填）|\(必填\)|\(required\))\s*$")
 MAX_ROWS = 1_000_000
 BATCH = 2000
@@ -113,14 +127,17 @@ def template_workbook() -> Workbook:
         cell.font = bold
         if col.required:
             cell.fill = fill
-    ws.append(["张三", "居民身份证", "11010519491231002X", "13800000000", "", "", "110105001001001", "3栋", "2单元", "501", "自住", "独居老人"])
-    for letter, width in zip("ABCDEFGHIJKL", (10, 12, 22, 14, 6, 12, 18, 8, 8, 8, 10, 18), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLM", (10, 12, 22, 14, 6, 12, 18, 8, 8, 8, 10, 18, 10), strict=True):
         ws.column_dimensions[letter].width = width
     # Numbers as text, so Excel does not turn an ID number into 1.10105E+17.
     for letter in "CDGJ":
         for row in range(2, 2000):
             ws[f"{letter}{row}"].number_format = "@"
     ws.freeze_panes = "A2"
+    # The example lives on its own sheet: only the first sheet is imported, so it never becomes a resident.
+    example = wb.create_sheet("填写示例（不导入）")
+    example.append([c.header for c in COLUMNS])
+    example.append(list(EXAMPLE_ROW))
     help_ws = wb.create_sheet("填写说明")
     help_ws.append(["列", "是否必填", "说明"])
     for c in COLUMNS:
@@ -225,6 +242,40 @@ class _Places:
         self.units: dict[tuple[int, str], Unit] = {}
         self.households: dict[tuple[int, str], Household] = {}
         self._loaded: set[int] = set()
+        # Per community: (building name, grid id) of what exists or this import will create.
+        self._community: dict[int, list[tuple[str, int]]] = {}
+        self._resolved: dict[tuple[int, str, bool], tuple[str | None, tuple[str, str] | None]] = {}
+
+    def resolve_building(self, grid: Place, typed: str, new: bool) -> tuple[str | None, tuple[str, str] | None]:
+        """The existing building a row means, or the new one it asks for; else (None, (zh, en)) asking the row."""
+        key = (grid.pk, typed, new)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(grid, typed, new)
+        return self._resolved[key]
+
+    def _resolve(self, grid: Place, typed: str, new: bool):
+        cands = self._community.get(grid.community_id)
+        if cands is None:
+            cands = self._community[grid.community_id] = list(
+                Building.objects.filter(community_id=grid.community_id).values_list("name", "grid_id"))
+        meant = set(building_names.match(typed, [n for n, _g in cands]))
+        matches = [(n, g) for n, g in cands if n in meant]
+        in_grid = sorted({n for n, g in matches if g == grid.pk})
+        if len(in_grid) == 1:
+            return in_grid[0], None
+        if new and not in_grid:
+            cands.append((typed, grid.pk))
+            self._resolved = {k: v for k, v in self._resolved.items() if k[2]}  # what was unknown may now match
+            return typed, None
+        if not matches:
+            return None, (f"系统中没有楼栋“{typed}”。请核对楼栋名称；确需新建的，请在“新建楼栋”列填“是”",
+                          f"There is no building “{typed}”. Check the name; to create it, put 是 in the 新建楼栋 (new building) column")
+        names = "、".join(sorted({n for n, _g in matches})[:5])
+        if len(in_grid) > 1 or len({n for n, _g in matches}) > 1:
+            return None, (f"楼栋“{typed}”对应多个已有楼栋：{names}。请填写完整名称",
+                          f"“{typed}” matches several buildings: {names}. Please write the full name")
+        return None, (f"楼栋“{names}”不在网格{grid.code}内，请核对网格编码或楼栋名称",
+                      f"The building “{names}” is not in grid {grid.code}; check the grid code or the building name")
 
     def _load(self, grid: Place) -> None:
         if grid.pk in self._loaded:
@@ -313,12 +364,21 @@ def _validate_row(values: dict[str, str], places: _Places, today: dt.date) -> tu
     grid = places.grids.get(values.get("grid_code", ""))
     if grid is None:
         problems.append(("grid_code", "网格编码不存在，或不在您的管辖范围内", "Unknown grid code, or outside your jurisdiction"))
+    bad_place = False
     for key, zh in (("building", "楼栋"), ("unit", "单元"), ("room", "房号")):
         text = values.get(key, "")
         if not text:
             problems.append((key, f"{zh}不能为空", f"The {key} is required"))
+            bad_place = True
         elif len(text) > 32 or any(c in text for c in "<>{}\\\"") :
             problems.append((key, f"{zh}过长或含有不允许的字符", f"The {key} is too long or has characters that are not allowed"))
+            bad_place = True
+    if grid is not None and not bad_place:
+        building, problem = places.resolve_building(grid, values["building"], values.get("new_building", "").lower() in YES)
+        if problem:
+            problems.append(("building", *problem))
+        else:
+            values["building"] = building
     return {**person, "grid": grid, "relation": relation}, problems
 
 
@@ -359,6 +419,13 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
                 raise ServiceError.one("file", f"一次最多导入{MAX_ROWS}行", f"At most {MAX_ROWS} rows per file", "size")
             values = _row_values(raw, positions)
             person, problems = _validate_row(values, places, today)
+            id_cell = raw[positions["id_number"]] if positions["id_number"] < len(raw) else None
+            if isinstance(id_cell, (int, float)) and not isinstance(id_cell, bool) and abs(id_cell) >= 1e9:
+                # Excel keeps 15 significant digits: the number's end is already lost, no check digit can say more.
+                problems = [p for p in problems if p[0] != "id_number"] + [("id_number", *NUMBER_AS_NUMERIC)]
+            elif values.get("id_number", "").upper() in EXAMPLE_NUMBERS:
+                problems = [("id_number", "这是导入模板中的示例行，未导入；请删除示例行，填写真实信息",
+                             "This is the template's example row and was not imported; delete it and fill in real rows")]
             if not problems:
                 person["hashes"] = id_hashes(person["id_number"])
                 h = person["hashes"]["id_hash"]

@@ -19,7 +19,7 @@ class TransferRequestForm(forms.Form):
 
 
 class TransferDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline transfer"))])
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
                              widget=forms.TextInput(attrs={"placeholder": _("Reason (required to decline)")}))
 

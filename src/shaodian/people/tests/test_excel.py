@@ -33,8 +33,9 @@ def sheet(rows, header=None) -> bytes:
     return buf.getvalue()
 
 
-def row(name, idn, phone, grid_code, building="9栋", unit="1单元", room="101", tags="", doc="居民身份证", relation="自住"):
-    return [name, doc, idn, phone, "", "", grid_code, building, unit, room, relation, tags]
+def row(name, idn, phone, grid_code, building="9栋", unit="1单元", room="101", tags="", doc="居民身份证", relation="自住",
+        new_building="是"):
+    return [name, doc, idn, phone, "", "", grid_code, building, unit, room, relation, tags, new_building]
 
 
 @pytest.fixture
