@@ -159,6 +159,8 @@ class RowError:
     reason_en: str
     values: list = field(default_factory=list)
     code: str = "invalid"
+    # For a person registered elsewhere: what a transfer request for this row needs (stored encrypted, like values).
+    transfer: dict | None = None
 
 
 # Said of a row whose person is registered outside the importer's jurisdiction: that they exist
@@ -390,7 +392,11 @@ def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[
     kept = []
     for rownum, values, person, raw in batch:
         if person["hashes"]["id_hash"] in existing and person["hashes"]["id_hash"] not in mine:
-            errors.append(RowError(rownum, HEADER_OF["id_number"], ELSEWHERE_ZH, ELSEWHERE_EN, raw, code="elsewhere"))
+            transfer = {"name": person["name"], "document_type": person["document_type"], "id_number": person["id_number"],
+                        "grid_code": values["grid_code"], "building": values["building"], "unit": values["unit"],
+                        "room": values["room"], "link_kind": person["relation"]}
+            errors.append(RowError(rownum, HEADER_OF["id_number"], ELSEWHERE_ZH, ELSEWHERE_EN, raw, code="elsewhere",
+                                   transfer=transfer))
         else:
             kept.append((rownum, values, person))
     places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in kept])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views_excel.resident_import, name="resident_import"),
     path("import/template.xlsx", views_excel.import_template, name="resident_import_template"),
     path("import/<int:job_id>/errors.xlsx", views_excel.import_errors, name="resident_import_errors"),
+    path("import/<int:job_id>/transfers/", views_excel.import_transfers, name="resident_import_transfers"),
     path("export.xlsx", views_excel.resident_export, name="resident_export"),
     path("transfers/", views_transfer.transfer_list, name="transfer_list"),
     path("transfers/new/", views_transfer.transfer_create, name="transfer_create"),

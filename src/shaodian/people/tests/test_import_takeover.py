@@ -86,3 +86,29 @@ def test_import_audit_keeps_masked_changed_fields_per_resident(users, tmp_path):
     assert "139****0033" in text and "139****0003" in text
     for plain in ("13955550033", "13955550003", _number(3)):
         assert plain not in text
+
+
+def test_import_rows_registered_elsewhere_become_transfer_requests_in_one_click(client_as, users, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shaodian.people import transfers
+    from shaodian.people.models import TransferRequest
+
+    grid_b = users["grid_b"]
+    held = services.resident_create(actor=grid_b, name="迁入导入", id_number=_number(4),
+                                    household_id=Household.objects.filter(grid_id=grid_b.node_id).first().pk)
+    client = client_as("staff_a")
+    page = client.post("/residents/import/", {"file": SimpleUploadedFile(
+        "t.xlsx", _sheet([_grid_a_row(users, name="迁入导入", id_number=_number(4))]))})
+    assert 'id="import-transfers"' in page.content.decode()
+    job = result_job = page.context["job"]
+    r = client.post(f"/residents/import/{result_job.pk}/transfers/")
+    assert r.status_code == 302 and r["Location"] == "/residents/transfers/"
+    t = TransferRequest.objects.get(resident=held)
+    assert t.to_household.grid_id == users["grid_a"].node_id and t.status == "pending"
+    # The holder accepts: the person moves into the row's household.
+    transfers.transfer_request_decide(actor=grid_b, transfer_id=t.pk, accept=True)
+    held.refresh_from_db()
+    assert held.grid_id == users["grid_a"].node_id and held.household.room == "9901"
+    # Nobody else's import can be turned into requests.
+    assert client_as("grid_a").post(f"/residents/import/{job.pk}/transfers/").status_code == 403
