@@ -136,7 +136,7 @@ class ImportJob(models.Model):
 
 
 class TransferStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for the holding side")
+    PENDING = "pending", _("Waiting for a decision")
     ACCEPTED = "accepted", _("Accepted: moved")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
