@@ -352,6 +352,7 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
                 batch = []
         if batch:
             _flush(batch, places, counts, actor, errors, changes)
+        errors.sort(key=lambda e: e.row)  # rows of people registered elsewhere are found at the batch's end
         failed_rows = len({e.row for e in errors})
         job = ImportJob.objects.create(
             actor=actor, filename=filename[:255], rows=counts["rows"], created=counts["created"],
