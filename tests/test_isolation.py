@@ -57,6 +57,7 @@ PARAM_FILLERS = {
     "notification_id": lambda ctx: ctx["notification"].pk,
     "item_id": lambda ctx: ctx["outbox_item"].pk,
     "alert_id": lambda ctx: ctx["alert"].pk,
+    "transfer_id": lambda ctx: ctx["transfer"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -92,7 +93,14 @@ def body_text(response) -> str:
     if content[:2] == b"PK":  # an .xlsx: look inside every part
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
-    return content.decode("utf-8", "replace")
+    text = content.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        # JSON escapes Chinese as \uXXXX: compare names against the decoded text too.
+        try:
+            text += "\n" + json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
 
 
 @pytest.fixture
@@ -103,7 +111,8 @@ def ctx(users):
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
-            **_measure_objects(users, resident), **_outbox_objects(users, resident)}
+            **_measure_objects(users, resident), **_outbox_objects(users, resident),
+            "transfer": _transfer_object(users, resident)}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -115,6 +124,16 @@ def _outbox_objects(users, resident) -> dict:
     item = OutboxItem.objects.get(key="notify:isolation:inapp")
     outbox.work(worker="isolation")
     return {"notification": Notification.objects.get(recipient=users["grid_b"]), "outbox_item": item}
+
+
+def _transfer_object(users, resident):
+    """A request by grid_a's community (for a household outside grid_a) to move grid_b's marked resident in."""
+    from shaodian.people import transfers
+
+    staff_a = users["staff_a"]
+    household = Household.objects.filter(community_id=staff_a.node_id).exclude(grid_id=users["grid_a"].node_id).first()
+    return transfers.transfer_request_create(actor=staff_a, id_number=resident.id_number, name=MARK_NAME,
+                                             household_id=household.pk)
 
 
 def _tracing_objects(users, resident) -> dict:
@@ -229,6 +248,69 @@ def _assert_untouched(ctx):
     ctx["alert"].refresh_from_db()
     assert ctx["pass"].revoked_at is None and ctx["contact"].status == "proposed"
     assert ctx["alert"].acknowledged_at is None
+    ctx["transfer"].refresh_from_db()
+    assert ctx["transfer"].status == "pending"
+    assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]
+
+
+def _secrets_beyond_the_number(ctx) -> list[str]:
+    """What a requester who typed the number must never learn: name, phone, address and grid of the holder."""
+    from shaodian.security.crypto import mask_phone
+
+    r = ctx["resident"]
+    return [MARK_NAME, MARK_PHONE, mask_phone(MARK_PHONE), r.household.address, r.grid.name]
+
+
+def test_an_import_naming_grid_b_residents_number_learns_nothing_and_changes_nothing(client_as, users, ctx):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from shaodian.people import excel
+    from shaodian.places.models import Building
+
+    grid_a = users["grid_a"].node
+    building = Building.objects.filter(grid_id=grid_a.pk).first()
+    values = {"name": "冒名导入", "id_number": ctx["resident"].id_number, "grid_code": grid_a.code,
+              "building": building.name, "unit": "1单元", "room": "808"}
+    wb = Workbook()
+    wb.active.append([c.header for c in excel.COLUMNS])
+    wb.active.append([values.get(c.key, "") for c in excel.COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    client = client_as("staff_a")
+    page = client.post("/residents/import/", {"file": SimpleUploadedFile("x.xlsx", buf.getvalue())})
+    assert page.status_code == 200 and "其他辖区" in page.content.decode()
+    job = ImportJob.objects.filter(actor=users["staff_a"]).latest("id")
+    report = body_text(client.get(f"/residents/import/{job.pk}/errors.xlsx"))
+    for text in (page.content.decode(), report):
+        for secret in _secrets_beyond_the_number(ctx):
+            assert secret not in text
+    _assert_untouched(ctx)
+    assert Resident.objects.get(pk=ctx["resident"].pk).name == MARK_NAME
+
+
+def test_a_transfer_requester_learns_nothing_but_the_answer(client_as, api_as, users, ctx):
+    from shaodian.people import transfers
+
+    staff_a = users["staff_a"]
+    # The walker's request carries the marked name as typed by staff_a: here staff_a typed another one.
+    type(ctx["transfer"]).objects.filter(pk=ctx["transfer"].pk).update(claimed_name="另一申请")
+    household = Household.objects.filter(grid_id=users["grid_a"].node_id).first()
+    t = transfers.transfer_request_create(actor=staff_a, id_number=ctx["resident"].id_number, name="申请某",
+                                          household_id=household.pk)
+    pages = [client_as("staff_a").get("/residents/transfers/"), api_as("staff_a").get("/api/v1/transfers/outgoing"),
+             api_as("staff_a").get("/api/v1/transfers/incoming")]
+    for response in pages:
+        assert response.status_code == 200
+        text = body_text(response)
+        assert "申请某" in text or "incoming" in response.wsgi_request.path
+        for secret in _secrets_beyond_the_number(ctx):
+            assert secret not in text, f"{response.wsgi_request.path} shows {secret!r}"
+    # Nobody in community a can decide it: the person is grid_b's.
+    for who in ("staff_a", "grid_a"):
+        r = api_as(who).post(f"/api/v1/transfers/{t.pk}/accept", "{}", content_type="application/json")
+        assert r.status_code == 404
+    _assert_untouched(ctx)
 
 
 def test_grid_b_sees_its_own_marked_resident(client_as, ctx):

@@ -49,6 +49,7 @@ def test_no_plaintext_numbers_at_rest():
     r = services.resident_create(actor=staff, name="明文检查", id_number=number, phone=phone,
                                  household_id=Household.objects.filter(community_id=staff.node.community_id).first().pk)
     services.care_note_save(actor=staff, resident_id=r.pk, group="insulin", carer_name="护工", carer_phone="13611112222")
+    imported = _import_and_transfer(staff)
     text = all_text_in_database()
     assert "明文检查" in text  # the dump did reach the rows
     samples = [(x.id_number, x.phone) for x in Resident.objects.all()[:200]]
@@ -57,6 +58,8 @@ def test_no_plaintext_numbers_at_rest():
         if ph:
             assert ph not in text
     assert "13611112222" not in text
+    for plain in imported:
+        assert plain not in text
     assert CareNote.objects.get(resident=r).carer_phone == "13611112222"
 
 
@@ -138,3 +141,41 @@ def test_scans_and_verification_by_id_card_number_leave_no_plaintext():
     assert "明文检查门" in text and "无手机者" in text  # the dump did reach the rows
     assert number not in text and number.lower() not in text
     assert r.id_number == number
+def _import_and_transfer(staff) -> list[str]:
+    """An import that creates, updates (audited per field) and rejects rows; a transfer request. Returns the numbers used."""
+    import tempfile
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    from shaodian.people import excel, transfers
+    from shaodian.places.models import Building
+
+    building = Building.objects.filter(community_id=staff.node_id).first()
+    grid_code = building.grid.code
+    numbers = []
+    for seq in (1, 2):
+        first17 = f"1101051977030{seq}123"
+        numbers.append(first17 + check_char(first17))
+
+    def sheet(rows):
+        wb = Workbook()
+        wb.active.append([c.header for c in excel.COLUMNS])
+        for name, idn, phone in rows:
+            values = {"name": name, "id_number": idn, "phone": phone, "grid_code": grid_code, "building": building.name,
+                      "unit": "1单元", "room": "707"}
+            wb.active.append([values.get(c.key, "") for c in excel.COLUMNS])
+        path = Path(tempfile.mkdtemp()) / "p.xlsx"
+        wb.save(path)
+        return path
+
+    first = excel.residents_import(actor=staff, path=sheet([("导入明文", numbers[0], "13722223333")]), filename="p.xlsx")
+    # An update (the audit keeps changed fields, masked) and a rejected row (the error report keeps the row).
+    second = excel.residents_import(actor=staff, path=sheet([("导入明文", numbers[0], "13722224444"),
+                                                             ("坏行", numbers[1][:-1], "13722225555")]), filename="p.xlsx")
+    assert (first.job.created, second.job.updated, second.job.failed) == (1, 1, 1), first.errors + second.errors
+    # A transfer request names someone of another community by number.
+    other = Resident.objects.exclude(community_id=staff.node_id).first()
+    home = Household.objects.filter(community_id=staff.node_id).first()
+    transfers.transfer_request_create(actor=staff, id_number=other.id_number, name=other.name, household_id=home.pk)
+    return [numbers[0], numbers[1][:-1], "13722223333", "13722224444", "13722225555", other.id_number]

@@ -73,6 +73,7 @@ def write_sheet(path: Path, rows: int, grid_codes: list[str], seed: int) -> None
                 name, rng.choice(("居民身份证", "身份证", "")), number, phone, "", "", grid_codes[grid_i],
                 f"{building}栋", f"{unit}单元", f"{floor}{room:02d}", rng.choice(("自住", "自住", "自住", "租户", "业主")),
                 "、".join(rng.sample(tags, 2)) if rng.random() < 0.02 else (rng.choice(tags) if rng.random() < 0.08 else ""),
+                "是",  # 新建楼栋: the bench's buildings are new
             ])
             written += 1
         room += 1
@@ -190,7 +191,7 @@ def run(opts) -> int:
     _support.ensure_city(opts.city, opts.seed, fresh=True)
     _support.meta_set("city", "changed by the import bench")
     codes = list(Place.objects.filter(kind=PlaceKind.GRID).order_by("code").values_list("code", flat=True))
-    path = _support.bench_dir() / f"import-{opts.rows}-s{opts.seed}-{len(codes)}grids.xlsx"
+    path = _support.bench_dir() / f"import-{opts.rows}-s{opts.seed}-{len(codes)}grids-v2.xlsx"
     if path.exists():
         print(f"sheet: reusing {path}")
     else:

@@ -19,14 +19,15 @@ from openpyxl.styles import Font, PatternFill
 from shaodian.errors import ServiceError
 from shaodian.fastinsert import insert_instances
 from shaodian.people import idcard
+from shaodian.people.import_places import ImportPlaces
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, LinkKind, Resident, Sex, SpecialGroup
-from shaodian.people.selectors import id_hashes, phone_hashes
+from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
 from shaodian.people.services import validate_person
-from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
+from shaodian.places.models import Household
 from shaodian.security.audit import audit
+from shaodian.security.crypto import mask_name, mask_phone
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ COLUMNS = [
     Column("room", "房号", True, "必填，如：501", ("门牌号", "室", "room")),
     Column("relation", "人房关系", False, "自住/租户/业主，默认自住", ("relation",)),
     Column("tags", "特殊群体", False, "多个用顿号或逗号分隔，如：独居老人、透析", ("special groups", "重点人群")),
+    Column("new_building", "新建楼栋", False,
+           "楼栋须与系统中已有楼栋一致（“1栋”可对应“海棠名苑1栋”）；系统中尚无此楼栋时填“是”，将新建", ("new building",)),
 ]
 HEADER_INDEX = {alias.strip().lower(): c.key for c in COLUMNS for alias in (c.header, *c.aliases)}
 HEADER_OF = {c.key: c.header for c in COLUMNS}
@@ -90,6 +93,17 @@ DOC_LABEL_ZH = {DocumentType.RESIDENT_ID: "居民身份证", DocumentType.PASSPO
 RELATION_LABEL_ZH = {LinkKind.LIVES_HERE: "自住", LinkKind.TENANT: "租户", LinkKind.OWNER: "业主"}
 SEX_LABEL_ZH = {Sex.MALE: "男", Sex.FEMALE: "女", Sex.UNKNOWN: ""}
 
+EXAMPLE_ROW = ("张三", "居民身份证", "11010519491231002X", "13800000000", "", "", "110105001001001", "3栋", "2单元", "501",
+               "自住", "独居老人", "")
+# Earlier templates carried this example on the first sheet: a row with its number is never imported.
+EXAMPLE_NUMBERS = frozenset({"11010519491231002X"})
+NUMBER_AS_NUMERIC = (
+    "证件号码被Excel存成了数字，末几位可能已丢失。请将“证件号码”列设置为“文本”格式，重新输入号码后再导入",
+    "Excel stored the document number as a number and may have lost its last digits. Format the column as Text, "
+    "type the numbers again, then import",
+)
+YES = frozenset({"是", "y", "yes", "1", "新建", "true", "√"})
+
 _REQUIRED_MARK = re.compile(r"\s*(\*|（必填）|\(必填\)|\(required\))\s*$")
 MAX_ROWS = 1_000_000
 BATCH = 2000
@@ -109,14 +123,17 @@ def template_workbook() -> Workbook:
         cell.font = bold
         if col.required:
             cell.fill = fill
-    ws.append(["张三", "居民身份证", "11010519491231002X", "13800000000", "", "", "110105001001001", "3栋", "2单元", "501", "自住", "独居老人"])
-    for letter, width in zip("ABCDEFGHIJKL", (10, 12, 22, 14, 6, 12, 18, 8, 8, 8, 10, 18), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLM", (10, 12, 22, 14, 6, 12, 18, 8, 8, 8, 10, 18, 10), strict=True):
         ws.column_dimensions[letter].width = width
     # Numbers as text, so Excel does not turn an ID number into 1.10105E+17.
     for letter in "CDGJ":
         for row in range(2, 2000):
             ws[f"{letter}{row}"].number_format = "@"
     ws.freeze_panes = "A2"
+    # The example lives on its own sheet: only the first sheet is imported, so it never becomes a resident.
+    example = wb.create_sheet("填写示例（不导入）")
+    example.append([c.header for c in COLUMNS])
+    example.append(list(EXAMPLE_ROW))
     help_ws = wb.create_sheet("填写说明")
     help_ws.append(["列", "是否必填", "说明"])
     for c in COLUMNS:
@@ -138,6 +155,15 @@ class RowError:
     reason_zh: str
     reason_en: str
     values: list = field(default_factory=list)
+    code: str = "invalid"
+    # For a person registered elsewhere: what a transfer request for this row needs (stored encrypted, like values).
+    transfer: dict | None = None
+
+
+# Said of a row whose person is registered outside the importer's jurisdiction: that they exist
+# somewhere, never where or what is stored; the way forward is a transfer request (人户迁移).
+ELSEWHERE_ZH = "该人员已在其他辖区登记，本行未导入；如其已迁入本辖区，请发起迁入申请"
+ELSEWHERE_EN = "This person is registered in another jurisdiction; the row was not imported. If they moved here, send a transfer request"
 
 
 @dataclass
@@ -205,69 +231,11 @@ def _split_tags(text: str) -> list[str]:
 # ----------------------------------------------------------------------------- import
 
 
-class _Places:
-    """Grids of the actor, and buildings/units/households under them, created on first use."""
-
-    def __init__(self, actor):
-        self.grids = {g.code: g for g in scoped_places(actor).filter(kind=PlaceKind.GRID, active=True)}
-        self.buildings: dict[tuple[int, str], Building] = {}
-        self.units: dict[tuple[int, str], Unit] = {}
-        self.households: dict[tuple[int, str], Household] = {}
-        self._loaded: set[int] = set()
-
-    def _load(self, grid: Place) -> None:
-        if grid.pk in self._loaded:
-            return
-        self._loaded.add(grid.pk)
-        for b in Building.objects.filter(grid=grid):
-            self.buildings[(grid.pk, b.name)] = b
-        for u in Unit.objects.filter(grid=grid):
-            self.units[(u.building_id, u.name)] = u
-        for h in Household.objects.filter(grid=grid):
-            self.households[(h.unit_id, h.room)] = h
-
-    def ensure(self, wanted: list[tuple[Place, str, str, str]]) -> None:
-        """Create the missing buildings, then units, then households of a batch: three bulk inserts."""
-        for grid, *_ in wanted:
-            self._load(grid)
-        new_b = {}
-        for grid, building, _u, _r in wanted:
-            if (grid.pk, building) not in self.buildings and (grid.pk, building) not in new_b:
-                b = Building(name=building, address=f"{grid.name}{building}")
-                b.place_in(grid)
-                new_b[(grid.pk, building)] = b
-        Building.objects.bulk_create(new_b.values())
-        self.buildings.update(new_b)
-        new_u = {}
-        for grid, building, unit, _r in wanted:
-            b = self.buildings[(grid.pk, building)]
-            if (b.pk, unit) not in self.units and (b.pk, unit) not in new_u:
-                u = Unit(building=b, name=unit)
-                u.copy_scope_from(b)
-                new_u[(b.pk, unit)] = u
-        Unit.objects.bulk_create(new_u.values())
-        self.units.update(new_u)
-        new_h = {}
-        for grid, building, unit, room in wanted:
-            b = self.buildings[(grid.pk, building)]
-            u = self.units[(b.pk, unit)]
-            if (u.pk, room) not in self.households and (u.pk, room) not in new_h:
-                h = Household(unit=u, room=room, address=f"{b.address}{unit}{room}室")
-                h.copy_scope_from(u)
-                new_h[(u.pk, room)] = h
-        Household.objects.bulk_create(new_h.values(), batch_size=1000)
-        self.households.update(new_h)
-
-    def household(self, grid: Place, building: str, unit: str, room: str) -> Household:
-        b = self.buildings[(grid.pk, building)]
-        return self.households[(self.units[(b.pk, unit)].pk, room)]
-
-
 def _row_values(raw: tuple, positions: dict[str, int]) -> dict[str, str]:
     return {key: _text(raw[i]) if i < len(raw) else "" for key, i in positions.items()}
 
 
-def _validate_row(values: dict[str, str], places: _Places, today: dt.date) -> tuple[dict, list[tuple[str, str, str]]]:
+def _validate_row(values: dict[str, str], places: ImportPlaces, today: dt.date) -> tuple[dict, list[tuple[str, str, str]]]:
     """Normalised fields of one row, or the list of (column, zh, en) problems."""
     problems: list[tuple[str, str, str]] = []
     doc = DOCUMENT_TYPES.get(values.get("document_type") or "居民身份证")
@@ -302,12 +270,21 @@ def _validate_row(values: dict[str, str], places: _Places, today: dt.date) -> tu
     grid = places.grids.get(values.get("grid_code", ""))
     if grid is None:
         problems.append(("grid_code", "网格编码不存在，或不在您的管辖范围内", "Unknown grid code, or outside your jurisdiction"))
+    bad_place = False
     for key, zh in (("building", "楼栋"), ("unit", "单元"), ("room", "房号")):
         text = values.get(key, "")
         if not text:
             problems.append((key, f"{zh}不能为空", f"The {key} is required"))
+            bad_place = True
         elif len(text) > 32 or any(c in text for c in "<>{}\\\"") :
             problems.append((key, f"{zh}过长或含有不允许的字符", f"The {key} is too long or has characters that are not allowed"))
+            bad_place = True
+    if grid is not None and not bad_place:
+        building, problem = places.resolve_building(grid, values["building"], values.get("new_building", "").lower() in YES)
+        if problem:
+            problems.append(("building", *problem))
+        else:
+            values["building"] = building
     return {**person, "grid": grid, "relation": relation}, problems
 
 
@@ -333,10 +310,11 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
             f"Missing required columns: {', '.join(missing)}. Please use the import template.",
             "columns",
         )
-    places = _Places(actor)
+    places = ImportPlaces(actor)
     errors: list[RowError] = []
     counts = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0}
     seen: dict[str, int] = {}  # id hash -> first row number, to catch duplicates inside the file
+    changes: list[tuple[int, dict]] = []  # (resident id, {field: [old, new] masked}) of each updated resident
     batch: list[tuple[int, dict, dict]] = []
     with transaction.atomic():
         for rownum, raw in enumerate(rows, start=2):
@@ -347,6 +325,13 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
                 raise ServiceError.one("file", f"一次最多导入{MAX_ROWS}行", f"At most {MAX_ROWS} rows per file", "size")
             values = _row_values(raw, positions)
             person, problems = _validate_row(values, places, today)
+            id_cell = raw[positions["id_number"]] if positions["id_number"] < len(raw) else None
+            if isinstance(id_cell, (int, float)) and not isinstance(id_cell, bool) and abs(id_cell) >= 1e9:
+                # Excel keeps 15 significant digits: the number's end is already lost, no check digit can say more.
+                problems = [p for p in problems if p[0] != "id_number"] + [("id_number", *NUMBER_AS_NUMERIC)]
+            elif values.get("id_number", "").upper() in EXAMPLE_NUMBERS:
+                problems = [("id_number", "这是导入模板中的示例行，未导入；请删除示例行，填写真实信息",
+                             "This is the template's example row and was not imported; delete it and fill in real rows")]
             if not problems:
                 person["hashes"] = id_hashes(person["id_number"])
                 h = person["hashes"]["id_hash"]
@@ -358,12 +343,13 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
                 for column, zh, en in problems:
                     errors.append(RowError(rownum, HEADER_OF.get(column, column), zh, en, [_text(v) for v in raw]))
                 continue
-            batch.append((rownum, values, person))
+            batch.append((rownum, values, person, [_text(v) for v in raw]))
             if len(batch) >= BATCH:
-                _flush(batch, places, counts)
+                _flush(batch, places, counts, actor, errors, changes)
                 batch = []
         if batch:
-            _flush(batch, places, counts)
+            _flush(batch, places, counts, actor, errors, changes)
+        errors.sort(key=lambda e: e.row)  # rows of people registered elsewhere are found at the batch's end
         failed_rows = len({e.row for e in errors})
         job = ImportJob.objects.create(
             actor=actor, filename=filename[:255], rows=counts["rows"], created=counts["created"],
@@ -372,25 +358,54 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
         )
         audit(actor, AuditAction.IMPORT, "resident", job.pk, count=counts["created"] + counts["updated"],
               detail={k: v for k, v in counts.items()} | {"failed": failed_rows, "file": filename[:100]}, request=request)
+        for resident_id, diff in changes:
+            audit(actor, AuditAction.UPDATE, "resident", resident_id, detail={"fields": diff, "import": job.pk}, request=request)
     return ImportResult(job, errors)
 
 
-def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -> None:
-    places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in batch])
-    prepared = []
-    for _rownum, values, person in batch:
-        household = places.household(person["grid"], values["building"], values["unit"], values["room"])
-        prepared.append((person, household, person["hashes"]))
-    existing = {
-        r.id_hash: r
-        for r in Resident.objects.filter(id_hash__in=[h["id_hash"] for _, _, h in prepared])
-    }
+# Cells that may be left empty on an update: an empty cell keeps what is stored (never erases it).
+KEEP_WHEN_EMPTY = {"phone": "phone", "tags": "tags", "birth_date": "birth_date", "sex": "sex", "document_type": "document_type"}
+PERSON_FIELDS = ("name", "document_type", "id_number", "phone", "sex", "birth_date", "tags")
+
+
+def _masked(fieldname: str, value):
+    """What the audit keeps of a changed value: numbers and names masked, dates not at all."""
+    if fieldname == "phone":
+        return mask_phone(value or "")
+    if fieldname == "name":
+        return mask_name(value or "")
+    if fieldname == "tags":
+        return [t for t in (value or "").split(",") if t]
+    if fieldname in ("document_type", "household"):
+        return value
+    return None
+
+
+def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[RowError], changes: list) -> None:
+    wanted = [p["hashes"]["id_hash"] for _n, _v, p, _raw in batch]
+    existing = {r.id_hash: r for r in Resident.objects.filter(id_hash__in=wanted)}
+    # The whole city is looked up (a number is unique city-wide), but only the actor's own residents
+    # may be changed: a person held elsewhere moves only through a transfer request.
+    mine = set(residents_for(actor).filter(id_hash__in=list(existing)).values_list("id_hash", flat=True))
+    kept = []
+    for rownum, values, person, raw in batch:
+        if person["hashes"]["id_hash"] in existing and person["hashes"]["id_hash"] not in mine:
+            transfer = {"name": person["name"], "document_type": person["document_type"], "id_number": person["id_number"],
+                        "grid_code": values["grid_code"], "building": values["building"], "unit": values["unit"],
+                        "room": values["room"], "link_kind": person["relation"]}
+            errors.append(RowError(rownum, HEADER_OF["id_number"], ELSEWHERE_ZH, ELSEWHERE_EN, raw, code="elsewhere",
+                                   transfer=transfer))
+        else:
+            kept.append((rownum, values, person))
+    places.ensure([(p["grid"], v["building"], v["unit"], v["room"]) for _n, v, p in kept])
     new: list[Resident] = []
     new_links: list[tuple[Resident, Household, str]] = []
     changed: list[Resident] = []
     moved: list[tuple[Resident, Household, str]] = []
-    for person, household, hashes in prepared:
-        fields = {k: person[k] for k in ("name", "document_type", "id_number", "phone", "sex", "birth_date", "tags")}
+    for _rownum, values, person in kept:
+        household = places.household(person["grid"], values["building"], values["unit"], values["room"])
+        hashes = person["hashes"]
+        fields = {k: person[k] for k in PERSON_FIELDS}
         current = existing.get(hashes["id_hash"])
         if current is None:
             r = Resident(**fields, **hashes, **phone_hashes(fields["phone"]), household=household)
@@ -398,9 +413,12 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
             new.append(r)
             new_links.append((r, household, person["relation"]))
             continue
-        diff = [k for k, v in fields.items() if getattr(current, k) != v]
+        for fieldname, column in KEEP_WHEN_EMPTY.items():
+            if not values.get(column):
+                fields[fieldname] = getattr(current, fieldname)
+        diff = {k: [_masked(k, getattr(current, k)), _masked(k, v)] for k, v in fields.items() if getattr(current, k) != v}
         if current.household_id != household.pk:
-            diff.append("household")
+            diff["household"] = [current.household_id, household.pk]
             moved.append((current, household, person["relation"]))
         if not diff:
             counts["unchanged"] += 1
@@ -414,6 +432,7 @@ def _flush(batch: list[tuple[int, dict, dict]], places: _Places, counts: dict) -
         current.household = household
         current.copy_scope_from(household)
         changed.append(current)
+        changes.append((current.pk, diff))
     insert_instances(Resident, new)
     ids = dict(Resident.objects.filter(id_hash__in=[r.id_hash for r in new]).values_list("id_hash", "id"))
     insert_instances(

@@ -95,6 +95,8 @@ class HouseLink(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="links")
     kind = models.CharField(_("relation"), max_length=16, choices=LinkKind.choices, default=LinkKind.LIVES_HERE)
     is_current = models.BooleanField(_("current address"), default=True)
+    # Set when the person moved away through a transfer: the link is kept as history, not deleted.
+    ended_at = models.DateTimeField(_("moved out"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -131,3 +133,43 @@ class ImportJob(models.Model):
     unchanged = models.IntegerField(default=0)
     failed = models.IntegerField(default=0)
     errors = EncryptedTextField(blank=True, default="")  # JSON list of {row, column, reason_zh, reason_en, values}
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted: moved")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TransferRequest(models.Model):
+    """人户迁移 — the receiving side asks to move a person registered elsewhere into one of its households.
+
+    The requester names the person by document number only and never sees who holds them or
+    what is stored; the holding side (anyone who may edit the person) accepts or declines.
+    """
+
+    document_type = models.CharField(max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID)
+    id_number = EncryptedTextField(_("document number"))
+    id_hash = models.CharField(max_length=64, db_index=True)
+    claimed_name = models.CharField(_("name given by the requester"), max_length=64)
+    # Resolved when filed; the holding side is whoever holds this person at decision time.
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, null=True, related_name="transfer_requests")
+    from_household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, related_name="+")
+    to_household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    link_kind = models.CharField(max_length=16, choices=LinkKind.choices, default=LinkKind.LIVES_HERE)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    requested_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_hash", "to_household"], condition=models.Q(status="pending"), name="transfer_one_pending"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "resident"], name="transfer_status_resident")]

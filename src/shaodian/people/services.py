@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from shaodian.errors import NotFound, Msg, ServiceError
-from shaodian.people import idcard
+from shaodian.people import idcard, names
 from shaodian.people.models import CareNote, DocumentType, HouseLink, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import households_for, id_hashes, phone_hashes, residents_for
 from shaodian.places.models import Household
@@ -14,19 +14,15 @@ from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 
-NAME_MAX = 64
+NAME_MAX = names.NAME_MAX
 
 
 def clean_name(raw) -> str:
-    """Names are stored as typed (escaped on output), but control characters and markup brackets are refused."""
-    name = " ".join(str(raw or "").split())
-    if not name:
-        raise idcard.InvalidNumber("required", "姓名不能为空", "The name is required")
-    if len(name) > NAME_MAX:
-        raise idcard.InvalidNumber("name", f"姓名不能超过{NAME_MAX}个字符", f"A name has at most {NAME_MAX} characters")
-    if any(c in name for c in "<>{}[]\\;=\"") or any(ord(c) < 32 for c in name):
-        raise idcard.InvalidNumber("name", "姓名含有不允许的字符", "The name contains characters that are not allowed")
-    return name
+    """Names are stored as typed (escaped on output); invisible, control and markup characters are refused."""
+    try:
+        return names.clean_name(raw)
+    except names.InvalidName as exc:
+        raise idcard.InvalidNumber(exc.code, exc.zh, exc.en) from None
 
 
 def clean_tags(tags: Iterable[str]) -> str:
@@ -114,10 +110,7 @@ def resident_create(
         raise ServiceError.one("link_kind", "未知的人房关系", "Unknown relation to the household")
     household = household_for_write(actor, household_id)
     hashes = id_hashes(fields["id_number"])
-    if Resident.objects.filter(id_hash=hashes["id_hash"]).exists():
-        raise ServiceError.one(
-            "id_number", "该证件号码已登记，请勿重复录入", "A person with this document number is already registered", "duplicate"
-        )
+    _refuse_registered(actor, hashes["id_hash"])
     resident = Resident(**fields, **hashes, **phone_hashes(fields["phone"]), household=household)
     resident.copy_scope_from(household)
     try:
@@ -127,10 +120,33 @@ def resident_create(
             audit(actor, AuditAction.CREATE, "resident", resident.pk, request=request)
     except IntegrityError:
         # A concurrent registration of the same number won the race.
-        raise ServiceError.one(
-            "id_number", "该证件号码已登记，请勿重复录入", "A person with this document number is already registered", "duplicate"
-        ) from None
+        _refuse_registered(actor, hashes["id_hash"])
+        raise
     return resident
+
+
+def _refuse_registered(actor, id_hash: str) -> None:
+    """A number is registered once city-wide. Inside the actor's jurisdiction, say so; elsewhere, say only
+    that a transfer request can be sent — never who holds the person or what is stored."""
+    existing = Resident.objects.filter(id_hash=id_hash).values_list("pk", flat=True).first()
+    if existing is None:
+        return
+    if residents_for(actor).filter(pk=existing).exists():
+        raise ServiceError.one(
+            "id_number", "该证件号码已在您的辖区登记，请勿重复录入",
+            "A person with this document number is already registered in your jurisdiction", "duplicate",
+        )
+    raise ServiceError.one(
+        "id_number", REGISTERED_ELSEWHERE.zh, REGISTERED_ELSEWHERE.en, REGISTERED_ELSEWHERE.code,
+    )
+
+
+REGISTERED_ELSEWHERE = Msg(
+    "该人员已在其他辖区登记，不能重复登记；可发起迁入申请，由其所在辖区确认后迁入",
+    "This person is registered in another jurisdiction and cannot be registered twice; "
+    "you may send a transfer request, which their jurisdiction confirms",
+    "registered_elsewhere",
+)
 
 
 def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resident:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shaodian.people import views, views_excel, views_export
+from shaodian.people import views, views_excel, views_export, views_transfer
 
 urlpatterns = [
     path("", views.resident_list, name="resident_list"),
@@ -16,4 +16,9 @@ urlpatterns = [
     path("exports/", views_export.export_list, name="resident_export_list"),
     path("exports/<int:job_id>/", views_export.export_detail, name="resident_export_detail"),
     path("exports/<int:job_id>/download/", views_export.export_download, name="resident_export_download"),
+    path("import/<int:job_id>/transfers/", views_excel.import_transfers, name="resident_import_transfers"),
+    path("transfers/", views_transfer.transfer_list, name="transfer_list"),
+    path("transfers/new/", views_transfer.transfer_create, name="transfer_create"),
+    path("transfers/<int:transfer_id>/decide/", views_transfer.transfer_decide, name="transfer_decide"),
+    path("transfers/<int:transfer_id>/cancel/", views_transfer.transfer_cancel, name="transfer_cancel"),
 ]

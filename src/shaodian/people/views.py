@@ -4,8 +4,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import selectors, services
+from shaodian.people.forms import ResidentEditForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
@@ -48,33 +49,42 @@ def resident_list(request):
 
 @login_required
 def resident_detail(request, resident_id):
+    return _detail_page(request, resident_id)
+
+
+def _detail_page(request, resident_id, *, reveal: dict | None = None, status: int = 200):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
     try:
         resident = selectors.resident_get(user, resident_id, request=request)
     except NotFound:
         return _not_found(request)
-    return render(
+    response = render(
         request,
         "people/detail.html",
         {
             "r": resident,
             "id_masked": mask_id_number(resident.id_number),
             "phone_masked": mask_phone(resident.phone),
-            "links": resident.links.select_related("household").order_by("-is_current", "id"),
+            "links": resident.links.select_related("household").order_by("-is_current", "ended_at", "id"),
             "care_notes": resident.care_notes.all(),
             "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
             "can_reveal_id": user.can(Perm.REVEAL_ID),
             "can_edit": user.can(Perm.EDIT_RESIDENTS),
             "health": sorted(health_flags(resident.pk)) if user.can(Perm.VIEW_CASES) else [],
+            "reveal": reveal or {},
         },
+        status=status,
     )
+    if reveal and "value" in reveal:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def resident_reveal(request, resident_id):
-    """Full number for a stated purpose; returns an htmx fragment (or the detail page)."""
+    """Full number for a stated purpose, in the response body only (never a message, cookie or URL)."""
     field = request.POST.get("field", "")
     try:
         value = services.resident_reveal(
@@ -85,12 +95,11 @@ def resident_reveal(request, resident_id):
     except ServiceError as exc:
         if request.htmx:
             return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
-        messages.error(request, str(exc))
-        return redirect("resident_detail", resident_id=resident_id)
+        return _detail_page(request, resident_id, reveal={"field": field, "error": exc}, status=exc.status)
     if request.htmx:
         return render(request, "people/_reveal.html", {"value": value, "field": field})
-    messages.success(request, value)
-    return redirect("resident_detail", resident_id=resident_id)
+    # Without htmx the detail page itself carries the value; a redirect would need a message (a cookie).
+    return _detail_page(request, resident_id, reveal={"field": field, "value": value})
 
 
 @login_required
@@ -181,7 +190,11 @@ def _possible_duplicates(user, values) -> list:
 
 @login_required
 def resident_edit(request, resident_id):
-    """Correct a resident's name, phone and special groups; care needs for each group."""
+    """Correct a resident's name, phone and special groups; care needs for each group.
+
+    The stored phone never reaches the page: the field shows it masked, an empty field keeps it,
+    and seeing it in full stays the one audited way (reveal, with a purpose).
+    """
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     try:
@@ -189,6 +202,7 @@ def resident_edit(request, resident_id):
     except NotFound:
         return _not_found(request)
     errors: dict = {}
+    form = ResidentEditForm(initial={"name": resident.name, "tags": resident.tag_list}, stored_phone=resident.phone)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "care":
@@ -198,10 +212,14 @@ def resident_edit(request, resident_id):
                     carer_phone=request.POST.get("carer_phone", ""), request=request,
                 )
             else:
-                services.resident_update(
-                    actor=user, resident_id=resident.pk, name=request.POST.get("name", ""),
-                    phone=request.POST.get("phone", ""), tags=request.POST.getlist("tags"), request=request,
-                )
+                form = ResidentEditForm(request.POST, stored_phone=resident.phone)
+                if not form.is_valid():
+                    raise ServiceError({f: [Msg(str(e), str(e))] for f, es in form.errors.items() for e in es})
+                changes = {"name": form.cleaned_data["name"], "tags": form.cleaned_data["tags"]}
+                phone = form.phone_change()
+                if phone is not None:
+                    changes["phone"] = phone
+                services.resident_update(actor=user, resident_id=resident.pk, request=request, **changes)
         except ServiceError as exc:
             errors = exc.errors
         else:
@@ -210,6 +228,9 @@ def resident_edit(request, resident_id):
     return render(
         request,
         "people/edit.html",
-        {"r": resident, "errors": errors, "groups": SpecialGroup.choices, "notes": {c.group: c for c in resident.care_notes.all()}},
+        {"r": resident, "form": form, "errors": errors, "groups": SpecialGroup.choices,
+         "name_value": form["name"].value() or "", "tags_value": form["tags"].value() or [],
+         "phone_masked": form.masked_phone, "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
+         "notes": {c.group: c for c in resident.care_notes.all()}},
         status=422 if errors else 200,
     )

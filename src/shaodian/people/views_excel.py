@@ -4,13 +4,18 @@ import io
 import tempfile
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from shaodian.errors import ServiceError
+from shaodian.errors import NotFound, ServiceError
 from shaodian.people import excel
+from shaodian.people.import_transfers import transfer_requests_from_import as import_transfers_service
+from shaodian.web.shortcuts import not_found
 from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
 
@@ -64,7 +69,27 @@ def resident_import(request):
         else:
             context["job"] = result.job
             context["sample_errors"] = result.errors[:20]
+            context["elsewhere"] = sum(1 for e in result.errors if e.code == "elsewhere")
     return render(request, "people/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_transfers(request, job_id):
+    """Send a transfer request for every row of this import whose person is registered elsewhere."""
+    if not request.user.can(Perm.IMPORT):
+        raise PermissionDenied
+    try:
+        sent, failed = import_transfers_service(actor=request.user, job_id=job_id, request=request)
+    except NotFound:
+        return not_found(request)
+    except ServiceError:
+        raise PermissionDenied from None
+    if sent:
+        messages.success(request, ngettext("%(n)d transfer request was sent.", "%(n)d transfer requests were sent.", sent) % {"n": sent})
+    if failed:
+        messages.error(request, ngettext("%(n)d request could not be sent.", "%(n)d requests could not be sent.", failed) % {"n": failed})
+    return redirect("transfer_list")
 
 
 @login_required

@@ -73,7 +73,7 @@ def test_it_refuses_a_household_outside_the_jurisdiction(users):
 
 def test_it_refuses_a_duplicate_document_number(users):
     grid_a = users["grid_a"]
-    existing = Resident.objects.filter(grid_id=users["grid_b"].node_id).first()
+    existing = Resident.objects.filter(grid_id=grid_a.node_id).first()
     with pytest.raises(ServiceError) as exc:
         services.resident_create(actor=grid_a, name="重复", id_number=existing.id_number, household_id=own_household(grid_a).pk)
     assert exc.value.errors["id_number"][0].code == "duplicate"
