@@ -37,7 +37,7 @@ FIELD_OF = {
     "legal_basis_uncited": "legal_basis", "restrictions_missing": "restrictions", "restriction_unknown": "restrictions",
     "notice_widens_restrictions": "restrictions", "evidence_missing": "risk_evidence", "filing_level": "filed_with",
     "filing_missing": "filing_ref", "extension_too_long": "new_ends_at", "extension_not_later": "new_ends_at",
-    "reasons_missing": "reasons", "reason_missing": "reason", "notice_reason": "reason",
+    "reasons_missing": "reasons", "reason_missing": "reason", "notice_reason": "reason", "start_in_past": "starts_at",
 }
 
 
@@ -135,6 +135,9 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
     restrictions = [str(r) for r in restrictions or ()]
     for v in rules.check_restrictions(static_level, restrictions):
         errors.add("static_level" if v.code == "static_level.unknown" else "restrictions", Msg(v.reason_zh, v.reason_en, v.code))
+    mismatch = rules.check_zone_level(zone, static_level)
+    if mismatch:
+        errors.add("static_level", Msg(mismatch.reason_zh, mismatch.reason_en, mismatch.code))
     if not (reason or "").strip():
         errors.add("reason", Msg("须写明理由", "State the reason"))
     if errors.errors:
