@@ -1,6 +1,6 @@
 """What the measures pages call each code value: one vocabulary per enum, translated through Django i18n.
 
-Pages show these labels, never the codes; tests/test_measures_vocabulary checks that no code leaks into the text.
+Pages show these labels, never the codes; tests/test_django_vocabulary.py checks that no code leaks into the text.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -73,3 +73,15 @@ def status_label(state: L.MeasureState, effective: L.Status) -> str:
 
 def flag_labels(flags) -> list[str]:
     return [label(PLACE_FLAG_LABELS, f) for f in flags]
+
+
+def timeline(state: L.MeasureState) -> list[tuple[str, object, str, str]]:
+    """(action, at, status before, status after) for each log entry, with the same reading as status_label."""
+    out, passed = [], False
+    for e in state.log:
+        before = LEGAL_PASSED if passed and e.from_status == L.Status.LEGAL_REVIEW else e.from_status
+        passed = e.to_status == L.Status.LEGAL_REVIEW and (passed or e.action == "legal_approve") and e.action not in (
+            "submit_for_legal_review", "decline")
+        after = LEGAL_PASSED if passed else e.to_status
+        out.append((label(ACTION_LABELS, e.action), e.at, label(STATUS_LABELS, before), label(STATUS_LABELS, after)))
+    return out

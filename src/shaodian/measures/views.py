@@ -118,8 +118,7 @@ def _detail_context(user, m):
             groups[g.value] = groups.get(g.value, 0) + 1
     return {
         "m": m, "state": state, "effective": effective.value, "status_label": labels.status_label(state, effective),
-        "timeline": [(labels.label(labels.ACTION_LABELS, e.action), e.at, labels.label(labels.STATUS_LABELS, e.from_status),
-                      labels.label(labels.STATUS_LABELS, e.to_status)) for e in state.log],
+        "timeline": labels.timeline(state),
         "sent_back": [(labels.label(labels.ROLE_LABELS, s.role), s.at, s.reasons) for s in state.sent_back],
         "verdict_label": labels.label(labels.VERDICT_LABELS, state.post_evaluation.verdict)
         if state.post_evaluation else "",
