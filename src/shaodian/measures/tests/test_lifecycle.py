@@ -371,6 +371,17 @@ def test_community_staff_cannot_withdraw_measures_above_their_level():
     assert act(community, Withdraw("撤回"), COMMAND[Level.STREET], T0 + 3 * H).status == Status.WITHDRAWN
 
 
+def test_it_refuses_a_start_in_the_past_even_in_an_emergency():
+    for emergency in (None, "聚集性疫情"):
+        with pytest.raises(TransitionRefused) as info:
+            propose(area_level=Level.COMMUNITY, starts_at=T0 - H, ends_at=T0 + D, restrictions=RESTRICTIONS,
+                    actor=STAFF, now=T0, emergency_reason=emergency)
+        assert info.value.code == "start_in_past"
+    assert propose(area_level=Level.COMMUNITY, starts_at=T0, ends_at=T0 + D, restrictions=RESTRICTIONS,
+                   actor=STAFF, now=T0).starts_at == T0
+    refused(draft(), Revise(T0 + H - timedelta(minutes=1), T0 + D, RESTRICTIONS), STAFF, T0 + H, "start_in_past")
+
+
 def test_it_needs_every_recovery_task_done_before_post_evaluation():
     s = act(in_force(), Expire(), WORKER, in_force().ends_at)
     refused(s, StartRecovery(()), STAFF, s.ends_at, "tasks_missing")
