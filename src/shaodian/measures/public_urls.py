@@ -3,7 +3,7 @@ voting link. Each answers with and without a trailing slash (people type these a
 
 from django.urls import path
 
-from shaodian.measures import views
+from shaodian.measures import public_views as views
 
 urlpatterns = [
     path("", views.public_index, name="public_index"),

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
@@ -271,38 +270,6 @@ def measure_gate(request, measure_id):
 # --- votes --------------------------------------------------------------------------------------------
 
 
-@login_required
-def measure_votes(request, measure_id):
-    """Staff open personal voting links (shown once, to print), record paper ballots, and see the count."""
-    user = request.user
-    _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
-    errors, status, links = {}, 200, []
-    if request.method == "POST":
-        _need(user, Perm.MANAGE_MEASURES)
-        try:
-            if request.POST.get("action") == "open":
-                links = [(address, request.build_absolute_uri(f"/public/vote/{raw}/"))
-                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk, request=request)]
-            else:
-                votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
-                                  approve=request.POST.get("choice") == "approve", request=request)
-                messages.success(request, _("Ballot recorded."))
-                return redirect("measure_votes", measure_id=m.pk)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
-    state = codec.load(m.state)
-    ballots = list(m.votes.values_list("approve", flat=True))
-    return render(request, "measures/votes.html", {
-        "m": m, "state": state, "links": links, "errors": errors, "tokens": m.vote_tokens.count(),
-        "households": area.households(m).count(), "valid": len(ballots), "approve": sum(ballots),
-        "can_manage": user.can(Perm.MANAGE_MEASURES),
-    }, status=status)
-
-
 # --- zones, closures, risk -------------------------------------------------------------------------------
 
 
@@ -392,43 +359,3 @@ def risk_page(request):
         "rows": [(r, confirmed.get(r["building_id"]), labels.label(labels.RISK_LABELS, r["level"]))
                  for r in rows or []], "available": rows is not None, "risk_levels": list(labels.RISK_LABELS.items()),
         "errors": errors, "limit": RISK_ROWS}, status=status)
-
-
-# --- public ---------------------------------------------------------------------------------------------
-
-
-def public_index(request):
-    """What the public may open without logging in."""
-    return render(request, "measures/public_index.html")
-
-
-def public_register(request):
-    """The register of measures announced and in force, without login and without personal data."""
-    items = selectors.register_items(timezone.now())
-    return render(request, "measures/public.html", {
-        "announced": [i for i in items if i["state"] == "announced"],
-        "in_force": [i for i in items if i["state"] == "in_force"]})
-
-
-def public_vote(request, token):
-    """A household's personal voting page: the measure, and approve or reject."""
-    try:
-        t = votes.token_measure(token)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    errors, status, done = {}, 200, False
-    if request.method == "POST":
-        choice = request.POST.get("choice")
-        if choice not in ("approve", "reject"):
-            errors, status = {"choice": [Msg("请选择同意或不同意", "Choose approve or reject")]}, 422
-        else:
-            try:
-                votes.vote_cast(token=token, approve=choice == "approve", request=request)
-            except ServiceError as exc:
-                errors, status = exc.errors, exc.status
-            else:
-                done = True
-    state = codec.load(t.measure.state)
-    return render(request, "measures/vote.html", {
-        "m": t.measure, "state": state, "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
-        "errors": errors, "done": done}, status=status)
