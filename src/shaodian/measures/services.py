@@ -140,15 +140,18 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
         errors.add("static_level", Msg(mismatch.reason_zh, mismatch.reason_en, mismatch.code))
     if not (reason or "").strip():
         errors.add("reason", Msg("须写明理由", "State the reason"))
-    if errors.errors:
-        raise errors
     now = now or timezone.now()
     level = "grid" if building or unit else place.kind
     try:
         state = L.propose(area_level=level, starts_at=starts_at, ends_at=ends_at, restrictions=tuple(restrictions),
                           actor=actor_of(actor), now=now, emergency_reason=emergency_reason or None)
     except TransitionRefused as exc:
-        raise refused(exc) from None
+        # Shown together with the checks above, so that one submission lists everything to correct.
+        for name, msgs in refused(exc).errors.items():
+            if name not in errors.errors:
+                errors.errors[name] = msgs
+    if errors.errors:
+        raise errors
     with transaction.atomic():
         measure = Measure(building=building, unit=unit, area_name=name[:255], zone=zone, static_level=static_level,
                           reason=reason.strip(), supply_plan=(supply_plan or "").strip()[:300], proposed_by=actor,

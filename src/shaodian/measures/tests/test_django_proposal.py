@@ -26,8 +26,16 @@ def test_the_proposal_form_refuses_a_sealed_zone_at_level_three(users, client_as
     before = Measure.objects.count()
     response = client_as("staff_a").post("/measures/", _form(users, zone="sealed", static_level="controlled"))
     assert response.status_code == 422
-    assert "封控区须实行四级（封控），不能是三级（管控）" in response.content.decode()
+    page = response.content.decode()
+    assert "封控区须实行四级（封控），不能是三级（管控）" in page
     assert Measure.objects.count() == before
+
+
+def test_the_proposal_form_lists_every_mistake_at_once(users, client_as):
+    now = timezone.now()
+    page = client_as("staff_a").post("/measures/", _form(users, zone="sealed", static_level="controlled",
+                                                         starts_at=_local(now - dt.timedelta(days=1)))).content.decode()
+    assert "封控区须实行四级（封控）" in page and "开始时间不能早于现在" in page
 
 
 def test_the_api_refuses_a_zone_and_level_that_disagree(users, api_as):
