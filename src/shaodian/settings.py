@@ -32,6 +32,9 @@ FIELD_KEY = env("FIELD_KEY", DEMO_FIELD_KEY)
 DEBUG = env("DEBUG", "0") == "1"
 ALLOWED_HOSTS = (env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+# Where residents reach the public pages (vote links, QR codes), e.g. https://shaodian.example.gov.cn;
+# empty: the address the staff member's own request came in on.
+PUBLIC_URL = (env("PUBLIC_URL", "") or "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

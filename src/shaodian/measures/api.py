@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from shaodian.measures import closures, selectors, services, votes
 from shaodian.measures.presenters import measure_json
@@ -244,11 +244,13 @@ class RestrictionOut(Schema):
 class RegisterItem(Schema):
     area: str
     level: str
+    state: str = Field(..., description="announced (notice out, not started yet) or in_force")
     restrictions: list[RestrictionOut]
     reason: str
     legal_basis: list[str]
     starts_at: dt.datetime
     ends_at: dt.datetime
+    published_at: dt.datetime | None
     notice: str
     hotline: str
 
@@ -259,7 +261,8 @@ class RegisterOut(Schema):
 
 @public_router.get("/public/measures", response=RegisterOut)
 def public_register(request):
-    """Measures in force now, per area: reason, legal basis, term, notice and the complaint hotline (MEA-6)."""
+    """Measures announced (notice out, start to come) and in force, per area: reason, legal basis, term, notice and
+    the complaint hotline (MEA-6)."""
     return {"items": selectors.register_items(timezone.now())}
 
 

@@ -303,6 +303,7 @@ class MeasureState:
     created_at: datetime
     updated_at: datetime
     emergency_reason: str | None = None
+    proposer_level: Level | None = None  # None in states stored before it was recorded
     evaluation: Evaluation | None = None
     legal_review: LegalOpinion | None = None
     sent_back: tuple[SentBack, ...] = ()
@@ -462,6 +463,11 @@ def may_approve(approver_level: Level | None, area_level: Level) -> bool:
     return approver_level is not None and approver_level >= required_approver_level(area_level)
 
 
+def may_withdraw(state: MeasureState, level: Level | None) -> bool:
+    """Only the proposer's level, or the authority above it, may take a measure back."""
+    return level is not None and level >= max(state.area_level, state.proposer_level or state.area_level)
+
+
 def tally(votes: Iterable[Vote], eligible_household_ids: Collection[str]) -> VoteResult:
     """Count a resident vote: one household, one vote; the first ballot of a household counts."""
     eligible = frozenset(eligible_household_ids)
@@ -547,6 +553,12 @@ def _check_term(starts_at: datetime, ends_at: datetime) -> None:
                 "A measure may last at most 14 days; longer needs an extension filed above.")
 
 
+def _not_past(starts_at: datetime, now: datetime) -> None:
+    # Restrictions are never imposed retroactively; an emergency start is "now", not earlier.
+    if starts_at < now:
+        _refuse("start_in_past", "开始时间不能早于现在。", "The start may not be in the past.")
+
+
 def _check_restrictions(restrictions: tuple[Restriction, ...]) -> tuple[Restriction, ...]:
     try:
         parsed = tuple(dict.fromkeys(Restriction(r) for r in restrictions))
@@ -606,9 +618,11 @@ def propose(*, area_level: Level, starts_at: datetime, ends_at: datetime,
     if actor.role not in _PROPOSERS:
         _refuse("role", "无权提出管控措施。", "This role may not propose a measure.")
     _check_term(starts_at, ends_at)
+    _not_past(starts_at, now)
     state = MeasureState(Status.DRAFT, _enum(Level, area_level, "area_level"), starts_at, ends_at,
                          _check_restrictions(tuple(restrictions)), now, now,
-                         emergency_reason=None if _blank(emergency_reason) else emergency_reason)
+                         emergency_reason=None if _blank(emergency_reason) else emergency_reason,
+                         proposer_level=actor.level)
     return replace(state, log=(LogEntry("propose", actor.id, now, Status.DRAFT, Status.DRAFT),))
 
 
@@ -635,6 +649,7 @@ def transition(state: MeasureState, action: Action, actor: Actor, now: datetime)
 def _revise(s: MeasureState, a: Revise, actor: Actor, now: datetime) -> MeasureState:
     _expect(s.status, Status.DRAFT, Status.RETURNED, Status.EVALUATED)
     _check_term(a.starts_at, a.ends_at)
+    _not_past(a.starts_at, now)
     # A changed proposal invalidates what was judged, voted and checked on the old one.
     return replace(s, status=Status.DRAFT, starts_at=a.starts_at, ends_at=a.ends_at,
                    restrictions=_check_restrictions(a.restrictions),
@@ -837,6 +852,9 @@ def _lift(s: MeasureState, a: Lift, actor: Actor, now: datetime) -> MeasureState
 @_handles(Withdraw, *_PROPOSERS)
 def _withdraw(s: MeasureState, a: Withdraw, actor: Actor, now: datetime) -> MeasureState:
     _expect(effective_status(s, now), Status.DRAFT, Status.RETURNED, *_PREPARING)
+    if not may_withdraw(s, actor.level):
+        _refuse("withdraw_level", "无权撤回：须由提出措施的层级或其上级撤回。",
+                "Only the level that proposed the measure, or a level above it, may withdraw it.")
     reason = _texts((a.reason,), "reason_missing", "撤回须写明理由。", "Withdrawal needs a reason.")[0]
     return replace(s, status=Status.WITHDRAWN, withdrawal=Ending(reason, actor.id, now))
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shaodian.places.models import Located
+from shaodian.security.fields import EncryptedTextField
 
 
 class ZoneLevel(models.TextChoices):
@@ -81,11 +82,17 @@ class Measure(Located):
 
 
 class VoteToken(models.Model):
-    """A household's personal voting link for one measure; only the SHA-256 of the token is kept."""
+    """A household's personal voting link for one measure.
+
+    The link is found by the SHA-256 of its token. The token itself is kept only encrypted, so that the staff who
+    issued the links can print them again (a QR sheet for door-to-door rounds); every showing is audited.
+    """
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="vote_tokens")
     household = models.ForeignKey("places.Household", on_delete=models.PROTECT, related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
+    key_sealed = EncryptedTextField(blank=True, default="")  # empty for links issued before it was kept
+    issued_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from shaodian.measures import codec, lifecycle
+from shaodian.measures import codec, labels, lifecycle
 from shaodian.measures.models import Measure
 from shaodian.people.models import Resident
 from shaodian.security.crypto import mask_name
@@ -25,6 +25,7 @@ def gaps_view(user, state: lifecycle.MeasureState) -> list[dict]:
     names = visible_names(user, {g.person_id for g in state.gate.gaps})
     return [{"person": names.get(g.person_id), "person_id": g.person_id if g.person_id in names else None,
              "kind": g.kind.value, "owner_role": g.owner_role.value, "owner_id": g.owner_id,
+             "kind_label": labels.label(labels.GAP_LABELS, g.kind), "owner_label": labels.label(labels.ROLE_LABELS, g.owner_role),
              "reason_zh": g.reason_zh.split("：", 1)[-1], "reason_en": g.reason_en.split(": ", 1)[-1]}
             for g in state.gate.gaps]
 

@@ -272,6 +272,34 @@ def static_level(key: str, levels: Iterable[StaticLevel] = DEFAULT_STATIC_LEVELS
     raise KeyError(key)
 
 
+# Which static-management levels each zone designation may carry: a sealed zone is level 4, a controlled
+# zone level 3, a precaution zone level 1 or 2 (封控区 足不出户 · 管控区 人不出区 · 防范区 限制聚集).
+ZONE_LEVELS: dict[str, frozenset[str]] = {
+    "sealed": frozenset({"sealed"}),
+    "controlled": frozenset({"controlled"}),
+    "precaution": frozenset({"advisory", "precaution"}),
+}
+ZONE_NAMES = {"sealed": Text("封控区", "A sealed zone"), "controlled": Text("管控区", "A controlled zone"),
+              "precaution": Text("防范区", "A precaution zone")}
+
+
+def check_zone_level(zone: str, level_key: str,
+                     levels: Iterable[StaticLevel] = DEFAULT_STATIC_LEVELS) -> Violation | None:
+    """A zone and its static-management level must agree; None when they do (or either is unknown)."""
+    allowed = ZONE_LEVELS.get(zone)
+    by_key = {lv.key: lv for lv in levels}
+    if allowed is None or level_key not in by_key or level_key in allowed:
+        return None
+    names = sorted((by_key[k] for k in allowed if k in by_key), key=lambda lv: lv.rank)
+    return Violation(
+        "zone_level_mismatch",
+        f"{ZONE_NAMES[zone].zh}须实行" + "或".join(lv.name.zh for lv in names)
+        + f"，不能是{by_key[level_key].name.zh}。",
+        f"{ZONE_NAMES[zone].en} needs " + " or ".join(lv.name.en for lv in names)
+        + f", not {by_key[level_key].name.en}.",
+    )
+
+
 def check_restrictions(
     level_key: str,
     restrictions: Iterable[Restriction | str],

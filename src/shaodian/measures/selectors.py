@@ -78,22 +78,40 @@ def _restriction_labels(codes) -> list[dict]:
             for c in codes]
 
 
+def announced(now: dt.datetime) -> list[tuple[Measure, lifecycle.MeasureState]]:
+    """Measures whose notice is out but whose start has not come: the public must see them before they bind."""
+    rows = Measure.objects.filter(status=MeasureStatus.NOTICE_PUBLISHED, ends_at__gt=now).order_by("starts_at", "pk")
+    out = []
+    for m in rows:
+        state = codec.load(m.state)
+        if lifecycle.effective_status(state, now) == lifecycle.Status.NOTICE_PUBLISHED and state.notice is not None:
+            out.append((m, state))
+    return out
+
+
+REGISTER_STATES = ("announced", "in_force")
+
+
 def register_items(now: dt.datetime) -> list[dict]:
-    """The register's rows: area, zone, restrictions, reason, legal basis, term, notice and hotline only."""
+    """The register's rows, announced first then in force: area, zone, restrictions, reason, legal basis, term,
+    notice and hotline only."""
     items = []
-    for m, state in in_force(now):
-        notice = state.notice
-        items.append({
-            "area": m.area_name,
-            "level": m.zone,
-            "restrictions": _restriction_labels(state.restrictions),
-            "reason": notice.reason if notice else m.reason,
-            "legal_basis": list(state.legal_review.legal_basis) if state.legal_review else [],
-            "starts_at": state.starts_at,
-            "ends_at": state.ends_at,
-            "notice": notice_text(m, state),
-            "hotline": m.hotline,
-        })
+    for when, rows in (("announced", announced(now)), ("in_force", in_force(now))):
+        for m, state in rows:
+            notice = state.notice
+            items.append({
+                "area": m.area_name,
+                "level": m.zone,
+                "state": when,
+                "restrictions": _restriction_labels(state.restrictions),
+                "reason": notice.reason if notice else m.reason,
+                "legal_basis": list(state.legal_review.legal_basis) if state.legal_review else [],
+                "starts_at": state.starts_at,
+                "ends_at": state.ends_at,
+                "published_at": notice.published_at if notice else None,
+                "notice": notice_text(m, state),
+                "hotline": m.hotline,
+            })
     return items
 
 

@@ -37,7 +37,7 @@ FIELD_OF = {
     "legal_basis_uncited": "legal_basis", "restrictions_missing": "restrictions", "restriction_unknown": "restrictions",
     "notice_widens_restrictions": "restrictions", "evidence_missing": "risk_evidence", "filing_level": "filed_with",
     "filing_missing": "filing_ref", "extension_too_long": "new_ends_at", "extension_not_later": "new_ends_at",
-    "reasons_missing": "reasons", "reason_missing": "reason", "notice_reason": "reason",
+    "reasons_missing": "reasons", "reason_missing": "reason", "notice_reason": "reason", "start_in_past": "starts_at",
 }
 
 
@@ -135,17 +135,23 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
     restrictions = [str(r) for r in restrictions or ()]
     for v in rules.check_restrictions(static_level, restrictions):
         errors.add("static_level" if v.code == "static_level.unknown" else "restrictions", Msg(v.reason_zh, v.reason_en, v.code))
+    mismatch = rules.check_zone_level(zone, static_level)
+    if mismatch:
+        errors.add("static_level", Msg(mismatch.reason_zh, mismatch.reason_en, mismatch.code))
     if not (reason or "").strip():
         errors.add("reason", Msg("须写明理由", "State the reason"))
-    if errors.errors:
-        raise errors
     now = now or timezone.now()
     level = "grid" if building or unit else place.kind
     try:
         state = L.propose(area_level=level, starts_at=starts_at, ends_at=ends_at, restrictions=tuple(restrictions),
                           actor=actor_of(actor), now=now, emergency_reason=emergency_reason or None)
     except TransitionRefused as exc:
-        raise refused(exc) from None
+        # Shown together with the checks above, so that one submission lists everything to correct.
+        for name, msgs in refused(exc).errors.items():
+            if name not in errors.errors:
+                errors.errors[name] = msgs
+    if errors.errors:
+        raise errors
     with transaction.atomic():
         measure = Measure(building=building, unit=unit, area_name=name[:255], zone=zone, static_level=static_level,
                           reason=reason.strip(), supply_plan=(supply_plan or "").strip()[:300], proposed_by=actor,

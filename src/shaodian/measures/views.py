@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.measures import area, closures, codec, lifecycle, rules, selectors, services, votes
+from shaodian.measures import area, closures, codec, labels, lifecycle, rules, selectors, services, votes
 
+from shaodian.measures.forms import ProposalForm
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.measures.presenters import gaps_view, visible_names
 from shaodian.places.models import Building
@@ -24,15 +24,6 @@ from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 LIST_LIMIT = 200
 
-ACTION_LABELS = {
-    "propose": _l("Measure proposed"), "revise": _l("Revised"), "evaluate": _l("Evaluated"),
-    "submit_for_legal_review": _l("Sent to legal review"), "legal_approve": _l("Passed legal review"),
-    "legal_return": _l("Returned by legal review"), "approve": _l("Approved"), "decline": _l("Declined"),
-    "record_vote": _l("Vote recorded"), "record_gate": _l("Special-group gate checked"),
-    "publish_notice": _l("Notice published"), "enter_force": _l("In force"), "extend": _l("Extended"),
-    "expire": _l("Expired"), "lift": _l("Lifted"), "withdraw": _l("Withdrawn"), "start_recovery": _l("Recovery started"),
-    "complete_recovery_task": _l("Recovery task done"), "post_evaluate": _l("Post-evaluated"),
-}
 
 
 def _when(value: str):
@@ -69,33 +60,35 @@ def measure_list(request):
     now = timezone.now()
     values = {"starts_at": _local(now + timezone.timedelta(days=2)), "ends_at": _local(now + timezone.timedelta(days=9)),
               "zone": "controlled", "static_level": "controlled", "restrictions": []}
+    areas = _area_choices(user) if user.can(Perm.PROPOSE_MEASURE) else []
     if request.method == "POST":
         _need(user, Perm.PROPOSE_MEASURE)
-        P = request.POST
-        values = {k: P.get(k, "") for k in ("area", "zone", "static_level", "starts_at", "ends_at", "reason",
-                                            "emergency_reason", "supply_plan")}
-        values["restrictions"] = P.getlist("restrictions")
-        kind, _sep, pk = values["area"].partition(":")
-        try:
-            m = services.measure_propose(
-                actor=user, zone=values["zone"], static_level=values["static_level"],
-                restrictions=values["restrictions"], starts_at=_when(values["starts_at"]), ends_at=_when(values["ends_at"]),
-                reason=values["reason"], emergency_reason=values["emergency_reason"], supply_plan=values["supply_plan"],
-                request=request, **{{"building": "building_id", "unit": "unit_id"}.get(kind, "place_id"): pk or None})
-        except ServiceError as exc:
-            errors, status = exc.errors, 422
-        else:
-            messages.success(request, _("Measure proposed."))
-            return redirect("measure_detail", measure_id=m.pk)
+        form = ProposalForm(request.POST, areas=areas)
+        values = {k: request.POST.get(k, "") for k in form.fields}
+        values["restrictions"] = request.POST.getlist("restrictions")
+        if form.is_valid():
+            try:
+                m = services.measure_propose(actor=user, request=request, **form.service_kwargs())
+            except ServiceError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Measure proposed."))
+                return redirect("measure_detail", measure_id=m.pk)
+        errors, status = form.errors_by_field(), 422
     rows = [with_displayable_times(m, "starts_at", "ends_at")
             for m in selectors.measures_for(user).order_by("-created_at")[:LIST_LIMIT]]
-    states = [(m, lifecycle.effective_status(codec.load(m.state), now).value) for m in rows]
+    states = [(m, _status_label(m, now)) for m in rows]
     return render(request, "measures/list.html", {
         "rows": states, "errors": errors, "values": values, "can_propose": user.can(Perm.PROPOSE_MEASURE),
-        "areas": _area_choices(user) if user.can(Perm.PROPOSE_MEASURE) else [],
+        "areas": areas,
         "zones": ZoneLevel.choices, "levels": StaticLevelKey.choices, "restrictions": RESTRICTIONS,
-        "limit": LIST_LIMIT, "statuses": dict(MeasureStatus.choices),
+        "limit": LIST_LIMIT,
     }, status=status)
+
+
+def _status_label(m, now) -> str:
+    state = codec.load(m.state)
+    return labels.status_label(state, lifecycle.effective_status(state, now))
 
 
 def _area_choices(user) -> list[tuple[str, str]]:
@@ -123,21 +116,33 @@ def _detail_context(user, m):
         for g in p.groups:
             groups[g.value] = groups.get(g.value, 0) + 1
     return {
-        "m": m, "state": state, "effective": effective.value, "statuses": dict(MeasureStatus.choices),
-        "timeline": [(ACTION_LABELS.get(e.action, e.action), e.at, MeasureStatus(e.from_status.value).label,
-                      MeasureStatus(e.to_status.value).label) for e in state.log],
+        "m": m, "state": state, "effective": effective.value, "status_label": labels.status_label(state, effective),
+        "timeline": labels.timeline(state),
+        "sent_back": [(labels.label(labels.ROLE_LABELS, s.role), s.at, s.reasons) for s in state.sent_back],
+        "verdict_label": labels.label(labels.VERDICT_LABELS, state.post_evaluation.verdict)
+        if state.post_evaluation else "",
         "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
-        "groups": sorted(groups.items()), "gaps": gaps_view(user, state),
+        "groups": [(labels.label(labels.GROUP_LABELS, g), n) for g, n in sorted(groups.items())],
+        "gaps": gaps_view(user, state),
         "notice_text": selectors.notice_text(m, state),
         "may": {"propose": user.can(Perm.PROPOSE_MEASURE), "evaluate": user.can(Perm.EVALUATE_MEASURE),
                 "legal": user.can(Perm.LEGAL_REVIEW), "approve": user.can(Perm.APPROVE_MEASURE),
-                "manage": user.can(Perm.MANAGE_MEASURES)},
+                "manage": user.can(Perm.MANAGE_MEASURES),
+                "withdraw": user.can(Perm.PROPOSE_MEASURE) and _may_withdraw(user, state)},
         "starts_local": _local(state.starts_at), "ends_local": _local(state.ends_at),
         "closures": list(m.closures.filter(removed_at__isnull=True).select_related("place")),
-        "levels": ["street", "district", "city"], "verdicts": [v.value for v in lifecycle.Verdict],
+        "levels": [(lv, labels.LEVEL_LABELS[lv]) for lv in ("street", "district", "city")],
+        "verdicts": list(labels.VERDICT_LABELS.items()),
         "open_tasks": [t.name for t in state.recovery_tasks if t.done_at is None],
         "tokens": m.vote_tokens.count(), "ballots": m.votes.count(),
     }
+
+
+def _may_withdraw(user, state) -> bool:
+    try:
+        return lifecycle.may_withdraw(state, lifecycle.Level(user.node.kind))
+    except (AttributeError, ValueError):
+        return False
 
 
 @login_required
@@ -250,7 +255,8 @@ def measure_gate(request, measure_id):
     people = area.special_group_people(m)
     names = visible_names(user, [p.person_id for _r, p in people])
     pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
-    rows = [{"id": p.person_id, "name": names[p.person_id], "groups": sorted(g.value for g in p.groups),
+    rows = [{"id": p.person_id, "name": names[p.person_id],
+             "groups": [labels.label(labels.GROUP_LABELS, g) for g in sorted(p.groups)],
              "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
              "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
     if rows:
@@ -262,38 +268,6 @@ def measure_gate(request, measure_id):
 
 
 # --- votes --------------------------------------------------------------------------------------------
-
-
-@login_required
-def measure_votes(request, measure_id):
-    """Staff open personal voting links (shown once, to print), record paper ballots, and see the count."""
-    user = request.user
-    _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
-    errors, status, links = {}, 200, []
-    if request.method == "POST":
-        _need(user, Perm.MANAGE_MEASURES)
-        try:
-            if request.POST.get("action") == "open":
-                links = [(address, request.build_absolute_uri(f"/public/vote/{raw}/"))
-                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk, request=request)]
-            else:
-                votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
-                                  approve=request.POST.get("choice") == "approve", request=request)
-                messages.success(request, _("Ballot recorded."))
-                return redirect("measure_votes", measure_id=m.pk)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
-    state = codec.load(m.state)
-    ballots = list(m.votes.values_list("approve", flat=True))
-    return render(request, "measures/votes.html", {
-        "m": m, "state": state, "links": links, "errors": errors, "tokens": m.vote_tokens.count(),
-        "households": area.households(m).count(), "valid": len(ballots), "approve": sum(ballots),
-        "can_manage": user.can(Perm.MANAGE_MEASURES),
-    }, status=status)
 
 
 # --- zones, closures, risk -------------------------------------------------------------------------------
@@ -311,11 +285,13 @@ def zone_list(request):
     zones = {z: [] for z, _l in ZoneLevel.choices}
     for m in rows:
         m = with_displayable_times(m, "starts_at", "ends_at")
-        effective = lifecycle.effective_status(codec.load(m.state), now).value
-        if effective in ("in_force", "notice_published", "approved", "evaluated", "legal_review", "draft"):
-            zones[m.zone].append((m, effective))
+        state = codec.load(m.state)
+        effective = lifecycle.effective_status(state, now)
+        if effective.value in ("in_force", "notice_published", "approved", "evaluated", "legal_review", "draft"):
+            zones[m.zone].append((m, labels.status_label(state, effective),
+                                  labels.label(labels.GRANULARITY_LABELS, m.granularity)))
     return render(request, "measures/zones.html", {
-        "zones": [(z, label, zones[z]) for z, label in ZoneLevel.choices], "statuses": dict(MeasureStatus.choices)})
+        "zones": [(z, label, zones[z]) for z, label in ZoneLevel.choices]})
 
 
 @login_required
@@ -349,8 +325,8 @@ def closure_list(request):
     return render(request, "measures/closures.html", {
         "rows": list(selectors.closures_for(user).filter(removed_at__isnull=True).order_by("-created_at")[:LIST_LIMIT]),
         "refused": closures.refused_closures(user), "errors": errors, "values": values, "places": places,
-        "flagged": [p for p in places if p.flags], "types": ClosureType.choices,
-        "flags": [(f.value, f.value) for f in rules.PlaceFlag], "can_manage": user.can(Perm.MANAGE_CLOSURES),
+        "flagged": [(p, labels.flag_labels(p.flag_list)) for p in places if p.flags], "types": ClosureType.choices,
+        "flags": list(labels.PLACE_FLAG_LABELS.items()), "can_manage": user.can(Perm.MANAGE_CLOSURES),
     }, status=status)
 
 
@@ -381,37 +357,6 @@ def risk_page(request):
     rows = risk_data.assess_buildings(user)[:RISK_ROWS] if risk_data else None
     confirmed = {c.building_id: c for c in selectors.risk_confirmations_for(user).order_by("confirmed_at")}
     return render(request, "measures/risk.html", {
-        "rows": [(r, confirmed.get(r["building_id"])) for r in rows or []], "available": rows is not None,
+        "rows": [(r, confirmed.get(r["building_id"]), labels.label(labels.RISK_LABELS, r["level"]))
+                 for r in rows or []], "available": rows is not None, "risk_levels": list(labels.RISK_LABELS.items()),
         "errors": errors, "limit": RISK_ROWS}, status=status)
-
-
-# --- public ---------------------------------------------------------------------------------------------
-
-
-def public_register(request):
-    """The register of measures in force, without login and without personal data."""
-    return render(request, "measures/public.html", {"items": selectors.register_items(timezone.now())})
-
-
-def public_vote(request, token):
-    """A household's personal voting page: the measure, and approve or reject."""
-    try:
-        t = votes.token_measure(token)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    errors, status, done = {}, 200, False
-    if request.method == "POST":
-        choice = request.POST.get("choice")
-        if choice not in ("approve", "reject"):
-            errors, status = {"choice": [Msg("请选择同意或不同意", "Choose approve or reject")]}, 422
-        else:
-            try:
-                votes.vote_cast(token=token, approve=choice == "approve", request=request)
-            except ServiceError as exc:
-                errors, status = exc.errors, exc.status
-            else:
-                done = True
-    state = codec.load(t.measure.state)
-    return render(request, "measures/vote.html", {
-        "m": t.measure, "state": state, "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],
-        "errors": errors, "done": done}, status=status)

@@ -1,5 +1,6 @@
 """Resident votes on community-level measures (PUB-4): one household, one vote, through a personal link."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,12 +35,37 @@ def vote_open(*, actor, measure_id, request=None, now=None) -> list[tuple[int, s
         if pk in have:
             continue
         raw = VoteToken.new_raw()
-        rows.append(VoteToken(measure=measure, household_id=pk, key_hash=VoteToken.digest(raw)))
+        rows.append(VoteToken(measure=measure, household_id=pk, key_hash=VoteToken.digest(raw), key_sealed=raw,
+                              issued_by=actor))
         made.append((pk, address, raw))
     with transaction.atomic():
         VoteToken.objects.bulk_create(rows, batch_size=1000)
         audit(actor, AuditAction.CREATE, "vote_tokens", measure.pk, count=len(rows), request=request)
     return made
+
+
+def vote_links_show(*, actor, measure_id, unvoted_only: bool = False, request=None) -> list[tuple[int, str, str, bool]]:
+    """The links this user issued for the measure, again: [(household id, address, raw token, voted)]; audited."""
+    _need(actor, Perm.MANAGE_MEASURES)
+    measure = measure_get(actor, measure_id)
+    voted = set(Vote.objects.filter(measure=measure).values_list("household_id", flat=True))
+    tokens = (VoteToken.objects.filter(measure=measure, issued_by=actor).exclude(key_sealed="")
+              .select_related("household").order_by("household__address", "pk"))
+    rows = [(t.household_id, t.household.address, t.key_sealed, t.household_id in voted) for t in tokens]
+    if unvoted_only:
+        rows = [r for r in rows if not r[3]]
+    # Each showing puts live credentials on a screen or on paper: who, when and how many is kept, never the links.
+    audit(actor, AuditAction.REVEAL, "vote_tokens", measure.pk, count=len(rows), request=request,
+          detail={"shown": len(rows), "unvoted_only": unvoted_only})
+    return rows
+
+
+def vote_url(raw: str, request=None) -> str:
+    """The link a household opens: on SHAODIAN_PUBLIC_URL, else on the address the request came in on."""
+    path = f"/public/vote/{raw}/"
+    if settings.PUBLIC_URL:
+        return settings.PUBLIC_URL + path
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def token_measure(raw: str) -> VoteToken:

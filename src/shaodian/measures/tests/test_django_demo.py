@@ -24,7 +24,9 @@ def test_it_tells_the_whole_story(users):
     assert services.state_of(Measure.objects.get(pk=ids["voted"])).vote.passed
     gated_log = [e.action for e in services.state_of(Measure.objects.get(pk=ids["gated"])).log]
     assert gated_log.count("record_gate") == 2  # held once, passed after the carer was named
-    register = {i["area"] for i in selectors.register_items(timezone.now())}
-    assert register == {Measure.objects.get(pk=ids[k]).area_name for k in ("sealed", "gated")}
+    register = {(i["state"], i["area"]) for i in selectors.register_items(timezone.now())}
+    name = {k: Measure.objects.get(pk=pk).area_name for k, pk in ids.items()}
+    # The community measure announced for the day after tomorrow is public before it starts.
+    assert register == {("in_force", name["sealed"]), ("in_force", name["gated"]), ("announced", name["voted"])}
     [denied] = AuditLog.objects.filter(object_type="closure", action="denied")
     assert denied.detail["codes"] == ["negative_list.fire_lane"]

@@ -87,4 +87,5 @@ def test_the_gate_page_lists_each_gap_and_who_closes_it(users, clock, client_as)
     m = advance(users, propose(users, building, clock), clock, "voted")
     services.gate_check(actor=users["staff_a"], measure_id=m.pk)
     page = client_as("staff_a").get(f"/measures/{m.pk}/gate/").content.decode()
-    assert "grid_worker" in page and "no_carer" in page
+    assert "网格员" in page and "未指定照护人" in page
+    assert "grid_worker" not in page and "no_carer" not in page

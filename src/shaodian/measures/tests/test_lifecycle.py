@@ -354,6 +354,34 @@ def test_it_withdraws_before_force_but_not_after():
     refused(live, Withdraw("疫情已控制"), STAFF, s.starts_at + H, "wrong_status")
 
 
+def test_community_staff_cannot_withdraw_measures_above_their_level():
+    district = propose(area_level=Level.DISTRICT, starts_at=T0 + 2 * D, ends_at=T0 + 9 * D,
+                       restrictions=RESTRICTIONS, actor=COMMAND[Level.DISTRICT], now=T0)
+    refused(district, Withdraw("撤回"), STAFF, T0 + H, "withdraw_level")
+    refused(district, Withdraw("撤回"), COMMAND[Level.STREET], T0 + H, "withdraw_level")
+    assert act(district, Withdraw("撤回"), COMMAND[Level.CITY], T0 + H).status == Status.WITHDRAWN
+    # A grid measure proposed by the district is the district's to take back, not the community's.
+    grid = propose(area_level=Level.GRID, starts_at=T0 + 2 * D, ends_at=T0 + 9 * D,
+                   restrictions=RESTRICTIONS, actor=CDC, now=T0)
+    refused(grid, Withdraw("撤回"), STAFF, T0 + H, "withdraw_level")
+    assert act(grid, Withdraw("撤回"), COMMAND[Level.DISTRICT], T0 + H).status == Status.WITHDRAWN
+    # The proposer's own level, and the approving authority above it, may.
+    community = reviewed()
+    assert act(community, Withdraw("撤回"), STAFF, T0 + 3 * H).status == Status.WITHDRAWN
+    assert act(community, Withdraw("撤回"), COMMAND[Level.STREET], T0 + 3 * H).status == Status.WITHDRAWN
+
+
+def test_it_refuses_a_start_in_the_past_even_in_an_emergency():
+    for emergency in (None, "聚集性疫情"):
+        with pytest.raises(TransitionRefused) as info:
+            propose(area_level=Level.COMMUNITY, starts_at=T0 - H, ends_at=T0 + D, restrictions=RESTRICTIONS,
+                    actor=STAFF, now=T0, emergency_reason=emergency)
+        assert info.value.code == "start_in_past"
+    assert propose(area_level=Level.COMMUNITY, starts_at=T0, ends_at=T0 + D, restrictions=RESTRICTIONS,
+                   actor=STAFF, now=T0).starts_at == T0
+    refused(draft(), Revise(T0 + H - timedelta(minutes=1), T0 + D, RESTRICTIONS), STAFF, T0 + H, "start_in_past")
+
+
 def test_it_needs_every_recovery_task_done_before_post_evaluation():
     s = act(in_force(), Expire(), WORKER, in_force().ends_at)
     refused(s, StartRecovery(()), STAFF, s.ends_at, "tasks_missing")
@@ -505,6 +533,9 @@ def check_invariants(s):
             assert timedelta(0) < e.new_ends_at - e.previous_ends_at <= MAX_TERM
             above = RANK[e.filed_with] > RANK[s.approval.level]
             assert above or e.filed_with == s.approval.level == Level.CITY
+    if s.withdrawal is not None:
+        by = next(a for a in ACTORS if a.id == s.withdrawal.by)
+        assert RANK[by.level] >= max(RANK[s.area_level], RANK[Level.COMMUNITY])  # every walk is proposed by STAFF
     entered = [e for e in s.log if e.to_status == Status.IN_FORCE and e.from_status != Status.IN_FORCE]
     assert len(entered) == (s.entered_force_at is not None)
     for later in (s.ends_at, s.ends_at + timedelta(seconds=1), s.ends_at + 400 * D):

@@ -111,3 +111,19 @@ def test_it_uses_a_configured_level_set():
     assert check_restrictions("advisory", [Restriction.GATHERING_LIMIT], custom) == ()
     (violation,) = check_restrictions("sealed", [Restriction.GATHERING_LIMIT], custom)
     assert violation.code == "static_level.unknown"
+
+
+def test_a_zone_and_its_static_level_must_agree():
+    from shaodian.measures.rules import check_zone_level
+
+    # The reference, written out: 封控区 四级 · 管控区 三级 · 防范区 一级或二级.
+    agree = {("sealed", "sealed"), ("controlled", "controlled"), ("precaution", "advisory"),
+             ("precaution", "precaution")}
+    for zone in ("sealed", "controlled", "precaution"):
+        for level in ("advisory", "precaution", "controlled", "sealed"):
+            v = check_zone_level(zone, level)
+            assert (v is None) == ((zone, level) in agree), (zone, level)
+            if v is not None:
+                assert v.code == "zone_level_mismatch" and v.reason_zh and v.reason_en
+    assert "封控区须实行四级（封控），不能是三级（管控）" in check_zone_level("sealed", "controlled").reason_zh
+    assert check_zone_level("unknown", "sealed") is None and check_zone_level("sealed", "unknown") is None
