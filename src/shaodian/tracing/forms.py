@@ -17,7 +17,7 @@ class ContactFilterForm(forms.Form):
                                         ("2", _("secondary contact"))])
     min_score = forms.FloatField(label=_("Exposure at least (minutes)"), required=False, min_value=0, max_value=MAX_SCORE,
                                  widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    place = forms.TypedChoiceField(label=_("Place"), required=False, coerce=int, empty_value=None)
+    place = forms.TypedChoiceField(label=_("Venue"), required=False, coerce=int, empty_value=None)
     day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=[
         ("score", _("Longest exposure first")), ("score_asc", _("Shortest exposure first")),

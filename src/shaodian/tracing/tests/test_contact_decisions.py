@@ -10,7 +10,7 @@ from shaodian.places.models import Place
 from shaodian.security.models import AuditLog, RoleChoice, User
 from shaodian.tracing import services
 from shaodian.tracing.models import CONTACT_MOVES, Case, Contact, ContactExposure, ContactStatus, Monitoring
-from shaodian.tracing.tests.test_tracing import NOW, scene  # noqa: F401 (fixture)
+from shaodian.tracing.tests.support import NOW
 
 pytestmark = pytest.mark.django_db
 
