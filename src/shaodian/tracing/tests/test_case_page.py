@@ -161,3 +161,29 @@ def test_the_chain_runs_a_fixed_number_of_queries(big_case):
     assert many == few <= 1 + 4 * 4
     labels = [n.label for n in nodes]
     assert any("名密接" in x or "more" in x for x in labels) and len(nodes) < 60  # the drawing stays readable
+
+
+ENUM_CODES = ("proposed", "confirmed", "dismissed", "colocation", "household", "manual", "close_contact",
+              "secondary_contact", "asymptomatic", "recovered", "active", "ended")
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_tracing_pages_show_chinese_labels_not_codes(scene, client_as):
+    cdc, case = scene["cdc"], scene["case"]
+    found = services.contacts_find(actor=cdc, case_id=case.pk, t_from=NOW - dt.timedelta(days=1), t_to=NOW,
+                                   window_minutes=30, second_degree=True)
+    first, *rest = found["contacts"]
+    services.contact_decide(actor=cdc, contact_id=first.pk, confirm=True)
+    services.contact_decide(actor=cdc, contact_id=rest[0].pk, confirm=False)
+    client = client_as("cdc")
+    for url in ("/tracing/", f"/tracing/cases/{case.pk}/", f"/tracing/cases/{case.pk}/?status=confirmed"):
+        text = visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+        words = set(re.findall(r"[A-Za-z_]+", text))
+        assert not words & set(ENUM_CODES), (url, words & set(ENUM_CODES))
+        assert "Grid worker" not in text and "secondary" not in text
+    page = visible_text(client.get(f"/tracing/cases/{case.pk}/").content.decode())
+    assert "已确认" in page and "已排除" in page and "同时段同场所" in page and "健康监测" not in page
