@@ -63,3 +63,29 @@ def test_it_confirms_and_dismisses_a_contact_by_clicking_its_buttons(site, brows
     click_decision(browser, second, "排除")
     assert "/residents/" not in browser.current_url
     assert status_of(site, second) == "dismissed"
+
+
+def test_it_dismisses_ticked_contacts_in_one_action(site, browser):
+    rows = site.facts(PROPOSED)
+    case_id = rows[0][0]
+    ids = site.facts(f"import json; from shaodian.tracing.models import Contact; print('FACTS' + json.dumps(list("
+                     f"Contact.objects.filter(case_id={case_id}).order_by('-minutes', 'degree', 'pk')[:50]"
+                     f".values_list('pk', 'status'))))")
+    picked = [pk for pk, status in ids if status == "proposed"][:2]
+    assert len(picked) == 2
+    viewport(browser, *PHONE)
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    login(browser, site.base, "cdc")
+    browser.get(f"{site.base}/tracing/cases/{case_id}/")
+    for pk in picked:
+        box = browser.find_element(By.CSS_SELECTOR, f"#contact-{pk} .pick")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        box.click()  # the label, as a thumb would
+        assert box.find_element(By.TAG_NAME, "input").is_selected()
+    summary = browser.find_element(By.CSS_SELECTOR, "#bulk").find_element(By.XPATH, "ancestor::details/summary")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    summary.click()
+    browser.find_element(By.ID, "id_note").send_keys("不同时段，复核排除")
+    submit_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#bulk button[value=dismiss]"))
+    assert [status_of(site, pk) for pk in picked] == ["dismissed", "dismissed"]
+    assert "已决定 2 名密接" in browser.find_element(By.TAG_NAME, "body").text
