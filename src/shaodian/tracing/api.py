@@ -93,3 +93,24 @@ def decide(request, contact_id: int, payload: DecideIn):
     contact = services.contact_decide(actor=request.user, contact_id=contact_id, confirm=payload.confirm,
                                       note=payload.note, request=request)
     return contact_out(selectors.with_exposures([contact])[0])
+
+
+class DecideManyIn(Schema):
+    confirm: bool
+    note: str = Field(..., min_length=1, max_length=200)
+    contact_ids: list[int] | None = Field(None, max_length=1000)
+    top: int | None = Field(None, ge=1, le=1000)
+    min_score: float | None = Field(None, ge=0, le=40320)
+
+
+class DecidedOut(Schema):
+    decided: list[int]
+
+
+@router.post("/tracing/cases/{case_id}/contacts/decide", response=DecidedOut)
+def decide_many(request, case_id: int, payload: DecideManyIn):
+    """One decision with one reason on a selection of a case's contacts, or on its top N proposals at or above a score."""
+    done = services.contacts_decide(actor=request.user, case_id=case_id, confirm=payload.confirm, note=payload.note,
+                                    contact_ids=payload.contact_ids, top=payload.top, min_score=payload.min_score,
+                                    request=request)
+    return {"decided": [c.pk for c in done]}

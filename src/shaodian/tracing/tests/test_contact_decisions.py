@@ -122,3 +122,17 @@ def test_decisions_stay_in_the_jurisdiction(scene, users):
     with pytest.raises(NotFound):
         services.contact_decide(actor=other, contact_id=c.pk, confirm=True)
     assert Contact.objects.get(pk=c.pk).status == "proposed"
+
+
+def test_the_api_decides_many_with_one_reason(scene, api_as):
+    case = scene["case"]
+    rows = proposals(case, 4)
+    client = api_as("cdc")
+    url = f"/api/v1/tracing/cases/{case.pk}/contacts/decide"
+    r = client.post(url, {"confirm": False, "note": "不同时段", "contact_ids": [rows[0].pk, rows[1].pk]},
+                    content_type="application/json")
+    assert r.status_code == 200 and sorted(r.json()["decided"]) == sorted([rows[0].pk, rows[1].pk])
+    again = client.post(url, {"confirm": False, "note": "再次", "contact_ids": [rows[0].pk]}, content_type="application/json")
+    assert again.status_code == 422 and again.json()["detail"][0]["msg_zh"].startswith("1个密接已是")
+    assert client.post(url, {"confirm": True, "note": "", "top": 2}, content_type="application/json").status_code == 422
+    assert Contact.objects.filter(pk__in=[r.pk for r in rows], status="dismissed").count() == 2
