@@ -1,8 +1,10 @@
+import datetime as dt
 
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from shaodian.schema_types import Day, Flag, Id, Minutes, Moment, ParamId, Short, Text
-from shaodian.tracing import services
+from shaodian.tracing import selectors, services
 
 router = Router(tags=["tracing"])
 
@@ -36,8 +38,9 @@ class ContactsIn(Schema):
 
 class ExposureOut(Schema):
     checkpoint: int
-    start: str
-    end: str
+    checkpoint_name: str
+    start: dt.datetime  # Asia/Shanghai, with its offset
+    end: dt.datetime
     minutes: float
 
 
@@ -59,8 +62,12 @@ class ContactsOut(Schema):
 
 
 def contact_out(c) -> dict:
+    """One contact; its exposures must be attached first (`selectors.with_exposures`)."""
     return {"id": c.pk, "resident_id": c.resident_id, "score": c.minutes, "reason": c.reason, "status": c.status,
-            "degree": c.degree, "via_resident_id": c.via.resident_id if c.via_id else None, "exposures": c.exposures}
+            "degree": c.degree, "via_resident_id": c.via.resident_id if c.via_id else None,
+            "exposures": [{"checkpoint": e.checkpoint_id, "checkpoint_name": e.checkpoint.name,
+                           "start": timezone.localtime(e.start), "end": timezone.localtime(e.end), "minutes": e.minutes}
+                          for e in c.exposures.all()]}
 
 
 @router.post("/tracing/contacts", response=ContactsOut)
@@ -70,6 +77,7 @@ def contacts(request, payload: ContactsIn):
         actor=request.user, case_id=payload.case, t_from=payload.from_, t_to=payload.to,
         window_minutes=payload.window_minutes, min_overlap_minutes=payload.min_overlap_minutes,
         second_degree=payload.second_degree, request=request)
+    selectors.with_exposures(found["contacts"] + found["secondary"])
     return {"contacts": [contact_out(c) for c in found["contacts"]],
             "secondary": [contact_out(c) for c in found["secondary"]],
             "outside_jurisdiction": found["outside_jurisdiction"]}
@@ -83,5 +91,27 @@ class DecideIn(Schema):
 @router.post("/tracing/contacts/{contact_id}/decide", response=ContactOut)
 def decide(request, contact_id: ParamId, payload: DecideIn):
     """A tracer confirms (monitoring starts) or dismisses a proposed contact."""
-    return contact_out(services.contact_decide(actor=request.user, contact_id=contact_id, confirm=payload.confirm,
-                                               note=payload.note, request=request))
+    contact = services.contact_decide(actor=request.user, contact_id=contact_id, confirm=payload.confirm,
+                                      note=payload.note, request=request)
+    return contact_out(selectors.with_exposures([contact])[0])
+
+
+class DecideManyIn(Schema):
+    confirm: bool
+    note: str = Field(..., min_length=1, max_length=200)
+    contact_ids: list[int] | None = Field(None, max_length=1000)
+    top: int | None = Field(None, ge=1, le=1000)
+    min_score: float | None = Field(None, ge=0, le=40320)
+
+
+class DecidedOut(Schema):
+    decided: list[int]
+
+
+@router.post("/tracing/cases/{case_id}/contacts/decide", response=DecidedOut)
+def decide_many(request, case_id: ParamId, payload: DecideManyIn):
+    """One decision with one reason on a selection of a case's contacts, or on its top N proposals at or above a score."""
+    done = services.contacts_decide(actor=request.user, case_id=case_id, confirm=payload.confirm, note=payload.note,
+                                    contact_ids=payload.contact_ids, top=payload.top, min_score=payload.min_score,
+                                    request=request)
+    return {"decided": [c.pk for c in done]}

@@ -9,6 +9,7 @@ from html import escape
 
 import networkx as nx
 
+LABEL_ROOM = 170  # px right of the last column for its labels
 FILL = {"case": "#b42318", "close": "#f79009", "secondary": "#fde68a", "proposed": "#ffffff"}
 
 
@@ -45,7 +46,7 @@ def to_svg(nodes: list[Node], edges: list[tuple[str, str]], root: str, *, width:
     height = max(120, row * max(layers.values()) + 40)
     xs = sorted(layers)
     col = {x: i for i, x in enumerate(xs)}
-    step = (width - 160) / max(1, len(xs) - 1)
+    step = (width - 80 - LABEL_ROOM) / max(1, len(xs) - 1)  # the last column's labels stay inside the drawing
 
     def place(key):
         x, y = pos[key]

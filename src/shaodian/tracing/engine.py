@@ -345,6 +345,23 @@ class Contacts:
         ]
 
 
+def merge_exposures(exposures) -> list[Exposure]:
+    """One row per meeting: exposures at one venue that overlap or touch become their union; by venue, then start.
+
+    The engine counts one exposure per (case stay, contact stay) pair, so a case that scanned in twice
+    during one contact's stay yields the same meeting twice; a person reads it once.
+    """
+    out: list[Exposure] = []
+    for e in sorted(exposures, key=lambda e: (e.venue, e.start, e.end)):
+        last = out[-1] if out else None
+        if last is not None and last.venue == e.venue and e.start <= last.end:
+            end = max(last.end, e.end)
+            out[-1] = Exposure(last.venue, last.start, end, (end - last.start) / 60)
+        else:
+            out.append(Exposure(e.venue, e.start, e.end, (e.end - e.start) / 60))
+    return out
+
+
 def _seconds(minutes: float, name: str) -> int:
     if minutes < 0:
         raise ValueError(f"{name} must be >= 0")

@@ -37,6 +37,16 @@ class ContactStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+# The moves a contact may make (from, to) → whether the move needs a written reason. Leaving a
+# decision is a correction and says why; nothing goes back to a proposal.
+CONTACT_MOVES: dict[tuple[str, str], bool] = {
+    (ContactStatus.PROPOSED, ContactStatus.CONFIRMED): False,
+    (ContactStatus.PROPOSED, ContactStatus.DISMISSED): False,
+    (ContactStatus.CONFIRMED, ContactStatus.DISMISSED): True,
+    (ContactStatus.DISMISSED, ContactStatus.CONFIRMED): True,
+}
+
+
 class ContactReason(models.TextChoices):
     COLOCATION = "colocation", _("Same place, same time")
     HOUSEHOLD = "household", _("Same household")
@@ -51,8 +61,7 @@ class Contact(models.Model):
     degree = models.PositiveSmallIntegerField(default=1)  # 1 密接, 2 次密接
     via = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="secondary")
     reason = models.CharField(max_length=16, choices=ContactReason.choices)
-    minutes = models.FloatField(default=0)
-    exposures = models.JSONField(default=list)  # [{"checkpoint", "start", "end", "minutes"}]
+    minutes = models.FloatField(default=0)  # the score: total minutes of its exposures
     status = models.CharField(max_length=16, choices=ContactStatus.choices, default=ContactStatus.PROPOSED)
     decided_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +69,26 @@ class Contact(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "resident", "degree"], name="contact_unique")]
+        indexes = [models.Index(fields=["case", "status", "minutes"], name="contact_case_status")]
+
+    @property
+    def degree_label(self) -> str:
+        return _("secondary contact") if self.degree == 2 else _("close contact")
+
+
+class ContactExposure(models.Model):
+    """One meeting of a contact and the case: where, and from when to when (stored in UTC)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="exposures")
+    checkpoint = models.ForeignKey("checkpoints.Checkpoint", on_delete=models.PROTECT, related_name="+")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    minutes = models.FloatField()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [models.UniqueConstraint(fields=["contact", "checkpoint", "start"], name="exposure_unique")]
+        indexes = [models.Index(fields=["checkpoint", "start"], name="exposure_place_time")]
 
 
 class MonitoringReason(models.TextChoices):
@@ -72,6 +101,12 @@ class MonitoringStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+MONITORING_TASKS = {
+    MonitoringReason.CLOSE_CONTACT: _("Grid worker calls twice a day for temperature; report symptoms at once"),
+    MonitoringReason.SECONDARY_CONTACT: _("Daily health report"),
+}
+
+
 class Monitoring(models.Model):
     """健康监测 — a confirmed contact's monitoring period, with the grid worker's follow-up task."""
 
@@ -82,6 +117,11 @@ class Monitoring(models.Model):
     ends_on = models.DateField()
     status = models.CharField(max_length=16, choices=MonitoringStatus.choices, default=MonitoringStatus.ACTIVE)
     task = models.CharField(max_length=200, blank=True)
+
+    @property
+    def task_label(self) -> str:
+        """The follow-up task in the reader's language (rows written before kept bilingual text)."""
+        return str(MONITORING_TASKS.get(self.reason, self.task)) if self.status == MonitoringStatus.ACTIVE else self.task
 
     class Meta:
         indexes = [models.Index(fields=["resident", "status"], name="monitoring_resident")]

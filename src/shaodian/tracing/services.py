@@ -8,26 +8,26 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shaodian.checkpoints.models import Scan
-from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.errors import Msg, ServiceError
 from shaodian.people.models import Resident
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q
 from shaodian.tracing import engine
+from shaodian.tracing.decisions import contact_decide, contacts_decide, contacts_transition  # noqa: F401 (public here)
 from shaodian.tracing.models import (
     Case,
     CaseKind,
+    CaseStatus,
     Contact,
+    ContactExposure,
     ContactReason,
-    ContactStatus,
     Monitoring,
-    MonitoringReason,
     MonitoringStatus,
 )
 from shaodian.tracing.selectors import case_get
 
-MONITORING_DAYS = 14
 MAX_WINDOW = dt.timedelta(days=28)
 # Scans this long before the query window are read too, so a stay that began earlier is whole.
 LOOKBACK = dt.timedelta(hours=24)
@@ -63,7 +63,7 @@ def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_da
             case = Case.objects.create(resident=resident, kind=kind, test_date=test_date, onset_date=onset_date,
                                        source=source_contact, registered_by=actor)
             Monitoring.objects.filter(resident=resident, status=MonitoringStatus.ACTIVE).update(
-                status=MonitoringStatus.ENDED, task="转为病例 / became a case")
+                status=MonitoringStatus.ENDED, task="转为病例")
             audit(actor, AuditAction.CREATE, "case", case.pk, detail={"resident": resident.pk, "kind": kind},
                   request=request)
     except IntegrityError:
@@ -116,11 +116,8 @@ def _index_around(person_ids: list[int], t_from: dt.datetime, t_to: dt.datetime,
     return engine.build_index(engine.pair_stays(scans, default_dwell_minutes=dwell_minutes))
 
 
-def _exposures_json(contact: engine.Contact) -> list[dict]:
-    tz = dt.timezone.utc
-    return [{"checkpoint": e.venue, "start": dt.datetime.fromtimestamp(e.start, tz).isoformat(),
-             "end": dt.datetime.fromtimestamp(e.end, tz).isoformat(), "minutes": round(e.minutes, 1)}
-            for e in contact.exposures]
+def _exposures(contact: engine.Contact) -> list[engine.Exposure]:
+    return engine.merge_exposures(contact.exposures)
 
 
 def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, window_minutes: float = 30,
@@ -145,9 +142,9 @@ def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, win
     found = engine.find_contacts(index, [person], _epoch(t_from), _epoch(t_to), window_minutes, min_overlap_minutes)
     close = found.for_case(person)
     household = _household_members(case.resident)
-    proposals = [(c.person, ContactReason.COLOCATION, c.minutes, _exposures_json(c)) for c in close]
+    proposals = [(c.person, ContactReason.COLOCATION, _exposures(c)) for c in close]
     in_colocation = {c.person for c in close}
-    proposals += [(pid, ContactReason.HOUSEHOLD, 0.0, []) for pid in household if pid not in in_colocation]
+    proposals += [(pid, ContactReason.HOUSEHOLD, []) for pid in household if pid not in in_colocation]
     secondary: list[tuple] = []
     if second_degree and close:
         sources = [c.person for c in close]
@@ -159,17 +156,21 @@ def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, win
         for source in second.cases.tolist():
             for c in second.for_case(source):
                 if c.person not in skip:
-                    secondary.append((c.person, source, c.minutes, _exposures_json(c)))
-    visible = _visible_ids(actor, {p for p, *_ in proposals} | {p for p, *_ in secondary})
+                    secondary.append((c.person, source, _exposures(c)))
+    everyone = {p for p, *_ in proposals} | {p for p, *_ in secondary}
+    # A person who is an active case is already isolated and treated: never their own case's contact.
+    cases = set(Case.objects.filter(resident_id__in=everyone, status=CaseStatus.ACTIVE).values_list("resident_id", flat=True))
+    visible = _visible_ids(actor, everyone - cases)
     with transaction.atomic():
         rows = _store(case, proposals, visible, degree=1)
-        rows2 = _store(case, [(p, ContactReason.COLOCATION, m, e) for p, _s, m, e in secondary], visible, degree=2,
+        rows2 = _store(case, [(p, ContactReason.COLOCATION, e) for p, _s, e in secondary], visible, degree=2,
                        via={p: s for p, s, *_ in secondary}, first_rows=rows)
         audit(actor, AuditAction.READ, "contacts", case.pk, count=len(rows) + len(rows2),
               detail={"from": t_from.isoformat(), "to": t_to.isoformat(), "window": window_minutes,
                       "min_overlap": min_overlap_minutes, "second_degree": second_degree}, request=request)
-    hidden = len({p for p, *_ in proposals} - visible) + len({p for p, *_ in secondary} - visible)
-    return {"case": case, "contacts": rows, "secondary": rows2, "outside_jurisdiction": hidden}
+    hidden = len({p for p, *_ in proposals} - visible - cases) + len({p for p, *_ in secondary} - visible - cases)
+    return {"case": case, "contacts": rows, "secondary": rows2, "outside_jurisdiction": hidden,
+            "already_cases": len(cases)}
 
 
 def _household_members(resident: Resident) -> list[int]:
@@ -189,61 +190,38 @@ def _visible_ids(actor, ids: set[int]) -> set[int]:
 
 
 def _store(case: Case, proposals, visible: set[int], *, degree: int, via=None, first_rows=None) -> list[Contact]:
-    """Upsert proposals; a contact already confirmed or dismissed by a person keeps that decision."""
+    """Upsert proposals with their exposures, best first; a decision already made by a person is kept."""
     # One row per person: the first (best ranked) proposal wins, e.g. a secondary met via two contacts.
     unique: dict[int, tuple] = {}
     for p in proposals:
         if p[0] in visible and p[0] not in unique:
             unique[p[0]] = p
     proposals = list(unique.values())
-    existing = {c.resident_id: c for c in Contact.objects.filter(case=case, degree=degree, resident_id__in=[p[0] for p in proposals])}
+    existing = {c.resident_id: c for c in Contact.objects.filter(case=case, degree=degree, resident_id__in=list(unique))}
     via_rows = {c.resident_id: c for c in first_rows or []}
-    out = []
-    for resident_id, reason, minutes, exposures in proposals:
+    new, old, out = [], [], []
+    for resident_id, reason, exposures in proposals:
         row = existing.get(resident_id)
         if row is None:
             row = Contact(case=case, resident_id=resident_id, degree=degree, reason=reason)
-        row.minutes, row.exposures = round(minutes, 1), exposures
+            new.append(row)
+        else:
+            old.append(row)
+        row.minutes = round(sum(e.minutes for e in exposures), 1)
         if via:
             row.via = via_rows.get(via.get(resident_id))
-        row.save()
         out.append(row)
+    Contact.objects.bulk_create(new, batch_size=2000)
+    Contact.objects.bulk_update(old, ["minutes", "via"], batch_size=2000)
+    if any(r.pk is None for r in out):  # backends without RETURNING on bulk insert
+        ids = dict(Contact.objects.filter(case=case, degree=degree, resident_id__in=list(unique)).values_list("resident_id", "pk"))
+        for r in out:
+            r.pk = r.id = ids[r.resident_id]
+    ContactExposure.objects.filter(contact__in=[r.pk for r in old]).delete()
+    utc = dt.timezone.utc
+    ContactExposure.objects.bulk_create(
+        [ContactExposure(contact_id=r.pk, checkpoint_id=e.venue, start=dt.datetime.fromtimestamp(e.start, utc),
+                         end=dt.datetime.fromtimestamp(e.end, utc), minutes=round(e.minutes, 1))
+         for r, (_p, _reason, exposures) in zip(out, proposals) for e in exposures], batch_size=5000)
+    out.sort(key=lambda r: -r.minutes)  # stable: the engine's order breaks ties
     return out
-
-
-def contact_decide(*, actor, contact_id, confirm: bool, note: str = "", request=None) -> Contact:
-    """A tracer confirms a proposed contact (monitoring starts) or dismisses it, with a note."""
-    from shaodian.tracing.selectors import contacts_for
-
-    _need(actor)
-    try:
-        contact = contacts_for(actor).select_for_update().get(pk=int(contact_id))
-    except (Contact.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
-    now = timezone.now()
-    with transaction.atomic():
-        contact.status = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
-        contact.decided_by, contact.decided_at = actor, now
-        contact.note = " ".join(str(note or "").split())[:200]
-        contact.save(update_fields=["status", "decided_by", "decided_at", "note"])
-        if confirm:
-            _start_monitoring(contact, now)
-        else:
-            Monitoring.objects.filter(contact=contact, status=MonitoringStatus.ACTIVE).update(status=MonitoringStatus.ENDED)
-        audit(actor, AuditAction.UPDATE, "contact", contact.pk, detail={"status": contact.status, "resident": contact.resident_id},
-              request=request)
-    return contact
-
-
-def _start_monitoring(contact: Contact, now: dt.datetime) -> Monitoring:
-    last = max((dt.datetime.fromisoformat(e["end"]) for e in contact.exposures), default=now)
-    start = timezone.localtime(last).date()
-    reason = MonitoringReason.CLOSE_CONTACT if contact.degree == 1 else MonitoringReason.SECONDARY_CONTACT
-    task = ("网格员每日两次电话随访测温，出现症状立即上报 / Grid worker calls twice a day for temperature; report symptoms at once"
-            if contact.degree == 1 else "每日健康打卡 / Daily health report")
-    monitoring, _ = Monitoring.objects.update_or_create(
-        contact=contact,
-        defaults={"resident_id": contact.resident_id, "reason": reason, "starts_on": start,
-                  "ends_on": start + dt.timedelta(days=MONITORING_DAYS), "status": MonitoringStatus.ACTIVE, "task": task},
-    )
-    return monitoring

@@ -3,17 +3,23 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import NotFound, ServiceError
+from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
 from shaodian.schema_types import Day, Minutes, Moment, ParamId, form_value
 from shaodian.tracing import chain, selectors, services
-from shaodian.tracing.models import CaseKind, ContactStatus
+from shaodian.tracing.forms import ContactBulkForm, ContactFilterForm
+from shaodian.tracing.models import CaseKind
 from shaodian.web.shortcuts import not_found as _not_found
 
 
@@ -58,6 +64,25 @@ def _window(request):
     return t_from or now - dt.timedelta(days=14), t_to or now
 
 
+PAGE_SIZE = 50
+FILTER_KEYS = ("status", "degree", "min_score", "place", "day", "sort", "page")
+
+
+def _back(data) -> str:
+    """The case page's filters and page, rebuilt from known keys only (never a free URL)."""
+    given = QueryDict(data.get("back", "") if hasattr(data, "get") else "")
+    keep = QueryDict(mutable=True)
+    for k in FILTER_KEYS:
+        if given.get(k):
+            keep[k] = given[k][:20]
+    return keep.urlencode()
+
+
+def _to_case(case_id, back: str):
+    url = reverse("case_detail", args=[case_id])
+    return redirect(f"{url}?{back}#contacts" if back else f"{url}#contacts")
+
+
 @login_required
 def case_detail(request, case_id):
     user = request.user
@@ -82,17 +107,30 @@ def case_detail(request, case_id):
                 second_degree=bool(request.POST.get("second_degree")), request=request)
         except ServiceError as exc:
             errors = exc.errors
-    contacts = list(selectors.contacts_for(user).filter(case=case).order_by("degree", "-minutes"))
+        except ValueError:
+            errors = {"window_minutes": [_("Enter numbers of minutes")]}
+    places = selectors.case_places(user, case)
+    filters = ContactFilterForm(request.GET or None, places=places)
+    chosen = filters.filters()
+    page = Paginator(selectors.case_contacts(user, case, **{k: v for k, v in chosen.items()}), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    contacts = selectors.with_exposures(list(page.object_list))
+    audit_list(user, "contact", contacts, request=request, query={"case": case.pk, **{
+        k: str(v) for k, v in chosen.items()}, "page": page.number})
     nodes, edges, root = selectors.chain_of(user, case)
     local = timezone.get_current_timezone()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "tracing/case.html", {
         "case": case, "name": mask_name(case.resident.name),
-        "contacts": [(c, mask_name(c.resident.name)) for c in contacts],
+        "contacts": [(c, mask_name(c.resident.name)) for c in contacts], "page": page,
+        "filters": filters, "query": query.urlencode(), "back": request.GET.urlencode(),
+        "bulk": ContactBulkForm(), "filtered": bool(chosen.keys() - {"sort"}),
         "found": found, "errors": errors, "can_manage": user.can(Perm.MANAGE_CASES),
         "t_from": timezone.localtime(t_from, local).strftime("%Y-%m-%dT%H:%M"),
         "t_to": timezone.localtime(t_to, local).strftime("%Y-%m-%dT%H:%M"),
         "window": request.POST.get("window_minutes", "30"), "overlap": request.POST.get("min_overlap_minutes", "0"),
-        "chain_svg": chain.to_svg(nodes, edges, root), "statuses": ContactStatus,
+        "chain_svg": chain.to_svg(nodes, edges, root),
     }, status=422 if errors else 200)
 
 
@@ -107,5 +145,35 @@ def contact_decide(request, contact_id):
         return _not_found(request)
     except ServiceError as exc:
         messages.error(request, str(exc))
-        return redirect("case_list")
-    return redirect("case_detail", case_id=contact.case_id)
+        case_id = request.POST.get("case", "")
+        return _to_case(case_id, _back(request.POST)) if case_id.isdigit() else redirect("case_list")
+    messages.success(request, _("Contact confirmed.") if contact.status == "confirmed" else _("Contact dismissed."))
+    return _to_case(contact.case_id, _back(request.POST))
+
+
+@login_required
+@require_POST
+def contacts_decide(request, case_id):
+    """One decision, with one reason, on the ticked contacts or on the top proposals."""
+    form = ContactBulkForm(request.POST)
+    back = _back(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields and field != "contacts" else ""
+            messages.error(request, f"{label}：{'；'.join(errs)}" if label else "；".join(errs))
+        return _to_case(case_id, back)
+    data = form.cleaned_data
+    try:
+        done = services.contacts_decide(
+            actor=request.user, case_id=case_id, confirm=data["decision"] == "confirm", note=data["note"],
+            contact_ids=data["contacts"] if data["which"] == "selected" else None,
+            top=data["top"] if data["which"] == "top" else None, min_score=data["min_score"], request=request)
+    except NotFound:
+        return _not_found(request)
+    except ServiceError as exc:
+        for msgs in exc.errors.values():
+            for m in msgs:
+                messages.error(request, str(m))
+        return _to_case(case_id, back)
+    messages.success(request, ngettext("%(n)d contact decided.", "%(n)d contacts decided.", len(done)) % {"n": len(done)})
+    return _to_case(case_id, back)
