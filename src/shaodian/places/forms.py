@@ -16,7 +16,7 @@ class PlaceMoveForm(forms.Form):
     """Move a node under another parent: only nodes of an allowed kind inside the user's jurisdiction."""
 
     parent = _PlaceChoice(
-        queryset=Place.objects.none(), label=_("Move under"),
+        queryset=Place.objects.none(), label=_("Move under"), empty_label=None,
         error_messages={
             "required": _("Choose the new parent."),
             "invalid_choice": _("This node cannot hang there: choose one of the parents offered."),
@@ -32,7 +32,7 @@ class PlaceMergeForm(forms.Form):
     """Merge a node into another of the same kind inside the user's jurisdiction."""
 
     target = _PlaceChoice(
-        queryset=Place.objects.none(), label=_("Merge into"),
+        queryset=Place.objects.none(), label=_("Merge into"), empty_label=None,
         error_messages={
             "required": _("Choose the node to merge into."),
             "invalid_choice": _("A node can only merge into another open node of the same level: choose one offered."),
