@@ -43,14 +43,23 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
+        from shaodian.sqlite_wal import checkpoint_at_exit
+
         if workers == 1:
             from waitress import serve
 
-            serve(application, host=host, port=port, **waitress)
+            # A stop (SIGTERM) unwinds like Ctrl+C, so the log is checkpointed below.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+            try:
+                serve(application, host=host, port=port, **waitress)
+            finally:
+                checkpoint_at_exit()
             return
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.create_server((host, port), family=family, backlog=2048)
         _prefork(application, listener, workers, waitress)
+        # Every worker has stopped: nobody else holds the database, the log can be emptied.
+        checkpoint_at_exit()
 
 
 def _prefork(application, listener: socket.socket, workers: int, options: dict) -> None:
