@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def console():
     """The configured console handler, writing into a buffer for the test."""
-    handler = next(h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)
-                   and getattr(h, "filters", None))
+    handler = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
     buffer = io.StringIO()
     old = handler.setStream(buffer)
     yield buffer
