@@ -5,9 +5,10 @@ passive: it copies what it can and never waits, and the log can only be rewound 
 no reader still looks at an old part of it. Under steady ingestion a reader is nearly always there
 (every request reads its token and scope first), so the log never rewinds and grows for as long as
 the load lasts (2.79 GB in a minute of 8 senders). So, after each request, a cheap stat() of the
--wal file; past SQLITE_WAL_CHECKPOINT_MB one thread of the process runs a TRUNCATE checkpoint,
-which waits (busy_timeout) for the writer and the readers of old frames to finish, holds back new
-writers meanwhile, copies every frame and cuts the file to zero. `journal_size_limit` shrinks the
+-wal file; past SQLITE_WAL_CHECKPOINT_MB one thread of the process copies what it can beside the
+writers (PASSIVE), then runs a TRUNCATE checkpoint, which waits (busy_timeout) for the writer and
+the readers of old frames to finish, holds back new writers meanwhile, copies the last frames and
+cuts the file to zero. `journal_size_limit` shrinks the
 file back whenever SQLite rewinds it on its own. The server also checkpoints when it stops.
 
 The worker may call `wal_checkpoint_if_large()` on its rounds too; it costs one stat() when small.
@@ -75,6 +76,9 @@ def wal_checkpoint_if_large(alias: str = "default") -> tuple[int, int, int] | No
     if not _lock.acquire(blocking=False):
         return None  # another thread of this process is at it
     try:
+        # Copy what can be copied beside the writers first; the TRUNCATE that follows, which holds
+        # writers back while it runs, then has only the last frames left to copy.
+        wal_checkpoint(alias, "PASSIVE")
         result = wal_checkpoint(alias, "TRUNCATE")
     except Exception as exc:  # noqa: BLE001 — a checkpoint that cannot run now is retried after the next request
         log.warning("WAL checkpoint failed: %s", exc)
