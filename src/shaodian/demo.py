@@ -22,6 +22,27 @@ from shaodian.places.services import place_create
 from shaodian.security.models import RoleChoice, User
 
 DEMO_PASSWORD = "shaodian-demo"
+# Printed once when the demo starts (by `demo-city`, whether it builds the city or finds it).
+DEMO_LOGINS = (
+    ("grid_a grid_b", "网格员 · grid workers"),
+    ("staff_a", "社区工作者 · community staff"),
+    ("street_a", "街道指挥部 · street command"),
+    ("commander", "区指挥部 · district command"),
+    ("cdc", "区疾控中心 · CDC"),
+    ("legal", "法制审核 · legal review"),
+    ("supply", "保供专班 · supplies"),
+    ("guard_a", "卡口值守 · checkpoint guard"),
+    ("volunteer_a", "志愿者 · volunteer"),
+    ("supervisor", "社会监督员 · supervisor"),
+    ("admin", "系统管理员 · administrator"),
+)
+
+
+def logins_text() -> str:
+    width = max(len(names) for names, _ in DEMO_LOGINS)
+    lines = [f"演示账号，密码 {DEMO_PASSWORD} · Demo logins, password {DEMO_PASSWORD}:"]
+    lines += [f"  {names:<{width}}  {role}" for names, role in DEMO_LOGINS]
+    return "\n".join(lines)
 RESIDENTS_PER_GRID = 312.5
 CITY_CODE = "110100"
 DISTRICT_CODE = "110105"  # region code of the district: most residents' IDs start with it
@@ -310,25 +331,50 @@ def _care_text(tag: str) -> str:
     }.get(tag, "")
 
 
+# The steps of a first start, as the demo command shows them (Chinese first; logs are read by operators).
+PHASES = {
+    "tree": "行政区划与演示账号 · tree and demo logins",
+    "residents": "居民与住户 · residents and households",
+    "scans": "两周扫码记录 · two weeks of scans",
+    "tracing": "流调示例：病例与密接 · tracing story",
+    "measures": "管控措施示例 · measures story",
+    "commit": "写入数据库 · saving",
+    "analyze": "更新查询统计 · planner statistics",
+}
+
+
 def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None = None, progress=None,
-               with_scans: bool = True, with_measures: bool = True) -> dict:
-    """Build the whole demo city in one transaction; returns counts."""
+               with_scans: bool = True, with_measures: bool = True, phase=None) -> dict:
+    """Build the whole demo city in one transaction; returns counts.
+
+    `phase(key)` is called as each step of PHASES begins; `progress(n)` advances the step under way
+    (residents built, then residents whose scans are made).
+    """
     rng = random.Random(seed)
     today = today or dt.date(2026, 11, 1)
     shape = shape_for(residents)
+    step = phase or (lambda key: None)
     with transaction.atomic():
+        step("tree")
         grids = build_tree(rng, shape)
         boxes = assign_boundaries(grids)
         build_users(grids)
+        step("residents")
         made = build_people(rng, grids, residents, today, progress, boxes)
-        scans = build_scans(rng, build_venues()) if with_scans else 0
+        scans = 0
         if with_scans:
+            step("scans")
+            scans = build_scans(rng, build_venues(), progress=progress if phase else None)
+            step("tracing")
             build_tracing_story(rng)
         if with_scans and with_measures:
             from shaodian.measures.demo import build_measures_story
 
+            step("measures")
             build_measures_story(rng)
+        step("commit")
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
+    step("analyze")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     return {"residents": made, "scans": scans, **shape.__dict__}
@@ -365,7 +411,7 @@ def build_venues() -> dict[int, list]:
 
 
 def build_scans(rng: random.Random, reach: dict, *, days: int = 14, now: dt.datetime | None = None,
-                visit_rate: float = 0.25, gate_rate: float = 0.3) -> int:
+                visit_rate: float = 0.25, gate_rate: float = 0.3, progress=None) -> int:
     """Two weeks of scans: venue visits (in and out, some out-scans forgotten) and gate passages."""
     from django.utils import timezone
 
@@ -386,7 +432,11 @@ def build_scans(rng: random.Random, reach: dict, *, days: int = 14, now: dt.date
         rows = []
 
     residents = Resident.objects.values_list("pk", "community_id").order_by("pk").iterator(chunk_size=20000)
+    done = 0
     for pk, community in residents:
+        done += 1
+        if progress is not None and done % 1000 == 0:
+            progress(1000)
         own, street, district = reach.get(community, ([], [], []))
         gates = [c for c in own if c.kind in POINT_KINDS]
         venues = [c for c in own if c.kind not in POINT_KINDS]
@@ -413,6 +463,8 @@ def build_scans(rng: random.Random, reach: dict, *, days: int = 14, now: dt.date
             flush()
     if rows:
         flush()
+    if progress is not None and done % 1000:
+        progress(done % 1000)
     return total
 
 

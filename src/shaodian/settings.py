@@ -97,6 +97,8 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'shaodian.sqlite3'}"), conn_max_age=600
     )
 }
+# The SQLite write-ahead log is checkpointed and truncated once it passes this size (shaodian.sqlite_wal).
+SQLITE_WAL_CHECKPOINT_MB = int(env("SQLITE_WAL_CHECKPOINT_MB", "32"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes.
     # 16 KiB pages (set when the file is created; an existing file keeps its own): inserts into the
@@ -108,6 +110,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
             "PRAGMA mmap_size=1073741824;"
+            # A log rewound by SQLite is cut back to this size (see shaodian.sqlite_wal).
+            f"PRAGMA journal_size_limit={SQLITE_WAL_CHECKPOINT_MB * 2**20};"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -190,6 +194,7 @@ EXPORT_KEEP_HOURS = int(env("EXPORT_KEEP_HOURS", "24"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "shaodian.logs.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -58,15 +58,21 @@ def building_get(user, pk):
     return building, [(u, by_unit[u.pk]) for u in units]
 
 
-def edit_choices(user, place: Place) -> dict | None:
-    """Where a node may move (a higher level, outside its own subtree) and what it may merge into."""
-    from shaodian.places.models import LEVEL
+def move_parents(user, place: Place) -> QuerySet:
+    """Where `place` may move: active nodes of an allowed parent kind in the user's subtree, not its own."""
+    from shaodian.places.rules import PARENT_KINDS
 
     if place.kind == PlaceKind.CITY or place.pk == user.node_id:
-        return None
-    mine = scoped_places(user).filter(active=True)
-    parents = [p for p in mine.exclude(kind=PlaceKind.GRID).order_by("code")
-               if LEVEL[PlaceKind(p.kind)] < LEVEL[PlaceKind(place.kind)] and p.pk != place.parent_id
-               and getattr(p, f"{place.kind}_id", None) != place.pk]
-    merge = list(mine.filter(kind=place.kind).exclude(pk=place.pk).order_by("code"))
-    return {"parents": parents, "merge": merge}
+        return Place.objects.none()
+    mine = scoped_places(user).filter(active=True, kind__in=PARENT_KINDS[place.kind])
+    # Never under itself: a descendant carries the node's id in the node's own level column.
+    if place.kind != PlaceKind.GRID:
+        mine = mine.exclude(**{f"{place.kind}_id": place.pk})
+    return mine.exclude(pk=place.parent_id).order_by("code")
+
+
+def merge_targets(user, place: Place) -> QuerySet:
+    """What `place` may merge into: other active nodes of its kind in the user's subtree."""
+    if place.kind == PlaceKind.CITY or place.pk == user.node_id or not place.active:
+        return Place.objects.none()
+    return scoped_places(user).filter(active=True, kind=place.kind).exclude(pk=place.pk).order_by("code")

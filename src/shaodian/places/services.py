@@ -1,9 +1,12 @@
 """Writes of the tree: creating nodes and buildings, moving and merging subtrees."""
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 
 from shaodian.errors import ServiceError
 from shaodian.places.models import LEVEL, LEVELS, Building, Household, Place, PlaceKind, Unit
+from shaodian.places.rules import parent_allowed, parent_rule
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
@@ -24,16 +27,12 @@ def _ancestors_with_self(node: Place | None) -> dict[str, int | None]:
 
 
 def _check_parent(kind: str, parent: Place | None) -> None:
-    if kind == PlaceKind.CITY:
-        if parent is not None:
-            raise ServiceError.one("parent", "市不能有上级节点", "A city has no parent")
-        return
-    if parent is None:
+    """Refuse a parent of the wrong kind (a grid under a street, a street under the city, …)."""
+    if parent is None and kind != PlaceKind.CITY:
         raise ServiceError.one("parent", "必须指定上级节点", "A parent is required")
-    if LEVEL[PlaceKind(parent.kind)] >= LEVEL[PlaceKind(kind)]:
-        raise ServiceError.one(
-            "parent", "上级节点的层级必须高于本节点", "The parent must be of a higher level than the node", "level"
-        )
+    if not parent_allowed(kind, parent.kind if parent is not None else None):
+        zh, en = parent_rule(kind)
+        raise ServiceError.one("parent", f"{zh}，请选择其他上级节点", f"{en}; choose another parent", "level")
 
 
 def place_create(*, kind: str, name: str, code: str, parent: Place | None = None, boundary=None) -> Place:
@@ -93,21 +92,32 @@ def _scoped_models():
     return [m for m in apps.get_models() if issubclass(m, Jurisdictional | Located)]
 
 
+def _check_editable(actor, *nodes: Place, field: str) -> None:
+    if not actor.can(Perm.EDIT_HIERARCHY):
+        raise ServiceError.forbidden()
+    if not all(_inside(actor, n) for n in nodes):
+        raise ServiceError.one(
+            field, "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
+        )
+    if any(not n.active for n in nodes):
+        raise ServiceError.one(field, "该节点已撤销，不能再调整", "This node was closed and cannot be changed", "inactive")
+
+
 @transaction.atomic
 def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
-    """Hang a subtree under another parent (e.g. 撤街道并社区); every row below follows in one transaction."""
+    """Hang a subtree under another parent of the right kind (e.g. 撤街道并社区); every row below follows."""
     if not actor.can(Perm.EDIT_HIERARCHY):
         raise ServiceError.forbidden()
     node = Place.objects.select_for_update().get(pk=node.pk)
+    new_parent = Place.objects.get(pk=new_parent.pk)
     if node.kind == PlaceKind.CITY:
         raise ServiceError.one("node", "不能移动市级节点", "A city cannot be moved")
-    _check_parent(node.kind, new_parent)
     if new_parent.pk == node.pk or getattr(new_parent, f"{node.kind}_id", None) == node.pk:
         raise ServiceError.one("parent", "不能移动到自己的下级节点", "A node cannot move under its own subtree", "cycle")
-    if not (_inside(actor, node) and _inside(actor, new_parent)):
-        raise ServiceError.one(
-            "parent", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
-        )
+    _check_parent(node.kind, new_parent)
+    _check_editable(actor, node, new_parent, field="parent")
+    if node.pk == actor.node_id:
+        raise ServiceError.one("node", "不能移动您自己所在的节点", "You cannot move the node you work at", "own_node")
     old_parent_id = node.parent_id
     inherited = _ancestors_with_self(new_parent)
     # Only the levels above the moved node change; the node's own and lower columns stay.
@@ -132,17 +142,29 @@ def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
     return node
 
 
+@dataclass(frozen=True)
+class PlaceMerged:
+    """What a merge did: the surviving node and the accounts moved onto it from the closed one."""
+
+    target: Place
+    moved_users: list = field(default_factory=list)
+
+
 @transaction.atomic
-def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
-    """Merge a node into another of the same level: its children move, it is deactivated."""
+def place_merge(*, actor, source: Place, target: Place, request=None) -> PlaceMerged:
+    """Merge a node into another of the same level: its children, rows and accounts move, it is closed."""
+    from shaodian.places.models import Located
+    from shaodian.security.models import User
+
     if source.kind != target.kind or source.pk == target.pk:
         raise ServiceError.one("target", "只能合并同一层级的两个不同节点", "Only two different nodes of the same level can be merged")
     if not actor.can(Perm.EDIT_HIERARCHY):
         raise ServiceError.forbidden()
-    if not (_inside(actor, source) and _inside(actor, target)):
-        raise ServiceError.one(
-            "target", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope"
-        )
+    source = Place.objects.select_for_update().get(pk=source.pk)
+    target = Place.objects.get(pk=target.pk)
+    _check_editable(actor, source, target, field="target")
+    if actor.node_id == source.pk:
+        raise ServiceError.one("target", "不能撤销您自己所在的节点", "You cannot close the node you work at", "own_node")
     if source.kind == PlaceKind.GRID:
         # Buildings move grid by grid: rewrite the grid column and the ancestors above it.
         # Two grids may each have a "3栋": keep both, naming the moved one after its old grid.
@@ -150,32 +172,37 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> Place:
         for b in Building.objects.filter(grid=source, name__in=taken):
             b.name = f"{b.name}（{source.name}）"[:64]
             b.save(update_fields=["name"])
-        from shaodian.places.models import Located
-
         for model in _scoped_models():
-            if issubclass(model, Located):
-                model.objects.filter(place_id=source.pk).update(place_id=target.pk)
             model.objects.filter(grid_id=source.pk).update(grid_id=target.pk, **_ancestors_with_self(target.parent))
     else:
         for child in list(source.children.filter(active=True)):
             place_move(actor=actor, node=child, new_parent=target, request=request)
+    # Rows attached to the closed node itself (a checkpoint at its gate) now belong to the survivor.
+    for model in _scoped_models():
+        if issubclass(model, Located):
+            model.objects.filter(place_id=source.pk).update(place_id=target.pk, **target.ancestor_ids())
+    # Accounts working at the closed node (staff, guards, volunteers) would see nothing there.
+    moved = list(User.objects.filter(node_id=source.pk).order_by("username"))
+    User.objects.filter(pk__in=[u.pk for u in moved]).update(node_id=target.pk)
+    for u in moved:
+        u.node_id = target.pk
+        audit(actor, AuditAction.UPDATE, "user", u.pk,
+              detail={"node": {"from": source.pk, "to": target.pk}, "reason": "merge"}, request=request)
     source.active = False
     source.save(update_fields=["active"])
-    audit(actor, AuditAction.MOVE, "place", source.pk, detail={"merged_into": target.pk}, request=request)
-    return target
+    audit(actor, AuditAction.MOVE, "place", source.pk,
+          detail={"merged_into": target.pk, "users_moved": [u.pk for u in moved]}, request=request)
+    return PlaceMerged(target=target, moved_users=moved)
 
 
-__all__ = ["LEVELS", "place_create", "place_move", "place_merge", "building_create"]
+__all__ = ["LEVELS", "PlaceMerged", "place_create", "place_move", "place_merge", "building_create"]
 
 
 def place_set_boundary(*, actor, place: Place, boundary, request=None) -> Place:
     """Attach a GeoJSON boundary (Polygon/MultiPolygon) to a node the actor may edit."""
     from shaodian.places.geo import InvalidBoundary, normalize_boundary
 
-    if not actor.can(Perm.EDIT_HIERARCHY):
-        raise ServiceError.forbidden()
-    if not _inside(actor, place):
-        raise ServiceError.one("place", "只能在您的管辖范围内调整层级", "You can only change the tree inside your jurisdiction", "scope")
+    _check_editable(actor, place, field="place")
     try:
         place.boundary = normalize_boundary(boundary)
     except InvalidBoundary as exc:

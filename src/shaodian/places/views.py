@@ -3,10 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import residents_for
 from shaodian.places import selectors, services
+from shaodian.places.forms import PlaceMergeForm, PlaceMoveForm
 from shaodian.places.models import PlaceKind
 from shaodian.security.roles import Perm
 
@@ -20,9 +23,15 @@ def place_browse(request, place_id=None):
     if place_id is None:
         return redirect("place_detail", place_id=user.node_id)
     try:
-        place, children = selectors.place_children(user, place_id)
+        place = selectors.place_get(user, place_id)
     except NotFound:
         return render(request, "web/error.html", {"code": 404}, status=404)
+    return _browse(request, place)
+
+
+def _browse(request, place, *, move_form=None, merge_form=None, status=200):
+    user = request.user
+    children = selectors.place_children(user, place.pk)[1]
     counts = {}
     if user.can(Perm.VIEW_RESIDENTS) and place.kind != PlaceKind.GRID:
         # Residents per child: counts only, one grouped query.
@@ -45,6 +54,12 @@ def place_browse(request, place_id=None):
     if place.boundary:
         features.insert(0, {"type": "Feature", "geometry": place.boundary, "properties": {"name": place.name, "self": True}})
     points = [[b.latitude, b.longitude, b.name] for b in buildings or [] if b.latitude is not None]
+    edit = None
+    if user.can(Perm.EDIT_HIERARCHY) and place.active:
+        move_form = move_form or PlaceMoveForm(user=user, place=place)
+        merge_form = merge_form or PlaceMergeForm(user=user, place=place)
+        if move_form.fields["parent"].queryset.exists() or merge_form.fields["target"].queryset.exists():
+            edit = {"move": move_form, "merge": merge_form, "open": status != 200}
     return render(
         request,
         "places/browse.html",
@@ -55,8 +70,9 @@ def place_browse(request, place_id=None):
             "buildings": buildings,
             "can_residents": user.can(Perm.VIEW_RESIDENTS),
             "map": {"features": features, "points": points} if features else None,
-            "edit": selectors.edit_choices(user, place) if user.can(Perm.EDIT_HIERARCHY) else None,
+            "edit": edit,
         },
+        status=status,
     )
 
 
@@ -82,16 +98,30 @@ def place_edit(request, place_id):
         raise PermissionDenied
     try:
         place = selectors.place_get(user, place_id)
-        target = selectors.place_get(user, request.POST.get("target", ""))
     except NotFound:
         return render(request, "web/error.html", {"code": 404}, status=404)
-    try:
-        if request.POST.get("action") == "merge":
-            services.place_merge(actor=user, source=place, target=target, request=request)
-            messages.success(request, f"{place.name} → {target.name}")
-            return redirect("place_detail", place_id=target.pk)
-        services.place_move(actor=user, node=place, new_parent=target, request=request)
-        messages.success(request, f"{place.name} → {target.name}")
-    except ServiceError as exc:
-        messages.error(request, str(exc))
-    return redirect("place_detail", place_id=place.pk)
+    merging = request.POST.get("action") == "merge"
+    form = (PlaceMergeForm if merging else PlaceMoveForm)(request.POST, user=user, place=place)
+    if form.is_valid():
+        try:
+            if merging:
+                target = form.cleaned_data["target"]
+                merged = services.place_merge(actor=user, source=place, target=target, request=request)
+                messages.success(request, _("%(source)s was merged into %(target)s.") % {"source": place.name, "target": target.name})
+                if merged.moved_users:
+                    names = "、".join(str(u) for u in merged.moved_users)
+                    messages.info(request, ngettext(
+                        "%(count)d account now works at %(target)s: %(names)s.",
+                        "%(count)d accounts now work at %(target)s: %(names)s.",
+                        len(merged.moved_users),
+                    ) % {"count": len(merged.moved_users), "target": target.name, "names": names})
+                return redirect("place_detail", place_id=target.pk)
+            parent = form.cleaned_data["parent"]
+            services.place_move(actor=user, node=place, new_parent=parent, request=request)
+            messages.success(request, _("%(node)s now hangs under %(parent)s.") % {"node": place.name, "parent": parent.name})
+            return redirect("place_detail", place_id=place.pk)
+        except ServiceError as exc:
+            for name, msgs in exc.errors.items():
+                form.add_error(None if name not in form.fields else name, [str(m) for m in msgs])
+    forms = {"merge_form": form} if merging else {"move_form": form}
+    return _browse(request, place, status=422, **forms)

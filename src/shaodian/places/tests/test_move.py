@@ -98,9 +98,9 @@ def test_the_tree_page_moves_and_merges(client_as, users):
     title = page[page.index("<title>"):page.index("</title>")]
     assert "<" not in title[7:] and community.name in title
     district = Place.objects.get(kind="district")
-    r = client.post(f"/places/{community.pk}/edit/", {"action": "move", "target": district.pk})
+    r = client.post(f"/places/{community.pk}/edit/", {"action": "move", "move-parent": district.pk})
     assert r.status_code == 302
     community.refresh_from_db()
     assert community.parent_id == district.pk and community.street_id is None
     assert_consistent()
-    assert client_as("staff_a").post(f"/places/{community.pk}/edit/", {"action": "move", "target": district.pk}).status_code == 403
+    assert client_as("staff_a").post(f"/places/{community.pk}/edit/", {"action": "move", "move-parent": district.pk}).status_code == 403

@@ -48,15 +48,15 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
+        from shaodian.sqlite_wal import checkpoint_at_exit
+
         outbox_worker = _start_outbox_worker() if with_worker else None
         try:
             if workers == 1:
                 from waitress import serve
 
-                if outbox_worker is not None:
-                    # SIGTERM ends waitress through SystemExit, so that the worker is stopped below.
-                    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
-
+                # A stop (SIGTERM) unwinds like Ctrl+C: the outbox worker is stopped and the log checkpointed below.
+                signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
                 serve(application, host=host, port=port, **waitress)
                 return
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         finally:
             if outbox_worker is not None:
                 _stop(outbox_worker)
+            # Every server process has stopped: nobody else writes, the log can be emptied.
+            checkpoint_at_exit()
 
 
 def _start_outbox_worker() -> subprocess.Popen:
