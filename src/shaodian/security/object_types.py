@@ -1,10 +1,10 @@
 """What each audited object type is called on the audit page (the codes stay in the database)."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 OBJECT_TYPES = {
     "resident": _("Resident"),
-    "household": _("Household"),
+    "household": pgettext_lazy("object type", "Household"),
     "place": _("Place"),
     "place_flags": _("Place flags (negative list)"),
     "care_note": _("Care note"),
