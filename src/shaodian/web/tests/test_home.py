@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 ROLES = ["grid_a", "staff_a", "street_a", "commander", "cdc", "legal", "supply", "guard_a", "volunteer_a",
          "supervisor", "admin"]
 # What the homes of the guard, volunteer and legal reviewer showed before: counts they may not see.
+# Counts only, none per row: the busiest home (community staff: residents, gates, passes, measures) runs 22.
+QUERY_BUDGET = 24
 EMPTY_COUNTS = re.compile(r"<b>0</b><span>居民</span>")
 
 
@@ -163,3 +165,11 @@ def test_every_link_on_every_roles_home_opens(client_as, username):
 @pytest.mark.parametrize("username", ROLES)
 def test_no_home_shows_counts_its_role_may_not_see(client_as, username):
     assert not EMPTY_COUNTS.search(client_as(username).get("/").content.decode())
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_a_home_costs_a_bounded_number_of_queries(client_as, username, django_assert_max_num_queries):
+    client = client_as(username)
+    client.get("/")  # session and user cached like any later visit
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        client.get("/")
