@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from shaodian.errors import ServiceError
 from shaodian.people.models import Resident
+from shaodian.places.models import Place
 from shaodian.people.selectors import _ADDRESS_HINT, _DIGITS, _name_prefix, households_for, residents_for, search_filter
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number, mask_name
@@ -69,13 +70,13 @@ def _match(qs: QuerySet, q: str, *, full: bool) -> QuerySet:
     return _name_prefix(qs, q) if condition is None else qs.filter(condition)
 
 
-def people_pick(user, *, q: str, kind: str = "resident", purpose: str = "", request=None) -> Picked:
+def people_pick(user, *, q: str, kind: str = "resident", purpose: str = "", within: str = "", request=None) -> Picked:
     """Up to PICK_LIMIT residents or households matching what was typed; audited like any list."""
     q = " ".join((q or "").split())[:100]
     if kind not in KINDS:
         raise ServiceError.one("kind", "未知的查找类型", "Unknown kind of search", "picker")
     if kind == "household":
-        return _households(user, q, request=request)
+        return _households(user, q, within=within, request=request)
     qs, full = _residents_scope(user, purpose)
     if not q or (not full and len(q) < 2):
         return Picked([], False)
@@ -89,13 +90,30 @@ def people_pick(user, *, q: str, kind: str = "resident", purpose: str = "", requ
     ], more)
 
 
-def _households(user, q: str, *, request=None) -> Picked:
+def _within(households: QuerySet, within: str) -> QuerySet:
+    """Narrow to one unit, building or node of the tree ("unit:12", "building:3", "place:7"); unknown: nothing."""
+    kind, _sep, pk = (within or "").partition(":")
+    if not kind:
+        return households
+    if not pk.isdigit():
+        return households.none()
+    if kind == "unit":
+        return households.filter(unit_id=int(pk))
+    if kind == "building":
+        return households.filter(unit__building_id=int(pk))
+    if kind == "place":
+        place = Place.objects.filter(pk=int(pk)).only("kind").first()
+        return households.filter(**{f"{place.kind}_id": place.pk}) if place else households.none()
+    return households.none()
+
+
+def _households(user, q: str, *, within: str = "", request=None) -> Picked:
     """Households found by their address, or by the name or ID tail of someone living there."""
     if not user.can(Perm.VIEW_RESIDENTS):
         raise PermissionDenied
     if not q:
         return Picked([], False)
-    households = households_for(user)
+    households = _within(households_for(user), within)
     if _is_address(q):
         found = households.filter(address__contains=q)
     else:
@@ -107,7 +125,7 @@ def _households(user, q: str, *, request=None) -> Picked:
     for household_id, name in (residents_for(user).filter(household_id__in=[h.pk for h in rows])
                                .order_by("id").values_list("household_id", "name")):
         members.setdefault(household_id, []).append(name)
-    audit_list(user, "household", rows, request=request, query={"picker": "household", "q": q})
+    audit_list(user, "household", rows, request=request, query={"picker": "household", "q": q, "within": within})
     return Picked([
         Choice(h.pk, h.address, "、".join(members.get(h.pk, [])[:4]) + ("…" if len(members.get(h.pk, [])) > 4 else ""), "")
         for h in rows
@@ -128,13 +146,15 @@ def picker(request):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
         back = ""
     q = g.get("q", "")[:100]
+    within = g.get("within", "")[:40]
     error = None
     try:
-        picked = people_pick(user, q=q, kind=kind, purpose=purpose, request=request)
+        picked = people_pick(user, q=q, kind=kind, purpose=purpose, within=within, request=request)
     except ServiceError as exc:
         picked, error = Picked([], False), exc
     context = {
         "picked": picked, "error": error, "q": q, "kind": kind, "field": field, "purpose": purpose, "next": back,
+        "within": within,
         "back_param": "household" if kind == "household" else "resident",
         "join": "&" if "?" in back else "?",
     }

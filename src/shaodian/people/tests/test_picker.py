@@ -5,6 +5,7 @@ import re
 import pytest
 
 from shaodian.people.models import Resident
+from shaodian.places.models import Household
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.models import AuditAction, AuditLog
 
@@ -82,6 +83,25 @@ def test_it_finds_a_household_by_address_or_by_a_members_name(client_as, users):
     by_member = _pick(client, q=r.name, kind="household", field="household_id").content.decode()
     assert r.household_id in _radios(by_address, "household_id")
     assert r.household_id in _radios(by_member, "household_id")
+
+
+def test_a_ballots_picker_lists_only_households_inside_the_measures_area(client_as, users):
+    r = Resident.objects.filter(grid_id=users["grid_a"].node_id).select_related("household__unit").order_by("pk").first()
+    building = r.household.unit.building_id
+    in_building = set(Household.objects.filter(unit__building_id=building).values_list("pk", flat=True))
+    client = client_as("staff_a")
+
+    def pick(q, within):
+        return _radios(_pick(client, q=q, kind="household", field="household_id", within=within).content.decode(),
+                       "household_id")
+
+    assert r.household_id in pick(r.name, f"building:{building}")
+    assert pick(r.name[:1], f"building:{building}") <= in_building
+    other = (Resident.objects.filter(community_id=users["staff_a"].node_id).exclude(household__unit__building_id=building)
+             .order_by("pk").first())
+    assert other.household_id in pick(other.name, "")
+    assert other.household_id not in pick(other.name, f"building:{building}")
+    assert not pick(r.name, "building:x") and not pick(r.name, "street:1")
 
 
 def test_a_bad_number_is_a_message_not_an_error(client_as):
