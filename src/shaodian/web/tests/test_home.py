@@ -173,3 +173,10 @@ def test_a_home_costs_a_bounded_number_of_queries(client_as, username, django_as
     client.get("/")  # session and user cached like any later visit
     with django_assert_max_num_queries(QUERY_BUDGET):
         client.get("/")
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_no_home_shows_an_english_code_in_chinese(client_as, username):
+    page = client_as(username).get("/").content.decode()
+    main = _text(page[page.index("<main>"):page.index("</main>")])
+    assert set(re.findall(r"[A-Za-z_]{3,}", main)) - {"Excel"} == set()
