@@ -43,8 +43,6 @@ class Home:
     groups: list = field(default_factory=list)
     checkpoints: list[CheckpointToday] | None = None
     checkpoints_more: int = 0
-    # None: the open-alerts selector is not wired yet (see open_alerts); a list once it is.
-    alerts: list | None = None
     passes: dict | None = None
     to_review: list[Measure] | None = None
     to_approve: list[Measure] | None = None
@@ -62,7 +60,6 @@ def home_for(user, *, now: dt.datetime | None = None) -> Home:
         _residents(user, home)
     if user.can(Perm.SCAN):
         _checkpoints_today(user, home, now)
-        home.alerts = open_alerts(user)
     if user.can(Perm.ISSUE_PASS):
         home.passes = passes_by_state(user, now)
     if user.can(Perm.VIEW_CASES):
@@ -115,15 +112,6 @@ def _checkpoints_today(user, home: Home, now: dt.datetime) -> None:
     home.checkpoints = list(rows.values())
 
 
-def open_alerts(user) -> list | None:
-    """Open alerts at the user's checkpoints, for the guard's home.
-
-    Hook: the checkpoints app's open-alerts selector (offline scans of cases, fevers) is called
-    here once it exists; until then there is nothing to show and the home says nothing about alerts.
-    """
-    return None
-
-
 def passes_by_state(user, now: dt.datetime) -> dict[str, int]:
     """How many of the jurisdiction's passes are valid, not yet valid, expired or revoked right now."""
     live = Q(revoked_at__isnull=True)
@@ -166,4 +154,4 @@ def public_measures_near(user, now: dt.datetime) -> list[Measure]:
                 .order_by("starts_at", "pk")[:HOME_MEASURES])
 
 
-__all__ = ["Home", "home_for", "open_alerts", "passes_by_state", "public_measures_near", "local_midnight"]
+__all__ = ["Home", "home_for", "passes_by_state", "public_measures_near", "local_midnight"]
