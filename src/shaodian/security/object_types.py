@@ -1,25 +1,35 @@
 """What each audited object type is called on the audit page (the codes stay in the database)."""
 
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import pgettext_lazy
+
+
+def _t(text):
+    return pgettext_lazy("object type", text)
+
 
 OBJECT_TYPES = {
-    "resident": _("Resident"),
-    "household": pgettext_lazy("object type", "Household"),
-    "place": _("Place"),
-    "place_flags": _("Place flags (negative list)"),
-    "care_note": _("Care note"),
-    "care_assignment": _("Special-group care arrangement"),
-    "case": _("Case"),
-    "contact": _("Close contact"),
-    "contacts": _("Close-contact list"),
-    "checkpoint": _("Checkpoint"),
-    "pass": _("Pass"),
-    "verify": _("Code check at a checkpoint"),
-    "closure": _("Closure"),
-    "measure": _("Measure"),
-    "risk_confirmation": _("Risk confirmation"),
-    "vote": _("Ballot"),
-    "vote_tokens": _("Voting links"),
+    "resident": _t("Resident"),
+    "household": _t("Household"),
+    "place": _t("Place"),
+    "place_flags": _t("Place flags (negative list)"),
+    "user": _t("User account"),
+    "care_note": _t("Care note"),
+    "care_assignment": _t("Special-group care arrangement"),
+    "case": _t("Case"),
+    "contact": _t("Close contact"),
+    "contacts": _t("Close-contact list"),
+    "checkpoint": _t("Checkpoint"),
+    "pass": _t("Pass"),
+    "verify": _t("Code check at a checkpoint"),
+    "scan_alert": _t("Scan alert"),
+    "closure": _t("Closure"),
+    "measure": _t("Measure"),
+    "risk_confirmation": _t("Risk confirmation"),
+    "vote": _t("Ballot"),
+    "vote_tokens": _t("Voting links"),
+    "transfer_request": _t("Transfer request"),
+    "outbox_item": _t("Outbox item"),
+    "resident_export_file": _t("Resident export file"),
 }
 
 
