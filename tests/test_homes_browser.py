@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from .browser_support import DESKTOP, PHONE, chromium, demo_site, login, require_chromium, sideways, submit_and_wait, viewport
@@ -47,17 +48,19 @@ def _fresh(driver, site, username):
     assert driver.current_url == site.base + "/", f"{username} could not log in"
 
 
-def _pick(driver, field: str, typed: str, value: int):
-    """Type into the picker of `field` and click the result whose value is `value`."""
+def _pick(driver, field: str, typed: str, value: int, *, enter: bool = False):
+    """Type into the picker of `field` (then Enter, if asked) and click the result whose value is `value`."""
     box = driver.find_element(By.CSS_SELECTOR, f"#picker-{field} input[data-picker-q]")
     box.clear()
-    box.send_keys(typed)
+    driver.execute_script("window.__samePage = true;")
+    box.send_keys(typed + (Keys.ENTER if enter else ""))
     radio = f"#picker-{field}-results input[type=radio][value='{value}']"
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, radio))
     label = driver.find_element(By.CSS_SELECTOR, radio).find_element(By.XPATH, "./ancestor::label")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
     label.click()
     assert driver.find_element(By.CSS_SELECTOR, radio).is_selected()
+    assert driver.execute_script("return window.__samePage === true"), "searching submitted the form"
 
 
 def test_it_issues_a_pass_to_the_person_picked_by_part_of_the_name(chrome, site):
@@ -75,7 +78,7 @@ def test_it_issues_a_pass_to_the_person_picked_by_part_of_the_name(chrome, site)
     _fresh(chrome, site, "staff_a")
     chrome.get(site.base + "/checkpoints/passes/#issue")
     Select(chrome.find_element(By.ID, "f-kind")).select_by_value("work")
-    _pick(chrome, "resident_id", facts["name"][:2], facts["id"])
+    _pick(chrome, "resident_id", facts["name"][:2], facts["id"], enter=True)
     box = chrome.find_element(By.CSS_SELECTOR, f"input[name=checkpoints][value='{facts['cp']}']")
     chrome.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
     box.click()
