@@ -1,10 +1,11 @@
 from django.urls import path
 
-from shaodian.people import views, views_excel, views_export, views_transfer
+from shaodian.people import picker, views, views_excel, views_export, views_transfer
 
 urlpatterns = [
     path("", views.resident_list, name="resident_list"),
     path("new/", views.resident_create, name="resident_create"),
+    path("pick/", picker.picker, name="people_pick"),
     path("<int:resident_id>/", views.resident_detail, name="resident_detail"),
     path("<int:resident_id>/edit/", views.resident_edit, name="resident_edit"),
     path("<int:resident_id>/reveal/", views.resident_reveal, name="resident_reveal"),

@@ -4,7 +4,10 @@ document.addEventListener("DOMContentLoaded", function () {
   var data = document.getElementById("map-data");
   if (!el || !data || !window.L) return;
   var spec = JSON.parse(data.textContent);
-  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, zoomControl: false });
+  // Leaflet's own button titles are English: the page's language comes from the base template.
+  var text = document.body.dataset;
+  L.control.zoom({ zoomInTitle: text.zoomIn || "+", zoomOutTitle: text.zoomOut || "-" }).addTo(map);
   // The view must exist before anything is added (Leaflet needs a zoom to place markers).
   var layer = L.geoJSON({ type: "FeatureCollection", features: spec.features }, {
     style: function (f) {

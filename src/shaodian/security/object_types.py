@@ -1,0 +1,39 @@
+"""What each audited object type is called on the audit page (the codes stay in the database)."""
+
+from django.utils.translation import pgettext_lazy
+
+
+def _t(text):
+    return pgettext_lazy("object type", text)
+
+
+OBJECT_TYPES = {
+    "resident": _t("Resident"),
+    "household": _t("Household"),
+    "place": _t("Place"),
+    "place_flags": _t("Place flags (negative list)"),
+    "user": _t("User account"),
+    "care_note": _t("Care note"),
+    "care_assignment": _t("Special-group care arrangement"),
+    "case": _t("Case"),
+    "contact": _t("Close contact"),
+    "contacts": _t("Close-contact list"),
+    "checkpoint": _t("Checkpoint"),
+    "pass": _t("Pass"),
+    "verify": _t("Code check at a checkpoint"),
+    "scan_alert": _t("Scan alert"),
+    "closure": _t("Closure"),
+    "measure": _t("Measure"),
+    "risk_confirmation": _t("Risk confirmation"),
+    "vote": _t("Ballot"),
+    "vote_tokens": _t("Voting links"),
+    "transfer_request": _t("Transfer request"),
+    "outbox_item": _t("Outbox item"),
+    "resident_export_file": _t("Resident export file"),
+}
+
+
+def object_type_label(code: str) -> str:
+    """The translated name; an unknown code (a new type without a label) shows as itself."""
+    label = OBJECT_TYPES.get(code)
+    return str(label) if label is not None else code
