@@ -4,7 +4,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 NUMBER = r"\d+(?:\.\d+)?"
 
@@ -12,12 +11,10 @@ NUMBER = r"\d+(?:\.\d+)?"
 def test_it_ends_with_the_verdict_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "SHAODIAN_DATABASE_URL"}
     env |= {"SHAODIAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
-    started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "django", "bench", "risk", "--residents", "300", "--cases", "12", "--repeat", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
     )
-    elapsed = time.perf_counter() - started
     output = proc.stdout
     assert proc.returncode == 0, output
     last = output.strip().splitlines()[-1]
@@ -26,4 +23,3 @@ def test_it_ends_with_the_verdict_line(tmp_path):
     assert "/bench/risk-300-s1" in database, output  # its own database, never the shared city cache
     assert "values and levels agree" in output
     assert re.search(r"city: [\d,]+ buildings, [1-9]\d* cases", output), output
-    assert elapsed < 30, f"took {elapsed:.1f} s"
