@@ -95,8 +95,12 @@ def test_searches_reveals_exports_and_imports_leave_no_plaintext_number(client, 
     wb = Workbook()
     ws = wb.active
     ws.append([c.header for c in excel.COLUMNS])
-    ws.append(["导入检查", "居民身份证", imported, imported_phone, "", "", grid.code, "9栋", "1单元", "101", "自住", ""])
-    ws.append(["坏行检查", "居民身份证", "11010519770707778", "13766664444", "", "", "NO-SUCH-GRID", "9栋", "1单元", "102", "自住", ""])
+    rows = [{"name": "导入检查", "id_number": imported, "phone": imported_phone, "grid_code": grid.code},
+            {"name": "坏行检查", "id_number": "11010519770707778", "phone": "13766664444", "grid_code": "NO-SUCH-GRID"}]
+    for room, row in enumerate(rows, start=101):
+        # A building the community does not have yet: the row says to create it (新建楼栋 = 是).
+        row |= {"building": "9栋", "unit": "1单元", "room": str(room), "new_building": "是"}
+        ws.append([row.get(c.key, "") for c in excel.COLUMNS])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
