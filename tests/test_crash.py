@@ -34,7 +34,9 @@ from shaodian.people.models import Resident
 from shaodian.security.models import User
 staff = User.objects.get(username="staff_a")
 gate = services.checkpoint_create(actor=staff, place=staff.node, name="压测东门", kind="community_gate")
-people = list(Resident.objects.order_by("pk").values_list("pk", flat=True)[:300])
+# Bare ids count only inside the guard's own community.
+guard = User.objects.get(username="guard_a")
+people = list(Resident.objects.filter(community_id=guard.node.community_id).order_by("pk").values_list("pk", flat=True)[:300])
 print(json.dumps({"checkpoint": gate.pk, "people": people}))
 """
 
