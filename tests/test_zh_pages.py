@@ -131,11 +131,10 @@ def _usernames(users) -> set[str]:
     return set(users)
 
 
-def test_every_page_for_every_role_is_chinese(client, users, ctx):  # noqa: F811 - ctx is the imported fixture
+def walk(client, users, urls: list[str]) -> tuple[int, dict[str, list[str]]]:
+    """GET each page once per role (and anonymously); what each shows in English, by page and role."""
     codes, messages = code_values(), catalogue_messages()
     allowed = _usernames(users)
-    routes = [r for r in page_routes() if not r.startswith(("i18n", "logout"))]
-    urls = [fill(r, ctx) for r in routes]
     problems, rendered = {}, 0
     for role in [None, *ROLES]:
         client.logout()
@@ -150,5 +149,30 @@ def test_every_page_for_every_role_is_chinese(client, users, ctx):  # noqa: F811
             found = english_on(visible_text(response.content.decode()), codes, messages, allowed)
             if found:
                 problems[f"{url} as {role or 'anonymous'}"] = found
+    return rendered, problems
+
+
+def _report(problems) -> str:
+    return "English on Chinese pages:\n" + "\n".join(f"{k}: {v}" for k, v in sorted(problems.items()))
+
+
+def test_every_page_for_every_role_is_chinese(client, users, ctx):  # noqa: F811 - ctx is the imported fixture
+    routes = [r for r in page_routes() if not r.startswith(("i18n", "logout"))]
+    rendered, problems = walk(client, users, [fill(r, ctx) for r in routes])
     assert rendered > 100
-    assert not problems, "English on Chinese pages:\n" + "\n".join(f"{k}: {v}" for k, v in sorted(problems.items()))
+    assert not problems, _report(problems)
+
+
+def test_the_demo_story_pages_are_chinese(client, users):
+    """The demo's measures in every state (expired, sealed, held at the gate, voted), its closures and risk page."""
+    import random
+
+    from shaodian.measures.demo import build_measures_story
+
+    story = build_measures_story(random.Random(7))
+    assert set(story) == {"expired", "sealed", "gated", "voted"}
+    lists = [fill(r, {}) for r in page_routes() if "<" not in r and not r.startswith(("i18n", "logout"))]
+    measures = [f"/measures/{pk}/{page}" for pk in story.values() for page in ("", "gate/", "votes/")]
+    rendered, problems = walk(client, users, lists + measures)
+    assert rendered > 100
+    assert not problems, _report(problems)
