@@ -109,7 +109,7 @@ def refused_closures(user, limit: int = 20) -> list[dict]:
         place = row.detail.get("place")
         if place in places:
             out.append({"at": row.at, "place": places[place], "reasons_zh": row.detail.get("reasons_zh", []),
-                        "reasons_en": row.detail.get("reasons_en", []), "by": row.actor_name})
+                        "reasons_en": row.detail.get("reasons_en", []), "by": row.actor_label})
             if len(out) >= limit:
                 break
     return out

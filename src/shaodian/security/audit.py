@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from shaodian.security import crypto
-from shaodian.security.models import AuditAction, AuditLog
+from shaodian.security.models import SYSTEM_ACTOR, AuditAction, AuditLog
 from shaodian.security.redact import redact, redact_text
 
 
@@ -44,7 +44,7 @@ def audit(
         object_id = redact_text(key, object_id)
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "system",
+        actor_name=getattr(actor, "username", "") or SYSTEM_ACTOR,
         action=action,
         object_type=object_type,
         object_id=object_id,

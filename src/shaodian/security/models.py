@@ -98,6 +98,10 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", _("Denied")
 
 
+# The actor_name of rows written by the system itself (the worker, the command line with no user).
+SYSTEM_ACTOR = "system"
+
+
 class AuditLog(models.Model):
     """Who touched which personal data, when and why. Append-only."""
 
@@ -120,3 +124,8 @@ class AuditLog(models.Model):
             models.Index(fields=["actor", "at"], name="audit_actor"),
         ]
         ordering = ["-at", "-id"]
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as a page shows it: the stored "system" of unattended jobs reads as 系统."""
+        return str(_("the system")) if self.actor_id is None and self.actor_name == SYSTEM_ACTOR else self.actor_name

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shaodian.core import outbox
@@ -18,6 +19,20 @@ from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 
 SHOWN = 100
+
+# What each background job is called on the page; the event code stays in the logs and the database.
+EVENT_LABELS = {
+    "core.notify": gettext_lazy("Send a notification"),
+    "core.exports_purge": gettext_lazy("Delete expired export files"),
+    "core.outbox_purge": gettext_lazy("Clean up finished background jobs"),
+    "export.residents": gettext_lazy("Export residents"),
+    "measures.expire": gettext_lazy("End measures whose term is over"),
+}
+
+
+def event_label(event: str) -> str:
+    """The name of a background job; an event without a label shows its code rather than nothing."""
+    return EVENT_LABELS.get(event, event)
 
 
 def outbox_item_retry(*, user, item_id: int, request=None) -> None:
@@ -39,11 +54,15 @@ def outbox_page(request):
     counts = dict(OutboxItem.objects.values_list("status").annotate(n=Count("pk")).order_by())
     stuck = list(outbox.stuck_items(now)[:SHOWN])
     for item in stuck:
+        item.event_label = event_label(item.event)
         item.lapsed = item.status == OutboxStatus.RUNNING and item.locked_until and item.locked_until < now
-    running = OutboxItem.objects.filter(status=OutboxStatus.RUNNING, locked_until__gte=now).order_by("-updated_at")[:20]
+    running = list(OutboxItem.objects.filter(status=OutboxStatus.RUNNING, locked_until__gte=now).order_by("-updated_at")[:20])
+    for item in running:
+        item.event_label = event_label(item.event)
     return render(request, "web/outbox.html", {
         "counts": [(s, counts.get(s.value, 0)) for s in OutboxStatus], "stuck": stuck, "running": running,
-        "handlers": sorted(outbox.HANDLERS), "periodic": [(p.event, int(p.every.total_seconds() // 60)) for p in sorted(outbox.PERIODIC.values(), key=lambda p: p.event)],
+        "handlers": sorted(event_label(e) for e in outbox.HANDLERS),
+        "periodic": [(event_label(p.event), int(p.every.total_seconds() // 60)) for p in sorted(outbox.PERIODIC.values(), key=lambda p: p.event)],
     })
 
 
