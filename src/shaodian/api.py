@@ -75,8 +75,8 @@ class ShaodianApi(NinjaAPI):
         item = schema["components"]["schemas"]["ApiError"].pop("$defs", {})
         schema["components"]["schemas"].update(item)
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}}
-        for path, methods in schema["paths"].items():
-            for method, op in methods.items():
+        for methods in schema["paths"].values():
+            for op in methods.values():
                 # 404 anywhere: an id in the path, the query or the body may be absent or outside the jurisdiction.
                 codes = [400, 403, 404, 422]
                 if op.get("security"):
