@@ -64,11 +64,15 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
+# A link printed for typing by hand (a vote card's address) carries a random token, which is no language.
+URL = re.compile(r"https?://\S+")
+
+
 def visible_text(html: str) -> str:
     parser = VisibleText()
     parser.feed(html)
     parser.close()
-    return "\n".join(p.strip() for p in parser.parts if p.strip())
+    return URL.sub(" ", "\n".join(p.strip() for p in parser.parts if p.strip()))
 
 
 def _enum_values(module) -> set[str]:
@@ -124,6 +128,8 @@ def test_the_checker_catches_codes_messages_and_english_words():
                         '<input type="hidden" value="sealed"><button>Measure proposed</button>')
     assert english_on(page, codes, messages, set()) == ["Measure proposed", "Zoom in", "in", "low", "proposed"]
     assert english_on(visible_text("<p>导出 Excel · 身份证 ID 后四位</p>"), codes, messages, set()) == []
+    # A vote card's printed link whose random token happens to hold a code ("F") is no English.
+    assert english_on(visible_text("<p>http://127.0.0.1:8000/v/aB3-F-low_x/</p>"), codes, messages, set()) == []
 
 
 def _usernames(users) -> set[str]:

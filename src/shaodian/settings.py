@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shaodian.sqlite_wal.backpressure_middleware",
     "shaodian.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shaodian.security.middleware.NoStoreMiddleware",
@@ -99,6 +100,8 @@ DATABASES = {
 }
 # The SQLite write-ahead log is checkpointed and truncated once it passes this size (shaodian.sqlite_wal).
 SQLITE_WAL_CHECKPOINT_MB = int(env("SQLITE_WAL_CHECKPOINT_MB", "32"))
+# Past this size a request that may write waits for the checkpointer before it starts (back-pressure).
+SQLITE_WAL_HOLD_MB = int(env("SQLITE_WAL_HOLD_MB", str(4 * SQLITE_WAL_CHECKPOINT_MB)))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes.
     # 16 KiB pages (set when the file is created; an existing file keeps its own): inserts into the

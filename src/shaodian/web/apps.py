@@ -12,10 +12,3 @@ class WebConfig(AppConfig):
 
         # The web app is installed last: one ANALYZE after all apps have migrated.
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="shaodian-analyze")
-
-        from django.core.signals import request_finished
-
-        from shaodian.sqlite_wal import after_request
-
-        # SQLite: keep the write-ahead log bounded under sustained writes.
-        request_finished.connect(after_request, dispatch_uid="shaodian-wal-checkpoint")

@@ -48,7 +48,10 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
-        from shaodian.sqlite_wal import checkpoint_at_exit
+        from shaodian.sqlite_wal import checkpoint_at_exit, dedicated_checkpointing, start_checkpointer
+
+        # SQLite: one thread of the server checkpoints the write-ahead log for every process.
+        dedicated_checkpointing()
 
         outbox_worker = _start_outbox_worker() if with_worker else None
         try:
@@ -57,6 +60,7 @@ class Command(BaseCommand):
 
                 # A stop (SIGTERM) unwinds like Ctrl+C: the outbox worker is stopped and the log checkpointed below.
                 signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+                start_checkpointer()
                 serve(application, host=host, port=port, **waitress)
                 return
             family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -136,12 +140,15 @@ def _prefork(application, listener: socket.socket, workers: int, options: dict) 
 def _worker(application, listener: socket.socket, options: dict) -> None:
     from waitress import serve
 
+    from shaodian.sqlite_wal import start_checkpointer
+
     code = 0
     try:
         # waitress closes cleanly on SystemExit; the parent sends SIGTERM, Ctrl+C reaches everyone.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(0))
         threading.Thread(target=_follow_parent, args=(os.getppid(),), daemon=True).start()
+        start_checkpointer()
         serve(application, sockets=[listener], **options)
     except BaseException as exc:  # noqa: BLE001 — a worker reports and ends; the parent decides
         if not isinstance(exc, SystemExit):
