@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 import typing
 from datetime import datetime
@@ -33,7 +34,8 @@ def dump(value):  # noqa: ANN001, ANN201
 
 @cache
 def _hints(cls: type) -> dict[str, object]:
-    return typing.get_type_hints(cls, {**vars(lifecycle), "datetime": _DATETIME[0]})
+    # Each record's hints name what its own module imports (the lifecycle is a package of modules).
+    return typing.get_type_hints(cls, {**vars(sys.modules[cls.__module__]), "datetime": _DATETIME[0]})
 
 
 def _load(tp, raw):  # noqa: ANN001, ANN202

@@ -1,592 +1,78 @@
-"""Measure lifecycle (管控措施生命周期): one pure transition function, no Django.
-
-draft → evaluated → legal_review → approved → notice_published → in_force → expired | lifted
-→ recovery → post_evaluated; legal review or the approver may send a measure back (returned);
-any measure not yet in force may be withdrawn. Every illegal move raises TransitionRefused with
-a bilingual reason and changes nothing (the state is frozen; a new one is returned on success).
-
-Choices the Django layer must follow (MEA-3, MEA-4, PUB-4):
-- Approval level: strictly above the measure's area, except a district or city measure, which
-  its own level approves. A grid measure also needs the street: a residents' committee is a
-  self-governing body and cannot authorise restrictions of movement.
-- "Community-level" means community *and below* (grid, building, unit): residents vote unless
-  the start is an emergency with a recorded reason.
-- The notice may narrow the approved term or restrictions, never widen them.
-- An extension is filed with a level strictly above the approver (a city files with the province
-  outside the system and records the reference with level "city").
-- Expiry needs no action: effective_status() reports a measure past its end as expired.
-"""
+"""The transition function: one handler per action, each refusing illegal moves with a bilingual reason."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import NoReturn
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
 
+from shaodian.measures.lifecycle.actions import (
+    Action,
+    Approve,
+    CompleteRecoveryTask,
+    Decline,
+    EnterForce,
+    Evaluate,
+    Expire,
+    Extend,
+    LegalApprove,
+    LegalReturn,
+    Lift,
+    PostEvaluate,
+    PublishNotice,
+    RecordGate,
+    RecordVote,
+    Revise,
+    StartRecovery,
+    SubmitForLegalReview,
+    Withdraw,
+)
+from shaodian.measures.lifecycle.checks import (
+    _CITATION,
+    _blank,
+    _check_restrictions,
+    _check_term,
+    _count,
+    _not_past,
+    _require_aware,
+    _texts,
+    effective_status,
+    gate_gaps,
+    may_approve,
+    may_withdraw,
+    required_approver_level,
+    tally,
+)
+from shaodian.measures.lifecycle.records import (
+    Actor,
+    Approval,
+    Ending,
+    Evaluation,
+    Extension,
+    Gap,
+    GateResult,
+    LegalOpinion,
+    LogEntry,
+    MeasureState,
+    Notice,
+    PostEvaluation,
+    RecoveryTask,
+    SentBack,
+)
+from shaodian.measures.lifecycle.vocabulary import (
+    MAX_TERM,
+    NOTICE_LEAD,
+    GapKind,
+    Level,
+    Role,
+    Status,
+    Verdict,
+    _enum,
+    _refuse,
+)
 from shaodian.measures.rules import Restriction
 
-MAX_TERM = timedelta(days=14)
-NOTICE_LEAD = timedelta(hours=24)
-
-
-class TransitionRefused(ValueError):
-    def __init__(self, reason_zh: str, reason_en: str, *, code: str = "refused") -> None:
-        super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
-        self.code = code
-
-
-def _refuse(code: str, zh: str, en: str) -> NoReturn:
-    raise TransitionRefused(zh, en, code=code)
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    EVALUATED = "evaluated"
-    LEGAL_REVIEW = "legal_review"
-    RETURNED = "returned"
-    APPROVED = "approved"
-    NOTICE_PUBLISHED = "notice_published"
-    IN_FORCE = "in_force"
-    EXPIRED = "expired"
-    LIFTED = "lifted"
-    RECOVERY = "recovery"
-    POST_EVALUATED = "post_evaluated"
-    WITHDRAWN = "withdrawn"
-
-
-_LEVEL_RANK = {"grid": 1, "community": 2, "street": 3, "district": 4, "city": 5}
-
-
-class Level(StrEnum):
-    """Administrative level, ordered: CITY > DISTRICT > STREET > COMMUNITY > GRID."""
-
-    CITY = "city"
-    DISTRICT = "district"
-    STREET = "street"
-    COMMUNITY = "community"
-    GRID = "grid"
-
-    @property
-    def rank(self) -> int:
-        return _LEVEL_RANK[self.value]
-
-    # str comparison would order alphabetically; compare by rank instead.
-    def __lt__(self, other: object) -> bool:
-        return self.rank < Level(other).rank  # type: ignore[arg-type]
-
-    def __le__(self, other: object) -> bool:
-        return self.rank <= Level(other).rank  # type: ignore[arg-type]
-
-    def __gt__(self, other: object) -> bool:
-        return self.rank > Level(other).rank  # type: ignore[arg-type]
-
-    def __ge__(self, other: object) -> bool:
-        return self.rank >= Level(other).rank  # type: ignore[arg-type]
-
-
-class Role(StrEnum):
-    GRID_WORKER = "grid_worker"
-    COMMUNITY_STAFF = "community_staff"
-    COMMAND = "command"  # street / district / city command (指挥部), the approving authority
-    HEALTH = "health"  # health bureau / CDC, professional evaluation
-    LEGAL_REVIEWER = "legal_reviewer"
-    SYSTEM = "system"  # the background worker (entering force at start, expiry)
-
-
-class SpecialGroup(StrEnum):
-    ELDERLY_ALONE = "elderly_alone"
-    CHILD = "child"
-    PREGNANT = "pregnant"
-    CHRONIC = "chronic"
-    DIALYSIS = "dialysis"
-    INSULIN = "insulin"
-    DISABLED = "disabled"
-
-
-# These groups cannot wait: they need a medical plan besides supplies.
-MEDICAL_GROUPS = frozenset({SpecialGroup.PREGNANT, SpecialGroup.CHRONIC,
-                            SpecialGroup.DIALYSIS, SpecialGroup.INSULIN})
-
-
-class GapKind(StrEnum):
-    NO_CARER = "no_carer"
-    NO_SUPPLY_PLAN = "no_supply_plan"
-    NO_MEDICAL_PLAN = "no_medical_plan"
-    NOT_LISTED = "not_listed"  # in the evaluation's list, missing from the gate list
-
-
-class Verdict(StrEnum):
-    PROPORTIONATE = "proportionate"
-    EXCESSIVE = "excessive"
-    INSUFFICIENT = "insufficient"
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: str
-    role: Role
-    level: Level | None = None
-
-    def __post_init__(self) -> None:
-        # Accept the strings the database holds; refuse anything that is not a known value.
-        object.__setattr__(self, "role", _enum(Role, self.role, "role"))
-        if self.level is not None:
-            object.__setattr__(self, "level", _enum(Level, self.level, "level"))
-
-
-# --- records kept in the state -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpecialGroupPerson:
-    person_id: str
-    groups: frozenset[SpecialGroup]
-    carer: str | None = None
-    supply_plan: str | None = None
-    medical_plan: str | None = None
-    grid_worker_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Gap:
-    person_id: str
-    kind: GapKind
-    owner_role: Role  # who must close the gap
-    owner_id: str | None
-    reason_zh: str
-    reason_en: str
-
-
-@dataclass(frozen=True)
-class GateResult:
-    checked_at: datetime
-    people_count: int
-    gaps: tuple[Gap, ...]
-
-    @property
-    def passed(self) -> bool:
-        return not self.gaps
-
-
-@dataclass(frozen=True)
-class Vote:
-    household_id: str
-    approve: bool
-
-
-@dataclass(frozen=True)
-class RejectedVote:
-    vote: Vote
-    code: str
-    reason_zh: str
-    reason_en: str
-
-
-@dataclass(frozen=True)
-class VoteResult:
-    eligible: int
-    valid: int
-    approve: int
-    rejected: tuple[RejectedVote, ...]
-
-    @property
-    def reject(self) -> int:
-        return self.valid - self.approve
-
-    @property
-    def passed(self) -> bool:
-        # Integers only: exactly two thirds passes, with no float rounding at the boundary.
-        return self.valid > 0 and 3 * self.approve >= 2 * self.valid
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    risk_evidence: tuple[str, ...]
-    people_affected: int
-    businesses_affected: int
-    special_group_people: tuple[SpecialGroupPerson, ...]
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class LegalOpinion:
-    legal_basis: tuple[str, ...]
-    opinion: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class SentBack:
-    by: str
-    role: Role
-    reasons: tuple[str, ...]
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Approval:
-    by: str
-    level: Level
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Notice:
-    reason: str
-    restrictions: tuple[Restriction, ...]
-    starts_at: datetime
-    ends_at: datetime
-    published_at: datetime
-    by: str
-
-
-@dataclass(frozen=True)
-class Extension:
-    previous_ends_at: datetime
-    new_ends_at: datetime
-    filed_with: Level
-    filing_ref: str
-    reason: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Ending:
-    reason: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class RecoveryTask:
-    name: str
-    done_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PostEvaluation:
-    infections_averted: float
-    people_affected: int
-    businesses_affected: int
-    cost_yuan: float
-    complaints: int
-    verdict: Verdict
-    summary: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    action: str
-    actor_id: str
-    at: datetime
-    from_status: Status
-    to_status: Status
-
-
-@dataclass(frozen=True)
-class MeasureState:
-    status: Status
-    area_level: Level
-    starts_at: datetime
-    ends_at: datetime
-    restrictions: tuple[Restriction, ...]
-    created_at: datetime
-    updated_at: datetime
-    emergency_reason: str | None = None
-    proposer_level: Level | None = None  # None in states stored before it was recorded
-    evaluation: Evaluation | None = None
-    legal_review: LegalOpinion | None = None
-    sent_back: tuple[SentBack, ...] = ()
-    approval: Approval | None = None
-    vote: VoteResult | None = None
-    gate: GateResult | None = None
-    notice: Notice | None = None
-    entered_force_at: datetime | None = None
-    extensions: tuple[Extension, ...] = ()
-    ended_at: datetime | None = None
-    lift: Ending | None = None
-    withdrawal: Ending | None = None
-    recovery_tasks: tuple[RecoveryTask, ...] = ()
-    post_evaluation: PostEvaluation | None = None
-    log: tuple[LogEntry, ...] = ()
-
-    @property
-    def emergency(self) -> bool:
-        return bool(self.emergency_reason and self.emergency_reason.strip())
-
-    @property
-    def needs_vote(self) -> bool:
-        return self.area_level <= Level.COMMUNITY and not self.emergency
-
-
-# --- actions ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Revise:
-    starts_at: datetime
-    ends_at: datetime
-    restrictions: tuple[Restriction, ...]
-    emergency_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Evaluate:
-    risk_evidence: tuple[str, ...]
-    people_affected: int
-    businesses_affected: int
-    special_group_people: tuple[SpecialGroupPerson, ...] | None
-
-
-@dataclass(frozen=True)
-class SubmitForLegalReview:
-    pass
-
-
-@dataclass(frozen=True)
-class LegalApprove:
-    legal_basis: tuple[str, ...]
-    opinion: str = ""
-
-
-@dataclass(frozen=True)
-class LegalReturn:
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Approve:
-    pass
-
-
-@dataclass(frozen=True)
-class Decline:
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RecordVote:
-    votes: tuple[Vote, ...]
-    eligible_household_ids: frozenset[str]
-
-
-@dataclass(frozen=True)
-class RecordGate:
-    special_group_people: tuple[SpecialGroupPerson, ...]
-
-
-@dataclass(frozen=True)
-class PublishNotice:
-    reason: str
-    restrictions: tuple[Restriction, ...]
-    starts_at: datetime
-    ends_at: datetime
-
-
-@dataclass(frozen=True)
-class EnterForce:
-    pass
-
-
-@dataclass(frozen=True)
-class Extend:
-    new_ends_at: datetime
-    filed_with: Level
-    filing_ref: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Expire:
-    pass
-
-
-@dataclass(frozen=True)
-class Lift:
-    reason: str
-
-
-@dataclass(frozen=True)
-class Withdraw:
-    reason: str
-
-
-@dataclass(frozen=True)
-class StartRecovery:
-    tasks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CompleteRecoveryTask:
-    task: str
-
-
-@dataclass(frozen=True)
-class PostEvaluate:
-    infections_averted: float
-    people_affected: int
-    businesses_affected: int
-    cost_yuan: float
-    complaints: int
-    verdict: Verdict
-    summary: str
-
-
-Action = (Revise | Evaluate | SubmitForLegalReview | LegalApprove | LegalReturn | Approve | Decline
-          | RecordVote | RecordGate | PublishNotice | EnterForce | Extend | Expire | Lift | Withdraw
-          | StartRecovery | CompleteRecoveryTask | PostEvaluate)
-
-
-# --- pure helpers ------------------------------------------------------------------------------
-
-
-def required_approver_level(area_level: Level) -> Level:
-    """The lowest level that may approve a measure on an area of this level."""
-    if area_level in (Level.DISTRICT, Level.CITY):
-        return area_level
-    if area_level == Level.STREET:
-        return Level.DISTRICT
-    return Level.STREET  # community and grid
-
-
-def may_approve(approver_level: Level | None, area_level: Level) -> bool:
-    return approver_level is not None and approver_level >= required_approver_level(area_level)
-
-
-def may_withdraw(state: MeasureState, level: Level | None) -> bool:
-    """Only the proposer's level, or the authority above it, may take a measure back."""
-    return level is not None and level >= max(state.area_level, state.proposer_level or state.area_level)
-
-
-def tally(votes: Iterable[Vote], eligible_household_ids: Collection[str]) -> VoteResult:
-    """Count a resident vote: one household, one vote; the first ballot of a household counts."""
-    eligible = frozenset(eligible_household_ids)
-    seen: set[str] = set()
-    approve = valid = 0
-    rejected: list[RejectedVote] = []
-    for vote in votes:
-        if vote.household_id not in eligible:
-            rejected.append(RejectedVote(
-                vote, "outside_area",
-                f"户 {vote.household_id} 不在本措施范围内，不能投票。",
-                f"Household {vote.household_id} is outside the measure's area and cannot vote.",
-            ))
-        elif vote.household_id in seen:
-            rejected.append(RejectedVote(
-                vote, "duplicate",
-                f"户 {vote.household_id} 已投过票，一户一票，只计第一次。",
-                f"Household {vote.household_id} has already voted; one vote per household, "
-                "the first counts.",
-            ))
-        else:
-            seen.add(vote.household_id)
-            valid += 1
-            approve += bool(vote.approve)
-    return VoteResult(len(eligible), valid, approve, tuple(rejected))
-
-
-def _enum(cls: type, value: object, name: str):  # noqa: ANN202
-    try:
-        return cls(value)
-    except ValueError:
-        _refuse("invalid_value", f"{name} 的值“{value}”无效。", f"Invalid {name}: {value!r}.")
-
-
-def _blank(text: str | None) -> bool:
-    return text is None or not str(text).strip()
-
-
-def gate_gaps(special_group_people: Iterable[SpecialGroupPerson]) -> tuple[Gap, ...]:
-    """Every special-group person without a named carer, a supply plan or a needed medical plan."""
-    gaps: list[Gap] = []
-    for p in special_group_people:
-        worker_role = Role.GRID_WORKER if p.grid_worker_id else Role.COMMUNITY_STAFF
-        if _blank(p.carer):
-            gaps.append(Gap(p.person_id, GapKind.NO_CARER, worker_role, p.grid_worker_id,
-                            f"{p.person_id}：未指定照护人。", f"{p.person_id}: no named carer."))
-        if _blank(p.supply_plan):
-            gaps.append(Gap(p.person_id, GapKind.NO_SUPPLY_PLAN, worker_role, p.grid_worker_id,
-                            f"{p.person_id}：无生活物资保障方案。", f"{p.person_id}: no supply plan."))
-        if p.groups & MEDICAL_GROUPS and _blank(p.medical_plan):
-            # A medical plan is written with the community health centre, not by the grid worker.
-            gaps.append(Gap(p.person_id, GapKind.NO_MEDICAL_PLAN, Role.HEALTH, None,
-                            f"{p.person_id}：无就医/用药保障方案。",
-                            f"{p.person_id}: no medical plan."))
-    return tuple(gaps)
-
-
-def effective_status(measure: MeasureState, now: datetime) -> Status:
-    """The status at `now`: a measure past its end is expired without anyone acting."""
-    _require_aware(now, "now")
-    if measure.status in (Status.IN_FORCE, Status.NOTICE_PUBLISHED) and now >= measure.ends_at:
-        return Status.EXPIRED
-    return measure.status
-
-
-def is_in_force(measure: MeasureState, now: datetime) -> bool:
-    return effective_status(measure, now) == Status.IN_FORCE
-
-
-def _require_aware(dt: object, name: str) -> None:
-    if not isinstance(dt, datetime) or dt.tzinfo is None or dt.utcoffset() is None:
-        _refuse("naive_datetime", f"{name} 必须是带时区的时间。",
-                f"{name} must be a timezone-aware datetime.")
-
-
-def _check_term(starts_at: datetime, ends_at: datetime) -> None:
-    _require_aware(starts_at, "starts_at")
-    _require_aware(ends_at, "ends_at")
-    if ends_at <= starts_at:
-        _refuse("term_empty", "结束时间必须晚于开始时间。", "The end must be after the start.")
-    if ends_at - starts_at > MAX_TERM:
-        _refuse("term_too_long", "措施期限不得超过14天；需要更久须到期前报上级备案延期。",
-                "A measure may last at most 14 days; longer needs an extension filed above.")
-
-
-def _not_past(starts_at: datetime, now: datetime) -> None:
-    # Restrictions are never imposed retroactively; an emergency start is "now", not earlier.
-    if starts_at < now:
-        _refuse("start_in_past", "开始时间不能早于现在。", "The start may not be in the past.")
-
-
-def _check_restrictions(restrictions: tuple[Restriction, ...]) -> tuple[Restriction, ...]:
-    try:
-        parsed = tuple(dict.fromkeys(Restriction(r) for r in restrictions))
-    except ValueError:
-        _refuse("restriction_unknown", "含有未知的限制措施。", "Unknown restriction.")
-    if not parsed:
-        _refuse("restrictions_missing", "必须写明限制措施。", "The restrictions must be stated.")
-    return parsed
-
-
-def _texts(items: tuple[str, ...], code: str, zh: str, en: str) -> tuple[str, ...]:
-    cleaned = tuple(s.strip() for s in items if isinstance(s, str) and s.strip())
-    if not cleaned:
-        _refuse(code, zh, en)
-    return cleaned
-
-
-def _count(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        _refuse("count_invalid", f"{name} 必须是非负整数。", f"{name} must be a non-negative integer.")
-    return value
-
-
-# A citation names a law in 《》 and an article 第…条, e.g. 《传染病防治法》第四十一条.
-_CITATION = re.compile(r"《[^《》]+》.*第[0-9一二三四五六七八九十百零〇两]+条")
-
-
-# --- the transition function -------------------------------------------------------------------
 
 _Handler = Callable[[MeasureState, object, Actor, datetime], MeasureState]
 _HANDLERS: dict[type, tuple[frozenset[Role], _Handler]] = {}
