@@ -23,7 +23,7 @@ ROLES = ["grid_a", "grid_b", "staff_a", "street_a", "commander", "cdc", "legal",
          "volunteer_a", "supervisor", "admin"]
 
 # Modules with vocabularies of their own, outside any model field's choices.
-PURE_VOCABULARIES = ["shaodian.measures.lifecycle", "shaodian.measures.rules", "shaodian.measures.risk",
+PURE_VOCABULARIES = ["shaodian.measures.lifecycle.vocabulary", "shaodian.measures.rules", "shaodian.risk.matrix",
                      "shaodian.security.roles", "shaodian.people.transfer_states"]
 
 # English words seen on Chinese pages; the vocabularies below catch the codes among them.

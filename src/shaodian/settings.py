@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shaodian.people",
     "shaodian.checkpoints",
     "shaodian.tracing",
+    "shaodian.risk",
     "shaodian.measures",
     "shaodian.web",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("residents/", include("shaodian.people.urls")),
     path("checkpoints/", include("shaodian.checkpoints.urls")),
     path("tracing/", include("shaodian.tracing.urls")),
+    path("measures/risk/", include("shaodian.risk.urls")),
     path("measures/", include("shaodian.measures.urls")),
     path("public/", include("shaodian.measures.public_urls")),
     path("notifications/", include("shaodian.core.urls")),

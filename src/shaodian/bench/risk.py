@@ -222,7 +222,7 @@ def baseline(user, now: dt.datetime):
     from django.db import connection
     from django.utils import timezone
 
-    from shaodian.measures import risk, risk_data
+    from shaodian.risk import indicators as risk_data, matrix as risk
 
     column, node = user.scope
     today = timezone.localdate(now)
@@ -325,7 +325,7 @@ def run(opts) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from shaodian.checkpoints.models import Scan
-    from shaodian.measures import risk_data
+    from shaodian.risk import indicators as risk_data
     from shaodian.places.models import Building
     from shaodian.security.models import User
     from shaodian.tracing.models import Case, Contact

@@ -2,10 +2,11 @@
 
 from django.db.models import Q, QuerySet
 
-from shaodian.measures import lifecycle, risk
+from shaodian.measures import lifecycle
 from shaodian.measures.models import CareAssignment, Measure, ZoneLevel
 from shaodian.people.models import Resident
 from shaodian.places.models import Household, Unit
+from shaodian.risk import matrix as risk
 
 SG = lifecycle.SpecialGroup
 # Resident tags the gate looks after (MEA-4). A bedridden person needs what a disabled one needs.

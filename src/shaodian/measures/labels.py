@@ -48,8 +48,6 @@ PLACE_FLAG_LABELS = {
     rules.PlaceFlag.HOSPITAL_ACCESS: _("Hospital access road"), rules.PlaceFlag.EMERGENCY_EXIT: _("Emergency exit"),
 }
 
-RISK_LABELS = {"low": _("Low risk"), "medium": _("Medium risk"), "high": _("High risk")}
-
 VERDICT_LABELS = {
     L.Verdict.PROPORTIONATE: _("Proportionate"), L.Verdict.EXCESSIVE: _("Excessive"),
     L.Verdict.INSUFFICIENT: _("Insufficient"),

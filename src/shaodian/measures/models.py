@@ -1,7 +1,12 @@
-"""Measures (管控措施) with their zone, lifecycle state, votes and special-group care; closures; risk confirmations.
+"""Measures (管控措施) with their zone, lifecycle state, votes and special-group care; closures.
 
-The lifecycle lives in `lifecycle.MeasureState`, stored whole as JSON in `Measure.state`; the indexed
-columns status / starts_at / ends_at copy it for queries. Only `services._apply` writes them.
+The lifecycle lives in `lifecycle.MeasureState`, stored whole as JSON in `Measure.state`: that JSON is the one
+source. The indexed columns status / starts_at / ends_at are derived from it for queries, in one place only:
+`Measure.hold(state)`, which every write of a state goes through.
+
+Vocabularies are defined once, in the pure modules: the choices below take their values from
+`lifecycle.Status` and `rules.ClosureType` and add only the labels (pinned by
+measures/tests/test_django_vocabularies_once.py).
 """
 
 import hashlib
@@ -10,6 +15,9 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shaodian.measures import codec
+from shaodian.measures.lifecycle import MeasureState, Status
+from shaodian.measures.rules import ClosureType as ClosureKind
 from shaodian.places.models import Located
 from shaodian.security.fields import EncryptedTextField
 
@@ -28,18 +36,18 @@ class StaticLevelKey(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    EVALUATED = "evaluated", _("Evaluated")
-    LEGAL_REVIEW = "legal_review", _("In legal review")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-    NOTICE_PUBLISHED = "notice_published", _("Notice published")
-    IN_FORCE = "in_force", _("In force")
-    EXPIRED = "expired", _("Expired")
-    LIFTED = "lifted", _("Lifted")
-    RECOVERY = "recovery", _("Recovery")
-    POST_EVALUATED = "post_evaluated", _("Post-evaluated")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = Status.DRAFT.value, _("Draft")
+    EVALUATED = Status.EVALUATED.value, _("Evaluated")
+    LEGAL_REVIEW = Status.LEGAL_REVIEW.value, _("In legal review")
+    RETURNED = Status.RETURNED.value, _("Returned")
+    APPROVED = Status.APPROVED.value, _("Approved")
+    NOTICE_PUBLISHED = Status.NOTICE_PUBLISHED.value, _("Notice published")
+    IN_FORCE = Status.IN_FORCE.value, _("In force")
+    EXPIRED = Status.EXPIRED.value, _("Expired")
+    LIFTED = Status.LIFTED.value, _("Lifted")
+    RECOVERY = Status.RECOVERY.value, _("Recovery")
+    POST_EVALUATED = Status.POST_EVALUATED.value, _("Post-evaluated")
+    WITHDRAWN = Status.WITHDRAWN.value, _("Withdrawn")
 
 
 class Measure(Located):
@@ -62,6 +70,9 @@ class Measure(Located):
     proposed_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What `hold` writes: save(update_fields=Measure.STATE_FIELDS) after it.
+    STATE_FIELDS = ("state", "status", "starts_at", "ends_at")
+
     class Meta:
         indexes = [
             models.Index(fields=["status", "ends_at"], name="measure_status_end"),
@@ -71,6 +82,11 @@ class Measure(Located):
 
     def __str__(self):
         return f"{self.area_name} · {self.get_zone_display()}"
+
+    def hold(self, state: MeasureState) -> None:
+        """Keep `state` as the JSON source and derive the indexed columns from it (the only place that sets them)."""
+        self.state = codec.dump(state)
+        self.status, self.starts_at, self.ends_at = state.status.value, state.starts_at, state.ends_at
 
     @property
     def granularity(self) -> str:
@@ -142,12 +158,12 @@ class CareAssignment(models.Model):
 
 
 class ClosureType(models.TextChoices):
-    """Mirrors rules.ClosureType: deliberately no locked or welded door."""
+    """The labels of rules.ClosureType: deliberately no locked or welded door."""
 
-    STAFFED_CHECKPOINT = "staffed_checkpoint", _("Staffed checkpoint")
-    MOVABLE_BARRIER = "movable_barrier", _("Movable barrier")
-    MONITORED_DOOR = "monitored_door", _("Monitored door (opens from inside)")
-    TIMED_ACCESS = "timed_access", _("Timed access")
+    STAFFED_CHECKPOINT = ClosureKind.STAFFED_CHECKPOINT.value, _("Staffed checkpoint")
+    MOVABLE_BARRIER = ClosureKind.MOVABLE_BARRIER.value, _("Movable barrier")
+    MONITORED_DOOR = ClosureKind.MONITORED_DOOR.value, _("Monitored door (opens from inside)")
+    TIMED_ACCESS = ClosureKind.TIMED_ACCESS.value, _("Timed access")
 
 
 class Closure(Located):
@@ -161,21 +177,3 @@ class Closure(Located):
     created_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)
-
-
-class RiskDecision(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    CHANGED = "changed", _("Changed by the reviewer")
-
-
-class RiskConfirmation(models.Model):
-    """A person confirms (or changes) the system's risk level for a building, with the explanation seen (SEC-3)."""
-
-    building = models.ForeignKey("places.Building", on_delete=models.PROTECT, related_name="+")
-    suggested_level = models.CharField(max_length=8)
-    level = models.CharField(max_length=8)
-    decision = models.CharField(max_length=10, choices=RiskDecision.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    explanation = models.JSONField()  # the rows of risk_data: value, score, contribution, source per indicator
-    confirmed_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
-    confirmed_at = models.DateTimeField()

@@ -1,4 +1,4 @@
-"""Reads of measures, closures and risk confirmations, scoped by the user; and the public register."""
+"""Reads of measures and closures, scoped by the user; and the public register."""
 
 import datetime as dt
 
@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from shaodian.errors import NotFound
 from shaodian.measures import codec, lifecycle
-from shaodian.measures.models import Closure, Measure, MeasureStatus, RiskConfirmation
+from shaodian.measures.models import Closure, Measure, MeasureStatus
 from shaodian.measures.rules import RESTRICTION_LABELS, Restriction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q
@@ -48,14 +48,6 @@ def closure_get(user, pk) -> Closure:
         return closures_for(user).get(pk=int(pk))
     except (Closure.DoesNotExist, ValueError, TypeError):
         raise NotFound from None
-
-
-def risk_confirmations_for(user) -> QuerySet:
-    q = scope_q(user)
-    if q is None or not user.can(Perm.CONFIRM_RISK):
-        return RiskConfirmation.objects.none()
-    kind, node = user.node.kind, user.node_id
-    return RiskConfirmation.objects.filter(**{f"building__{kind}_id": node}).select_related("building", "confirmed_by")
 
 
 # --- the public register (no login, no personal data) ---------------------------------------

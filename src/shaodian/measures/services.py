@@ -12,22 +12,26 @@ from django.utils import timezone
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.measures import area, codec, lifecycle, rules
 from shaodian.measures.lifecycle import TransitionRefused
-from shaodian.measures.models import Closure, Measure, MeasureStatus, RiskConfirmation, RiskDecision, ZoneLevel
+from shaodian.measures.models import Closure, Measure, MeasureStatus, ZoneLevel
 from shaodian.measures.selectors import measure_get
 from shaodian.places.models import Building, Place, Unit
+from shaodian.risk import selectors as risk_selectors
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
-from shaodian.security.roles import Perm
+from shaodian.security.roles import Perm, Role
 from shaodian.security.scope import scope_q, scoped_places
 
 L = lifecycle
-ROLE_MAP = {
-    "grid_worker": L.Role.GRID_WORKER,
-    "community_staff": L.Role.COMMUNITY_STAFF,
-    "street_commander": L.Role.COMMAND,
-    "district_commander": L.Role.COMMAND,
-    "health_official": L.Role.HEALTH,
-    "legal_reviewer": L.Role.LEGAL_REVIEWER,
+# The lifecycle's role of each user role that takes part in measures; the others act on none.
+# Keys are the values of security roles, as `user.role` holds them: a renamed role fails here, and
+# src/shaodian/measures/tests/test_django_vocabularies_once.py pins that every role with a measure permission is mapped.
+ROLE_MAP: dict[str, L.Role] = {
+    Role.GRID_WORKER.value: L.Role.GRID_WORKER,
+    Role.COMMUNITY_STAFF.value: L.Role.COMMUNITY_STAFF,
+    Role.STREET_COMMANDER.value: L.Role.COMMAND,
+    Role.DISTRICT_COMMANDER.value: L.Role.COMMAND,
+    Role.HEALTH_OFFICIAL.value: L.Role.HEALTH,
+    Role.LEGAL_REVIEWER.value: L.Role.LEGAL_REVIEWER,
 }
 SYSTEM = L.Actor("system", L.Role.SYSTEM)
 # Which form field a refusal belongs to, so pages show it next to the input.
@@ -62,9 +66,8 @@ def state_of(measure: Measure) -> L.MeasureState:
 
 
 def _store(measure: Measure, state: L.MeasureState) -> None:
-    measure.state = codec.dump(state)
-    measure.status, measure.starts_at, measure.ends_at = state.status.value, state.starts_at, state.ends_at
-    measure.save(update_fields=["state", "status", "starts_at", "ends_at"])
+    measure.hold(state)
+    measure.save(update_fields=Measure.STATE_FIELDS)
 
 
 def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, request, detail=None) -> Measure:
@@ -154,10 +157,9 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
         raise errors
     with transaction.atomic():
         measure = Measure(building=building, unit=unit, area_name=name[:255], zone=zone, static_level=static_level,
-                          reason=reason.strip(), supply_plan=(supply_plan or "").strip()[:300], proposed_by=actor,
-                          state={}, status=state.status.value, starts_at=state.starts_at, ends_at=state.ends_at)
+                          reason=reason.strip(), supply_plan=(supply_plan or "").strip()[:300], proposed_by=actor)
+        measure.hold(state)
         measure.locate_at(place)
-        measure.state = codec.dump(state)
         measure.save()
         warning = area.breadth_warning(measure)
         if warning:
@@ -174,17 +176,8 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
 
 def _risk_lines(measure: Measure) -> list[str]:
     """The confirmed risk levels of the buildings inside, as evidence (a person confirmed each, SEC-3)."""
-    q = {"building_id": measure.building_id} if measure.building_id else {}
-    if not measure.building_id:
-        q = {f"building__{measure.place.kind}_id": measure.place_id}
-    seen, out = set(), []
-    for c in RiskConfirmation.objects.filter(**q).select_related("building").order_by("-confirmed_at")[:50]:
-        if c.building_id in seen:
-            continue
-        seen.add(c.building_id)
-        out.append(f"{c.building.address}：人工确认{c.get_decision_display()} {c.level}（系统建议 {c.suggested_level}），"
-                   f"{c.confirmed_at:%Y-%m-%d}")
-    return out
+    return risk_selectors.confirmed_levels(building_id=measure.building_id, place_kind=measure.place.kind,
+                                           place_id=measure.place_id)
 
 
 def measure_evaluate(*, actor, measure_id, risk_evidence, businesses_affected: int, request=None, now=None) -> Measure:
@@ -351,35 +344,3 @@ def measures_expire(now: dt.datetime | None = None) -> int:
                 continue
             done += 1
     return done
-
-
-# --- risk confirmation (人机协同) --------------------------------------------------------------------
-
-
-def risk_confirm(*, actor, building_id, level: str, note: str = "", request=None, now=None) -> RiskConfirmation:
-    """A person confirms (or changes, with a reason) the system's risk level for one building."""
-    from shaodian.measures import risk_data
-
-    _need(actor, Perm.CONFIRM_RISK)
-    try:
-        building_id = int(building_id)
-    except (TypeError, ValueError):
-        raise NotFound from None
-    row = next((r for r in risk_data.assess_buildings(actor, now=now) if r["building_id"] == building_id), None)
-    if row is None:
-        raise NotFound
-    note = " ".join(str(note or "").split())[:300]
-    if level not in ("low", "medium", "high"):
-        raise ServiceError.one("level", "风险等级应为低、中或高", "The level must be low, medium or high")
-    if level != row["level"] and not note:
-        raise ServiceError.one("note", "改变系统建议的等级须写明理由", "Changing the suggested level needs a reason")
-    with transaction.atomic():
-        c = RiskConfirmation.objects.create(
-            building_id=building_id, suggested_level=row["level"], level=level, note=note,
-            decision=RiskDecision.CONFIRMED if level == row["level"] else RiskDecision.CHANGED,
-            explanation={k: row[k] for k in ("probability", "impact", "probability_grade", "impact_grade",
-                                             "explanation")},
-            confirmed_by=actor, confirmed_at=now or timezone.now())
-        audit(actor, AuditAction.CREATE, "risk_confirmation", c.pk, request=request,
-              detail={"building": building_id, "level": level, "suggested": row["level"]})
-    return c

@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.measure_list, name="measure_list"),
     path("zones/", views.zone_list, name="zone_list"),
     path("closures/", views.closure_list, name="closure_list"),
-    path("risk/", views.risk_page, name="measure_risk"),
     path("<int:measure_id>/", views.measure_detail, name="measure_detail"),
     path("<int:measure_id>/act/", views.measure_act, name="measure_act"),
     path("<int:measure_id>/gate/", views.measure_gate, name="measure_gate"),

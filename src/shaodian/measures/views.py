@@ -1,4 +1,4 @@
-"""Measure pages: list and proposal, detail with timeline and action forms, gate, votes, zones, closures, risk;
+"""Measure pages: list and proposal, detail with timeline and action forms, gate, votes, zones, closures;
 and, without login, the public register and a household's voting page."""
 
 from django.contrib import messages
@@ -328,35 +328,3 @@ def closure_list(request):
         "flagged": [(p, labels.flag_labels(p.flag_list)) for p in places if p.flags], "types": ClosureType.choices,
         "flags": list(labels.PLACE_FLAG_LABELS.items()), "can_manage": user.can(Perm.MANAGE_CLOSURES),
     }, status=status)
-
-
-RISK_ROWS = 50
-
-
-@login_required
-def risk_page(request):
-    """The riskiest buildings with each indicator's value and contribution; a person confirms each level."""
-    user = request.user
-    _need(user, Perm.CONFIRM_RISK)
-    errors, status = {}, 200
-    if request.method == "POST":
-        try:
-            services.risk_confirm(actor=user, building_id=request.POST.get("building_id"),
-                                  level=request.POST.get("level", ""), note=request.POST.get("note", ""), request=request)
-        except NotFound:
-            return _not_found(request)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
-        else:
-            messages.success(request, _("Risk level confirmed."))
-            return redirect("measure_risk")
-    try:
-        from shaodian.measures import risk_data
-    except ImportError:  # built by another module; the page says so instead of failing
-        risk_data = None
-    rows = risk_data.assess_buildings(user)[:RISK_ROWS] if risk_data else None
-    confirmed = {c.building_id: c for c in selectors.risk_confirmations_for(user).order_by("confirmed_at")}
-    return render(request, "measures/risk.html", {
-        "rows": [(r, confirmed.get(r["building_id"]), labels.label(labels.RISK_LABELS, r["level"]))
-                 for r in rows or []], "available": rows is not None, "risk_levels": list(labels.RISK_LABELS.items()),
-        "errors": errors, "limit": RISK_ROWS}, status=status)

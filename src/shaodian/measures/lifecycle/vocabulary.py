@@ -23,6 +23,8 @@ def _refuse(code: str, zh: str, en: str) -> NoReturn:
 
 
 class Status(StrEnum):
+    """A measure's status; models.MeasureStatus takes its values from here and adds the labels."""
+
     DRAFT = "draft"
     EVALUATED = "evaluated"
     LEGAL_REVIEW = "legal_review"
@@ -41,7 +43,10 @@ _LEVEL_RANK = {"grid": 1, "community": 2, "street": 3, "district": 4, "city": 5}
 
 
 class Level(StrEnum):
-    """Administrative level, ordered: CITY > DISTRICT > STREET > COMMUNITY > GRID."""
+    """Administrative level, ordered: CITY > DISTRICT > STREET > COMMUNITY > GRID.
+
+    The values of places.PlaceKind, which a pure module cannot import; a test pins the two together.
+    """
 
     CITY = "city"
     DISTRICT = "district"
@@ -68,6 +73,8 @@ class Level(StrEnum):
 
 
 class Role(StrEnum):
+    """Who acts in the lifecycle; services.ROLE_MAP names the user roles (security.roles.Role) behind each."""
+
     GRID_WORKER = "grid_worker"
     COMMUNITY_STAFF = "community_staff"
     COMMAND = "command"  # street / district / city command (指挥部), the approving authority
@@ -77,6 +84,11 @@ class Role(StrEnum):
 
 
 class SpecialGroup(StrEnum):
+    """The groups the special-group gate looks after: a subset of people.SpecialGroup's values (pinned by a test).
+
+    area.GATE_TAGS says which resident tags lead to which group.
+    """
+
     ELDERLY_ALONE = "elderly_alone"
     CHILD = "child"
     PREGNANT = "pregnant"

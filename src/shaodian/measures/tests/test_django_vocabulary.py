@@ -9,7 +9,7 @@ import pytest
 from shaodian.measures import lifecycle, rules, services
 from shaodian.measures.demo import build_measures_story
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
-from shaodian.measures.risk import RiskLevel
+from shaodian.risk.matrix import RiskLevel
 from shaodian.measures.tests.helpers import advance, building_of, propose
 from shaodian.people.models import SpecialGroup
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shaodian.measures.risk import (
+from shaodian.risk.matrix import (
     DEFAULT_INDICATORS,
     Axis,
     Direction,

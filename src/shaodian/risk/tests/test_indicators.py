@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from shaodian.measures import risk
-from shaodian.measures.risk_data import (
+from shaodian.risk import matrix as risk
+from shaodian.risk.indicators import (
     DEFAULT,
     DEFAULT_ONLY,
     MEASURED,

@@ -1,4 +1,4 @@
-"""Risk indicators from the database (风险研判数据): the 12 values of `risk.DEFAULT_INDICATORS` for every
+"""Risk indicators from the database (风险研判数据): the 12 values of `matrix.DEFAULT_INDICATORS` for every
 building (楼栋) or community (社区) of a user's jurisdiction, in a fixed handful of grouped queries.
 
 Read-only. Six queries whatever the number of areas: the areas; the residents (count, elderly, and
@@ -45,7 +45,7 @@ import numpy as np
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from shaodian.measures import risk
+from shaodian.risk import matrix
 from shaodian.security.roles import Perm
 from shaodian.security.scope import places_q, scope_q
 
@@ -66,7 +66,7 @@ SHARE_DAYS = 14
 MOBILITY_DAYS = 7
 ELDERLY_AGE = 60
 
-_KEYS = risk.DEFAULT_INDICATORS.keys
+_KEYS = matrix.DEFAULT_INDICATORS.keys
 _SOURCE_NOTES = {
     DEFAULT: ("默认值（区级设定），非实测", "default (district setting), not measured"),
     PROXY: ("估算：新增病例 ÷（居民数 × 默认检测覆盖率），取所在社区值",
@@ -307,12 +307,12 @@ def community_indicators(user, *, now: dt.datetime | None = None, defaults: Mapp
 
 
 def _assess(data: AreaData, id_key: str, extra: tuple[str, ...],
-            indicator_set: risk.IndicatorSet = risk.DEFAULT_INDICATORS) -> list[dict]:
+            indicator_set: matrix.IndicatorSet = matrix.DEFAULT_INDICATORS) -> list[dict]:
     if not data.ids:
         return []
-    batch = risk.assess_many(data.values, indicator_set)
+    batch = matrix.assess_many(data.values, indicator_set)
     inds = indicator_set.indicators
-    totals = {axis: sum(i.weight for i in inds if i.axis == axis) for axis in risk.Axis}
+    totals = {axis: sum(i.weight for i in inds if i.axis == axis) for axis in matrix.Axis}
     weights = np.asarray([i.weight / totals[i.axis] for i in inds])
     contributions = (batch.scores * weights).tolist()
     values, scores = batch.values.tolist(), batch.scores.tolist()
@@ -325,7 +325,7 @@ def _assess(data: AreaData, id_key: str, extra: tuple[str, ...],
     static = [{"key": i.key, "name_zh": i.name_zh, "name_en": i.name_en, "axis": i.axis.value, "weight": i.weight}
               for i in inds]
     note_of = [data.notes.get(i.key, {}) for i in inds]
-    levels = [lv.value for lv in risk.BatchAssessment.LEVELS]
+    levels = [lv.value for lv in matrix.BatchAssessment.LEVELS]
     out = []
     for r in order.tolist():
         explanation = []
