@@ -13,6 +13,7 @@ from shaodian.places.models import Household
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
+from shaodian.security.scope import get_scoped
 
 NAME_MAX = names.NAME_MAX
 
@@ -79,8 +80,8 @@ def _document_type(value) -> str:
 
 def household_for_write(actor, household_id) -> Household:
     try:
-        return households_for(actor).get(pk=int(household_id))
-    except (Household.DoesNotExist, ValueError, TypeError):
+        return get_scoped(households_for(actor), household_id)
+    except NotFound:
         raise ServiceError.one(
             "household_id", "房屋不存在，或不在您的管辖范围内", "Unknown household, or outside your jurisdiction", "household"
         ) from None
