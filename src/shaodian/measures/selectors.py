@@ -12,15 +12,30 @@ from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
 
 
-def measures_for(user) -> QuerySet:
+def _covering(user) -> Q | None:
     """Measures inside the user's subtree, or placed on a node above it (a measure covering the user's area)."""
     lookup = scope_lookup(user)
-    if lookup is None or not user.can(Perm.VIEW_MEASURES):
-        return Measure.objects.none()
+    if lookup is None:
+        return None
     node = user.node
     above = {node.city_id, node.district_id, node.street_id, node.community_id} - {None, node.pk}
-    q = Q(**lookup) | Q(place_id__in=above, building__isnull=True) if above else Q(**lookup)
+    return Q(**lookup) | Q(place_id__in=above, building__isnull=True) if above else Q(**lookup)
+
+
+def measures_for(user) -> QuerySet:
+    q = _covering(user)
+    if q is None or not user.can(Perm.VIEW_MEASURES):
+        return Measure.objects.none()
     return Measure.objects.filter(q).select_related("place")
+
+
+def public_measures_near(user, now: dt.datetime, limit: int) -> list[Measure]:
+    """Announced and in-force measures covering the user's own area: public notices, narrowed to where they serve."""
+    q = _covering(user)
+    if q is None:
+        return []
+    public = (MeasureStatus.NOTICE_PUBLISHED, MeasureStatus.IN_FORCE)
+    return list(Measure.objects.filter(q, status__in=public, ends_at__gt=now).order_by("starts_at", "pk")[:limit])
 
 
 def measure_get(user, pk) -> Measure:
