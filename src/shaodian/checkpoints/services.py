@@ -24,7 +24,6 @@ from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, may_issue
-from shaodian.security.scope import scoped
 
 
 
@@ -93,7 +92,7 @@ def scan_checkpoint_ids(actor) -> frozenset[int]:
     hit = _scope_cache.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    ids = frozenset(scoped(actor, Checkpoint.objects.filter(active=True), Perm.SCAN).values_list("pk", flat=True))
+    ids = frozenset(Checkpoint.objects.for_user(actor, Perm.SCAN).filter(active=True).values_list("pk", flat=True))
     _scope_cache[key] = (time.monotonic() + 30, ids)
     return ids
 
@@ -256,7 +255,7 @@ def pass_issue(
     reason = " ".join(str(reason or "").split())
     if len(reason) < 2:
         errors.add("reason", _msg("请填写事由", "State the reason"))
-    checkpoints = list(scoped(actor, Checkpoint.objects.filter(pk__in=checkpoint_ids or []), Perm.VIEW_CHECKPOINTS))
+    checkpoints = list(Checkpoint.objects.for_user(actor, Perm.VIEW_CHECKPOINTS).filter(pk__in=checkpoint_ids or []))
     if not checkpoints or len(checkpoints) != len(set(checkpoint_ids)):
         errors.add("checkpoints", _msg("卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction"))
     resident = None
