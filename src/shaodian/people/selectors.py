@@ -1,4 +1,8 @@
-"""Reads of residents and households, always scoped by the acting user and audited."""
+"""Reads of residents and households, always as the acting user; pages' reads are audited.
+
+Other apps read personal data only through these (tests/test_resident_access.py): a measure's area,
+the masked names a page may show, whom a guard just scanned, a case's household.
+"""
 
 import re
 from dataclasses import dataclass

@@ -12,8 +12,8 @@ from shaodian.places.models import Place, filter_for_user
 from shaodian.security.roles import Perm
 
 
-def scoped(user, queryset: QuerySet, perm: Perm, *, via: str = "") -> QuerySet:
-    """The rows of `queryset` inside the user's jurisdiction (through `via`), or none without `perm`."""
+def scoped(user, queryset: QuerySet, perm: Perm | tuple[Perm, ...], *, via: str = "") -> QuerySet:
+    """The rows of `queryset` inside the user's jurisdiction (through `via`), or none without `perm` (or any of them)."""
     return filter_for_user(queryset, user, perm, via=via)
 
 
