@@ -13,6 +13,7 @@ from django.utils import timezone
 from shaodian.checkpoints import health
 from shaodian.checkpoints.models import FEVER_FROM, AlertKind, Checkpoint, ScanAlert
 from shaodian.errors import ServiceError
+from shaodian.people import selectors as people
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
@@ -31,9 +32,12 @@ TEXT = {
 }
 
 
+# Who sees alerts: those who scan, manage the gates, or trace cases (never, say, the supply officer).
+ALERT_READERS = (Perm.SCAN, Perm.MANAGE_CHECKPOINTS, Perm.MANAGE_CASES)
+
+
 def may_see(user) -> bool:
-    """Who sees alerts: those who scan, manage the gates, or trace cases (never, say, the supply officer)."""
-    return user.can(Perm.SCAN) or user.can(Perm.MANAGE_CHECKPOINTS) or user.can(Perm.MANAGE_CASES)
+    return any(user.can(p) for p in ALERT_READERS)
 
 
 def may_acknowledge(user) -> bool:
@@ -70,9 +74,7 @@ def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request
         return {}
     places = {c.pk: c for c in Checkpoint.objects.filter(pk__in={s[2] for s in alerted})
               .only("place_id", "city_id", "district_id", "street_id", "community_id", "grid_id")}
-    from shaodian.people.models import Resident
-
-    names = dict(Resident.objects.filter(pk__in={s[1] for s in alerted if s[1]}).values_list("pk", "name"))
+    names = people.scanned_names(actor, {s[1] for s in alerted if s[1]})
     rows = []
     for client_id, resident_id, checkpoint_id, at, _direction, temperature, _permit in alerted:
         cp = places[checkpoint_id]
@@ -82,7 +84,7 @@ def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request
         _insert(rows)
         audit(actor, AuditAction.CREATE, "scan_alert", detail={"kinds": sorted({r[1] for r in rows}),
               "checkpoints": sorted(places)}, count=len(rows), request=request)
-    return {s[0]: {"kinds": kinds_of[s[0]], "name": mask_name(names.get(s[1], "")) or None, "at": s[3].isoformat(),
+    return {s[0]: {"kinds": kinds_of[s[0]], "name": names.get(s[1]) or None, "at": s[3].isoformat(),
                    "temperature": s[5]} for s in alerted}
 
 

@@ -46,61 +46,6 @@ def stored_client_ids(client_ids: set[str]) -> set[str]:
         return {c for (c,) in cur.fetchall()}
 
 
-SCOPE_COLUMNS = frozenset({"city_id", "district_id", "street_id", "community_id", "grid_id"})
-
-
-def residents_resolve(ids: set[int], qr_ids: set[str], id_hashes: set[str],
-                      scope: tuple[str, int] | None) -> tuple[set[int], dict[str, int], dict[str, int]]:
-    """(those of ids that are no resident inside scope, resident id by personal-code id, by ID-number hash).
-
-    scope is (column, node id) of the sender's jurisdiction: a bare internal id counts only there,
-    so a device cannot record, or probe, residents elsewhere. Codes and ID numbers count anywhere:
-    holding one is the proof of presence. Only the missing ids come back, nearly always none:
-    thousands of ids need not travel back.
-    """
-    from shaodian.people.models import Resident
-
-    table = Resident._meta.db_table
-    if scope is None:
-        missing, ids = set(ids), set()
-    else:
-        column, node = scope
-        if column not in SCOPE_COLUMNS:
-            raise ValueError(column)
-        missing = set()
-    by_qr: dict[str, int] = {}
-    by_hash: dict[str, int] = {}
-    if connection.vendor == "postgresql":
-        with _pg_cursor() as cur:
-            if ids:
-                # An array literal: joined in C, where binding a list goes element by element in Python.
-                cur.execute(f"SELECT x FROM unnest(%s::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM {table} r "
-                            f"WHERE r.id = x AND r.{column} = %s)", ["{" + ",".join(map(str, ids)) + "}", node],
-                            prepare=False)
-                missing = {pk for (pk,) in cur.fetchall()}
-            if qr_ids:
-                cur.execute(f"SELECT qr_id, id FROM {table} WHERE qr_id = ANY(%b::text[])", [list(qr_ids)], prepare=False)
-                by_qr = dict(cur.fetchall())
-            if id_hashes:
-                cur.execute(f"SELECT id_hash, id FROM {table} WHERE id_hash = ANY(%b::text[])", [list(id_hashes)],
-                            prepare=False)
-                by_hash = dict(cur.fetchall())
-        return missing, by_qr, by_hash
-    with connection.cursor() as cur:
-        if ids:
-            cur.execute(f"SELECT value FROM json_each(%s) WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE id = value "
-                        f"AND {column} = %s)", [_json(ids), node])
-            missing = {pk for (pk,) in cur.fetchall()}
-        if qr_ids:
-            cur.execute(f"SELECT qr_id, id FROM {table} WHERE qr_id IN (SELECT value FROM json_each(%s))", [_json(qr_ids)])
-            by_qr = dict(cur.fetchall())
-        if id_hashes:
-            cur.execute(f"SELECT id_hash, id FROM {table} WHERE id_hash IN (SELECT value FROM json_each(%s))",
-                        [_json(id_hashes)])
-            by_hash = dict(cur.fetchall())
-    return missing, by_qr, by_hash
-
-
 def insert(rows: list[tuple], *, device_user_id: int, received_at: dt.datetime) -> set[str]:
     """Store rows (COLUMNS, `at` aware in UTC) in one transaction; the client_ids that were new.
 

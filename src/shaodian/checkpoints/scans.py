@@ -15,7 +15,7 @@ from shaodian.checkpoints.alerts import Seen, alerts_already_raised, alerts_rais
 from shaodian.checkpoints.models import Direction, Pass
 from shaodian.checkpoints.services import Rejected, pass_check, scan_checkpoint_ids, token_payload
 from shaodian.errors import ServiceError
-from shaodian.people import idcard
+from shaodian.people import idcard, scan_lookup
 from shaodian.people.selectors import id_hashes
 from shaodian.security.roles import Perm
 
@@ -198,13 +198,6 @@ def _result(client_id, status: str, exc: Rejected | None = None) -> dict:
     return {"client_id": client_id, "status": status, "reason": exc.reason if exc else "", "code": exc.code if exc else ""}
 
 
-def _scope(actor) -> tuple[str, int] | None:
-    """(column, node id) of the actor's jurisdiction, where bare resident ids are accepted."""
-    if actor.node_id is None:
-        return None
-    return f"{actor.node.kind}_id", actor.node_id
-
-
 def _resolve(actor, scans: list[_Scan], results: list, refused: dict[int, str],
              revoked: dict[int, Seen]) -> tuple[list[tuple], list[_Scan]]:
     """Persons and passes looked up in a few set-based queries; (rows to insert, the scans they are)."""
@@ -214,7 +207,7 @@ def _resolve(actor, scans: list[_Scan], results: list, refused: dict[int, str],
     for s in scans:
         if s.person:
             keys[s.person[0]].add(s.person[1])
-    missing_ids, by_qr, by_hash = scan_store.residents_resolve(keys["id"], keys["qr"], keys["idno"], _scope(actor))
+    missing_ids, by_qr, by_hash = scan_lookup.residents_resolve(actor, keys["id"], keys["qr"], keys["idno"])
     # Unprintable serials match nothing, and PostgreSQL would refuse a NUL with the whole query.
     serials = {s.permit for s in scans if s.permit and s.permit.isprintable()}
     passes = {ps.serial: ps for ps in Pass.objects.filter(serial__in=serials).prefetch_related("checkpoints")} if serials else {}

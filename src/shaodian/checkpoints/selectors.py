@@ -3,51 +3,40 @@
 from django.db.models import QuerySet
 
 from shaodian.checkpoints.models import Checkpoint, Pass
-from shaodian.errors import NotFound
+from shaodian.places.models import PlaceKind, scope_lookup
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q, scoped
+from shaodian.security.scope import get_scoped, scoped
 
 
 def checkpoints_for(user) -> QuerySet:
-    return scoped(user, Checkpoint.objects.filter(active=True).select_related("place"), Perm.VIEW_CHECKPOINTS)
+    return Checkpoint.objects.for_user(user, Perm.VIEW_CHECKPOINTS).filter(active=True).select_related("place")
 
 
 def checkpoint_get(user, pk) -> Checkpoint:
-    try:
-        return checkpoints_for(user).get(pk=int(pk))
-    except (Checkpoint.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(checkpoints_for(user), pk)
 
 
 def passes_for(user) -> QuerySet:
     """Passes issued inside the user's jurisdiction (by holder, or by issuer for vehicles)."""
-    q = scope_q(user)
-    if q is None or not (user.can(Perm.ISSUE_PASS) or user.can(Perm.SCAN)):
-        return Pass.objects.none()
-    kind, node = user.node.kind, user.node_id
-    if kind == "grid":
-        return Pass.objects.filter(resident__grid_id=node)
-    by_holder = Pass.objects.filter(**{f"resident__{kind}_id": node})
-    by_issuer = Pass.objects.filter(resident__isnull=True, **{f"issued_by__node__{kind}_id": node})
+    perms = (Perm.ISSUE_PASS, Perm.SCAN)
+    by_holder = scoped(user, Pass.objects.all(), perms, via="resident__")
+    if scope_lookup(user) is None or user.node.kind == PlaceKind.GRID:
+        return by_holder  # a grid sees its residents' passes; vehicle passes belong to the levels above
+    # Above a grid, the issuer's node carries the same ancestor column as a resident would.
+    by_issuer = scoped(user, Pass.objects.filter(resident__isnull=True), perms, via="issued_by__node__")
     return (by_holder | by_issuer).select_related("resident").distinct()
 
 
 def pass_get(user, pk) -> Pass:
-    try:
-        return passes_for(user).get(pk=int(pk))
-    except (Pass.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(passes_for(user), pk)
 
 
 def alerts_for(user) -> QuerySet:
     """Scan alerts at the checkpoints of the user's jurisdiction, newest first (empty for roles that may not see them)."""
-    from shaodian.checkpoints.alerts import may_see
+    from shaodian.checkpoints.alerts import ALERT_READERS
     from shaodian.checkpoints.models import ScanAlert
 
-    q = scope_q(user)
-    if q is None or not may_see(user):
-        return ScanAlert.objects.none()
-    return ScanAlert.objects.filter(q).select_related("checkpoint", "resident", "acknowledged_by").order_by("-at", "-id")
+    return ScanAlert.objects.for_user(user, ALERT_READERS).select_related("checkpoint", "resident", "acknowledged_by").order_by("-at", "-id")
 
 
 def alerts_open_for(user) -> QuerySet:
@@ -56,9 +45,4 @@ def alerts_open_for(user) -> QuerySet:
 
 
 def alert_get(user, pk):
-    from shaodian.checkpoints.models import ScanAlert
-
-    try:
-        return alerts_for(user).get(pk=int(pk))
-    except (ScanAlert.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound from None
+    return get_scoped(alerts_for(user), pk)

@@ -6,21 +6,24 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from shaodian.people.models import Resident
+
 from shaodian.checkpoints import signing
 from shaodian.checkpoints.models import FEVER_FROM, Checkpoint, Pass, PassKind, PassStatus
 from shaodian.errors import NotFound, ServiceError
-from shaodian.people.models import Resident
+from shaodian.people import selectors as people
 from shaodian.places.models import Place
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, may_issue
-from shaodian.security.scope import scope_q, scoped
 
 
 
@@ -36,7 +39,7 @@ def keys() -> signing.Keys:
 # ----------------------------------------------------------------------------- digital identity
 
 
-def identity_token(resident: Resident) -> str:
+def identity_token(resident: "Resident") -> str:
     """The personal QR content: a signed opaque id, never the ID number."""
     if not resident.qr_id:
         resident.qr_id = secrets.token_hex(10)
@@ -44,7 +47,7 @@ def identity_token(resident: Resident) -> str:
     return signing.sign(keys(), {"k": "p", "id": resident.qr_id})
 
 
-def identity_reissue(*, actor, resident: Resident, request=None) -> str:
+def identity_reissue(*, actor, resident: "Resident", request=None) -> str:
     """A lost or copied code stops working: a new opaque id is drawn."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
@@ -89,7 +92,7 @@ def scan_checkpoint_ids(actor) -> frozenset[int]:
     hit = _scope_cache.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    ids = frozenset(scoped(actor, Checkpoint.objects.filter(active=True), Perm.SCAN).values_list("pk", flat=True))
+    ids = frozenset(Checkpoint.objects.for_user(actor, Perm.SCAN).filter(active=True).values_list("pk", flat=True))
     _scope_cache[key] = (time.monotonic() + 30, ids)
     return ids
 
@@ -138,16 +141,15 @@ def fever_text(temperature: float) -> tuple[str, str]:
             f"{temperature:.1f} °C (≥ {FEVER_FROM} °C): measure again and guide the person to the fever clinic")
 
 
-def _resident_by_id_number(code: str) -> Resident | None:
+def _resident_by_id_number(actor, code: str) -> "Resident | None":
     """Someone without a phone shows their ID card: checked by its check character, found by keyed hash."""
     from shaodian.people import idcard
-    from shaodian.people.selectors import id_hashes
 
     try:
         number = idcard.validate_resident_id(code)
     except idcard.InvalidNumber as exc:
         raise Rejected("bad_id_number", exc.zh, exc.en) from None
-    return Resident.objects.filter(id_hash=id_hashes(number)["id_hash"]).first()
+    return people.scanned_by_id_number(actor, number)
 
 
 def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None = None, now: dt.datetime | None = None,
@@ -174,12 +176,12 @@ def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None
                 pass_check(permit, checkpoint_id, now, None)
                 resident = permit.resident
             else:
-                resident = Resident.objects.filter(qr_id=str(payload.get("id"))).first()
+                resident = people.scanned_by_qr(actor, str(payload.get("id")))
         elif ID_NUMBER.fullmatch(code):
-            resident, by_id_number = _resident_by_id_number(code), True
+            resident, by_id_number = _resident_by_id_number(actor, code), True
         else:
             # The short code printed under a personal QR, typed by the guard when the camera fails.
-            resident = Resident.objects.filter(qr_id=code.lower()).first() if 8 <= len(code) <= 32 else None
+            resident = people.scanned_by_qr(actor, code.lower()) if 8 <= len(code) <= 32 else None
         if resident is None and permit is None:
             raise Rejected("unknown_person", "人员不存在或身份码已失效", "Unknown person, or the code was replaced")
     except signing.BadToken as exc:
@@ -222,7 +224,7 @@ def _verdict(verdict: str, zh: str = "", en: str = "") -> dict:
     return {"result": verdict, "message_zh": zh or vz, "message_en": en or ve}
 
 
-def _holds_pass(resident: Resident | None, checkpoint_id: int, now: dt.datetime) -> bool:
+def _holds_pass(resident: "Resident | None", checkpoint_id: int, now: dt.datetime) -> bool:
     if resident is None:
         return False
     return Pass.objects.filter(resident=resident, checkpoints=checkpoint_id, valid_from__lte=now, valid_to__gte=now,
@@ -253,7 +255,7 @@ def pass_issue(
     reason = " ".join(str(reason or "").split())
     if len(reason) < 2:
         errors.add("reason", _msg("请填写事由", "State the reason"))
-    checkpoints = list(scoped(actor, Checkpoint.objects.filter(pk__in=checkpoint_ids or []), Perm.VIEW_CHECKPOINTS))
+    checkpoints = list(Checkpoint.objects.for_user(actor, Perm.VIEW_CHECKPOINTS).filter(pk__in=checkpoint_ids or []))
     if not checkpoints or len(checkpoints) != len(set(checkpoint_ids)):
         errors.add("checkpoints", _msg("卡口不存在或不在您的管辖范围内", "Unknown checkpoint, or outside your jurisdiction"))
     resident = None
@@ -267,8 +269,7 @@ def pass_issue(
             errors.add("driver_phone", _msg(exc.zh, exc.en))
     elif kind:
         # Holders come from the issuer's own jurisdiction, whatever their role may browse.
-        scope = scope_q(actor)
-        resident = Resident.objects.filter(scope, pk=resident_id).first() if resident_id and scope is not None else None
+        resident = people.residents_for(actor, Perm.ISSUE_PASS).filter(pk=resident_id).first() if resident_id else None
         if resident is None:
             errors.add("resident_id", _msg("居民不存在或不在您的管辖范围内", "Unknown resident, or outside your jurisdiction"))
     if errors.errors:

@@ -1,11 +1,14 @@
-"""What lies inside a measure's area: households, residents, the special-group list and the zone evidence."""
+"""What lies inside a measure's area: households, residents, the special-group list and the zone evidence.
 
-from django.db.models import Q, QuerySet
+Households and residents are read through people's selectors, as the acting user.
+"""
+
+from django.db.models import QuerySet
 
 from shaodian.measures import lifecycle
 from shaodian.measures.models import CareAssignment, Measure, ZoneLevel
-from shaodian.people.models import Resident
-from shaodian.places.models import Household, Unit
+from shaodian.people import selectors as people
+from shaodian.places.models import Unit
 from shaodian.risk import matrix as risk
 
 SG = lifecycle.SpecialGroup
@@ -18,22 +21,20 @@ GATE_TAGS: dict[str, lifecycle.SpecialGroup] = {
 MEDICAL_TAGS = {t for t, g in GATE_TAGS.items() if g in lifecycle.MEDICAL_GROUPS}
 
 
-def _filter(measure: Measure, prefix: str = "") -> Q:
-    """Rows of households (prefix "") or residents (prefix "household__") inside the area."""
-    if measure.unit_id:
-        return Q(**{f"{prefix}unit_id": measure.unit_id})
-    if measure.building_id:
-        return Q(**{f"{prefix}unit__building_id": measure.building_id})
-    # Households and residents carry the scope columns themselves.
-    return Q(**{f"{measure.place.kind}_id": measure.place_id})
+def of(measure: Measure) -> people.Area:
+    return people.Area(measure.place.kind, measure.place_id, measure.building_id, measure.unit_id)
 
 
-def households(measure: Measure) -> QuerySet:
-    return Household.objects.filter(_filter(measure))
+def households(user, measure: Measure) -> QuerySet:
+    return people.households_in(user, of(measure))
 
 
-def residents(measure: Measure) -> QuerySet:
-    return Resident.objects.filter(_filter(measure, "household__"))
+def ballot_household_ids(measure: Measure) -> set[str]:
+    return people.household_ids_for_ballot(of(measure))
+
+
+def resident_count(user, measure: Measure) -> int:
+    return people.resident_count_in(user, of(measure))
 
 
 def units(measure: Measure) -> QuerySet:
@@ -44,26 +45,19 @@ def units(measure: Measure) -> QuerySet:
     return Unit.objects.filter(**{f"{measure.place.kind}_id": measure.place_id})
 
 
-def _tag_q() -> Q:
-    q = Q()
-    for tag in GATE_TAGS:
-        q |= Q(tags__contains=f",{tag},")
-    return q
-
-
-def special_group_people(measure: Measure) -> list[tuple[Resident, lifecycle.SpecialGroupPerson]]:
+def special_group_people(user, measure: Measure) -> list[tuple[object, lifecycle.SpecialGroupPerson]]:
     """Every special-group resident inside, with the carer and plans known today (care notes, then the gate's)."""
     from shaodian.security.models import User
 
-    people = list(residents(measure).filter(_tag_q()).prefetch_related("care_notes").order_by("pk"))
+    residents = people.special_group_in(user, of(measure), GATE_TAGS)
     assigned = {c.resident_id: c for c in CareAssignment.objects.filter(measure=measure)}
-    grids = {r.grid_id for r in people}
+    grids = {r.grid_id for r in residents}
     workers: dict[int, int] = {}
     for pk, node in User.objects.filter(role="grid_worker", node_id__in=grids, is_active=True).order_by("pk").values_list(
             "pk", "node_id"):
         workers.setdefault(node, pk)
     out = []
-    for r in people:
+    for r in residents:
         groups = frozenset(GATE_TAGS[t] for t in r.tag_list if t in GATE_TAGS)
         notes = list(r.care_notes.all())
         own = assigned.get(r.pk)

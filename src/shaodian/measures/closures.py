@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.errors import Msg, ServiceError
 from shaodian.measures import rules
 from shaodian.measures.models import Closure
 from shaodian.measures.selectors import closure_get, measure_get
@@ -11,7 +11,7 @@ from shaodian.places.models import Place
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
+from shaodian.security.scope import get_scoped, scoped_places
 
 # Which form field each negative-list rule belongs to.
 _FIELD = {"negative_list.forbidden_type": "closure_type", "negative_list.unknown_type": "closure_type",
@@ -24,10 +24,7 @@ def _need(actor, perm: Perm) -> None:
 
 
 def _place(actor, place_id) -> Place:
-    try:
-        return scoped_places(actor).get(pk=int(place_id))
-    except (Place.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(scoped_places(actor), place_id)
 
 
 def closure_create(*, actor, place_id, description: str, closure_type: str, emergency_channel: str,

@@ -39,7 +39,7 @@ def _u(name: str) -> User:
 
 
 def _close_gaps(clock, staff, measure, *, skip=()):
-    people = area.special_group_people(measure)
+    people = area.special_group_people(staff, measure)
     pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
     for r, p in people:
         if p.person_id in pending and r.pk not in skip:

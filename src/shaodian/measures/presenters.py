@@ -4,19 +4,12 @@ from django.utils import timezone
 
 from shaodian.measures import codec, labels, lifecycle
 from shaodian.measures.models import Measure
-from shaodian.people.models import Resident
-from shaodian.security.crypto import mask_name
-from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q
+from shaodian.people.selectors import masked_names
 
 
 def visible_names(user, person_ids) -> dict[str, str]:
     """Masked names of the special-group people the user may see; others stay anonymous ("outside")."""
-    ids = [int(p) for p in person_ids if str(p).isdigit()]
-    q = scope_q(user)
-    if not ids or q is None or not user.can(Perm.VIEW_RESIDENTS):
-        return {}
-    return {str(pk): mask_name(name) for pk, name in Resident.objects.filter(q, pk__in=ids).values_list("pk", "name")}
+    return {str(pk): name for pk, name in masked_names(user, person_ids).items()}
 
 
 def gaps_view(user, state: lifecycle.MeasureState) -> list[dict]:

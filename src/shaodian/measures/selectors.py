@@ -4,50 +4,50 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from shaodian.errors import NotFound
 from shaodian.measures import codec, lifecycle
 from shaodian.measures.models import Closure, Measure, MeasureStatus
 from shaodian.measures.rules import RESTRICTION_LABELS, Restriction
+from shaodian.places.models import scope_lookup
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q
+from shaodian.security.scope import get_scoped
 
 
-def _located_q(user) -> Q | None:
-    """Rows inside the user's subtree, or placed on a node above it (a measure covering the user's area)."""
-    q = scope_q(user)
-    if q is None:
+def _covering(user) -> Q | None:
+    """Measures inside the user's subtree, or placed on a node above it (a measure covering the user's area)."""
+    lookup = scope_lookup(user)
+    if lookup is None:
         return None
     node = user.node
     above = {node.city_id, node.district_id, node.street_id, node.community_id} - {None, node.pk}
-    return q | Q(place_id__in=above, building__isnull=True) if above else q
+    return Q(**lookup) | Q(place_id__in=above, building__isnull=True) if above else Q(**lookup)
 
 
 def measures_for(user) -> QuerySet:
-    q = _located_q(user)
+    q = _covering(user)
     if q is None or not user.can(Perm.VIEW_MEASURES):
         return Measure.objects.none()
     return Measure.objects.filter(q).select_related("place")
 
 
+def public_measures_near(user, now: dt.datetime, limit: int) -> list[Measure]:
+    """Announced and in-force measures covering the user's own area: public notices, narrowed to where they serve."""
+    q = _covering(user)
+    if q is None:
+        return []
+    public = (MeasureStatus.NOTICE_PUBLISHED, MeasureStatus.IN_FORCE)
+    return list(Measure.objects.filter(q, status__in=public, ends_at__gt=now).order_by("starts_at", "pk")[:limit])
+
+
 def measure_get(user, pk) -> Measure:
-    try:
-        return measures_for(user).get(pk=int(pk))
-    except (Measure.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(measures_for(user), pk)
 
 
 def closures_for(user) -> QuerySet:
-    q = scope_q(user)
-    if q is None or not user.can(Perm.VIEW_MEASURES):
-        return Closure.objects.none()
-    return Closure.objects.filter(q).select_related("place", "measure")
+    return Closure.objects.for_user(user, Perm.VIEW_MEASURES).select_related("place", "measure")
 
 
 def closure_get(user, pk) -> Closure:
-    try:
-        return closures_for(user).get(pk=int(pk))
-    except (Closure.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(closures_for(user), pk)
 
 
 # --- the public register (no login, no personal data) ---------------------------------------

@@ -14,12 +14,13 @@ from shaodian.measures import area, codec, lifecycle, rules
 from shaodian.measures.lifecycle import TransitionRefused
 from shaodian.measures.models import Closure, Measure, MeasureStatus, ZoneLevel
 from shaodian.measures.selectors import measure_get
+from shaodian.people.selectors import resident_in_area_get
 from shaodian.places.models import Building, Place, Unit
 from shaodian.risk import selectors as risk_selectors
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, Role
-from shaodian.security.scope import scope_q, scoped_places
+from shaodian.security.scope import get_scoped, scoped_places
 
 L = lifecycle
 # The lifecycle's role of each user role that takes part in measures; the others act on none.
@@ -105,21 +106,13 @@ def _lines(value) -> tuple[str, ...]:
 
 
 def _area(actor, *, place_id=None, building_id=None, unit_id=None) -> tuple[Place, Building | None, Unit | None, str]:
-    scope = scope_q(actor)
     if unit_id:
-        unit = Unit.objects.filter(scope, pk=unit_id).select_related("building").first() if scope is not None else None
-        if unit is None:
-            raise NotFound
+        unit = get_scoped(Unit.objects.for_user(actor, Perm.PROPOSE_MEASURE).select_related("building"), unit_id)
         return Place.objects.get(pk=unit.grid_id), unit.building, unit, f"{unit.building.address}{unit.name}"
     if building_id:
-        building = Building.objects.filter(scope, pk=building_id).first() if scope is not None else None
-        if building is None:
-            raise NotFound
+        building = get_scoped(Building.objects.for_user(actor, Perm.PROPOSE_MEASURE), building_id)
         return Place.objects.get(pk=building.grid_id), building, None, building.address
-    try:
-        place = scoped_places(actor).get(pk=int(place_id))
-    except (Place.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    place = get_scoped(scoped_places(actor), place_id)
     return place, None, None, place.name
 
 
@@ -186,8 +179,8 @@ def measure_evaluate(*, actor, measure_id, risk_evidence, businesses_affected: i
     measure = measure_get(actor, measure_id)
     evidence = _lines(risk_evidence)
     evidence += tuple(line for line in _risk_lines(measure) if line not in evidence) if evidence else ()
-    people = tuple(p for _r, p in area.special_group_people(measure))
-    action = L.Evaluate(evidence, area.residents(measure).count(), businesses_affected, people)
+    people = tuple(p for _r, p in area.special_group_people(actor, measure))
+    action = L.Evaluate(evidence, area.resident_count(actor, measure), businesses_affected, people)
     return _apply(actor=actor, measure_id=measure.pk, perm=Perm.EVALUATE_MEASURE, action=action, request=request,
                   now=now, detail={"special_group_people": len(people)})
 
@@ -246,7 +239,7 @@ def gate_check(*, actor, measure_id, request=None, now=None) -> Measure:
     """Record the special-group gate: every person inside with a carer and plans, or the gaps left."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
-    people = tuple(p for _r, p in area.special_group_people(measure))
+    people = tuple(p for _r, p in area.special_group_people(actor, measure))
     return _apply(actor=actor, measure_id=measure.pk, perm=Perm.MANAGE_MEASURES, action=L.RecordGate(people),
                   request=request, now=now, detail={"people": len(people)})
 
@@ -259,10 +252,8 @@ def care_assign(*, actor, measure_id, resident_id, carer_name: str = "", supply_
     if not (actor.can(Perm.MANAGE_MEASURES) or actor.can(Perm.EVALUATE_MEASURE)):
         raise ServiceError.forbidden()
     measure = measure_get(actor, measure_id)
-    scope = scope_q(actor)
-    resident = area.residents(measure).filter(scope, pk=resident_id).first() if scope is not None else None
-    if resident is None:
-        raise NotFound
+    resident = resident_in_area_get(actor, area.of(measure), resident_id,
+                                    (Perm.MANAGE_MEASURES, Perm.EVALUATE_MEASURE))
     values = {"carer_name": " ".join(str(carer_name or "").split())[:64],
               "supply_plan": str(supply_plan or "").strip()[:300], "medical_plan": str(medical_plan or "").strip()[:300]}
     if not any(values.values()):

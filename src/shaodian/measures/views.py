@@ -19,7 +19,7 @@ from shaodian.places.models import Building
 from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.schema_types import Moment, form_value, with_displayable_times
-from shaodian.security.scope import scope_q, scoped_places
+from shaodian.security.scope import scoped_places
 from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 LIST_LIMIT = 200
@@ -95,10 +95,8 @@ def _area_choices(user) -> list[tuple[str, str]]:
     """Nodes of the jurisdiction and, for the finest zones, buildings (a district lists its streets and communities)."""
     places = scoped_places(user).filter(kind__in=["district", "street", "community", "grid"], active=True).order_by("code")
     out = [(f"place:{p.pk}", f"{p.name}") for p in places[:300]]
-    q = scope_q(user)
-    if q is not None:
-        out += [(f"building:{pk}", address) for pk, address in
-                Building.objects.filter(q).order_by("address").values_list("pk", "address")[:500]]
+    out += [(f"building:{pk}", address) for pk, address in
+            Building.objects.for_user(user, Perm.PROPOSE_MEASURE).order_by("address").values_list("pk", "address")[:500]]
     return out
 
 
@@ -252,7 +250,7 @@ def measure_gate(request, measure_id):
             return redirect("measure_gate", measure_id=m.pk)
     m.refresh_from_db()
     state = codec.load(m.state)
-    people = area.special_group_people(m)
+    people = area.special_group_people(user, m)
     names = visible_names(user, [p.person_id for _r, p in people])
     pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
     rows = [{"id": p.person_id, "name": names[p.person_id],

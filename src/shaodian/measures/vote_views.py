@@ -46,7 +46,7 @@ def measure_votes(request, measure_id):
     response = render(request, "measures/votes.html", {
         "m": m, "state": state, "links": links, "errors": errors, "tokens": m.vote_tokens.count(),
         "mine": m.vote_tokens.filter(issued_by=user).exclude(key_sealed="").count(),
-        "households": area.households(m).count(), "valid": len(ballots), "approve": sum(ballots),
+        "households": area.households(user, m).count(), "valid": len(ballots), "approve": sum(ballots),
         "can_manage": user.can(Perm.MANAGE_MEASURES),
     }, status=status)
     if links:

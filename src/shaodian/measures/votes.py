@@ -31,7 +31,7 @@ def vote_open(*, actor, measure_id, request=None, now=None) -> list[tuple[int, s
     _open_for_votes(measure, now or timezone.now())
     have = set(VoteToken.objects.filter(measure=measure).values_list("household_id", flat=True))
     made, rows = [], []
-    for pk, address in area.households(measure).order_by("pk").values_list("pk", "address"):
+    for pk, address in area.households(actor, measure).order_by("pk").values_list("pk", "address"):
         if pk in have:
             continue
         raw = VoteToken.new_raw()
@@ -78,7 +78,8 @@ def token_measure(raw: str) -> VoteToken:
 
 def _cast(measure: Measure, household_id: int, approve: bool, *, channel: str, user, request, now) -> Vote:
     _open_for_votes(measure, now)
-    eligible = set(map(str, area.households(measure).values_list("pk", flat=True)))
+    eligible = (set(map(str, area.households(user, measure).values_list("pk", flat=True))) if user is not None
+                else area.ballot_household_ids(measure))
     existing = [lifecycle.Vote(str(h), a) for h, a in Vote.objects.filter(measure=measure).values_list("household_id", "approve")]
     ballot = lifecycle.Vote(str(household_id), bool(approve))
     result = lifecycle.tally([*existing, ballot], eligible)
@@ -122,7 +123,7 @@ def vote_close(*, actor, measure_id, request=None, now=None) -> Measure:
     measure = measure_get(actor, measure_id)
     votes = tuple(lifecycle.Vote(str(h), a) for h, a in
                   Vote.objects.filter(measure=measure).order_by("at", "pk").values_list("household_id", "approve"))
-    eligible = frozenset(map(str, area.households(measure).values_list("pk", flat=True)))
+    eligible = frozenset(map(str, area.households(actor, measure).values_list("pk", flat=True)))
     return _apply(actor=actor, measure_id=measure.pk, perm=Perm.MANAGE_MEASURES,
                   action=lifecycle.RecordVote(votes, eligible), request=request, now=now,
                   detail={"valid": len(votes)})

@@ -22,7 +22,6 @@ from shaodian.people.selectors import _ADDRESS_HINT, _DIGITS, _name_prefix, hous
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number, mask_name
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped
 
 PICK_LIMIT = 8
 KINDS = ("resident", "household")
@@ -52,7 +51,7 @@ def _residents_scope(user, purpose: str) -> tuple[QuerySet, bool]:
     if user.can(Perm.VIEW_RESIDENTS):
         return residents_for(user), True
     if purpose == "pass" and user.can(Perm.ISSUE_PASS):
-        return scoped(user, Resident.objects.all(), Perm.ISSUE_PASS), False
+        return Resident.objects.for_user(user, Perm.ISSUE_PASS), False
     raise PermissionDenied
 
 

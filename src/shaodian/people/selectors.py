@@ -1,4 +1,8 @@
-"""Reads of residents and households, always scoped by the acting user and audited."""
+"""Reads of residents and households, always as the acting user; pages' reads are audited.
+
+Other apps read personal data only through these (tests/test_resident_access.py): a measure's area,
+the masked names a page may show, whom a guard just scanned, a case's household.
+"""
 
 import re
 from dataclasses import dataclass
@@ -7,14 +11,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.errors import Msg, ServiceError
 from shaodian.people.models import Resident, SpecialGroup
-from shaodian.places.models import Household
+from shaodian.places.models import Household, Place, scope_lookup
 from shaodian.security import crypto
 from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped
+from shaodian.security.scope import get_scoped
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
@@ -28,12 +32,13 @@ class Page:
     next: str | None
 
 
-def residents_for(user) -> QuerySet:
-    return scoped(user, Resident.objects.all(), Perm.VIEW_RESIDENTS)
+def residents_for(user, perm: Perm = Perm.VIEW_RESIDENTS) -> QuerySet:
+    """The residents of the user's jurisdiction, for a user holding `perm` (none otherwise)."""
+    return Resident.objects.for_user(user, perm)
 
 
 def households_for(user) -> QuerySet:
-    return scoped(user, Household.objects.all(), Perm.VIEW_RESIDENTS)
+    return Household.objects.for_user(user, Perm.VIEW_RESIDENTS)
 
 
 def id_hashes(value: str) -> dict[str, str]:
@@ -139,20 +144,14 @@ def resident_filter(user, *, q: str = "", grid: int | None = None, tag: str | No
 
 
 def resident_get(user, pk, *, request=None) -> Resident:
-    try:
-        resident = residents_for(user).select_related("household", "grid", "community").get(pk=int(pk))
-    except (Resident.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    resident = get_scoped(residents_for(user).select_related("household", "grid", "community"), pk)
     audit(user, AuditAction.READ, "resident", resident.pk, request=request)
     return resident
 
 
 def household_get(user, pk, *, request=None) -> tuple[Household, list[Resident]]:
     """A household and those of its members the user may see (members elsewhere stay hidden)."""
-    try:
-        household = households_for(user).select_related("unit__building", "grid").get(pk=int(pk))
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    household = get_scoped(households_for(user).select_related("unit__building", "grid"), pk)
     members = list(
         residents_for(user)
         .filter(Q(household=household) | Q(links__household=household))
@@ -173,6 +172,117 @@ def possible_duplicates(user, *, name: str, birth_date=None, phone: str = "") ->
     if not cond:
         return []
     return list(residents_for(user).filter(Q(name=name) & cond)[:5])
+
+
+# --- who a guard just scanned, wherever they live: the code or card shown is the proof of presence ---------
+
+
+def scanned_by_qr(user, qr_id: str) -> Resident | None:
+    if not user.can(Perm.SCAN):
+        return None
+    return Resident.objects.filter(qr_id=qr_id).first()
+
+
+def scanned_by_id_number(user, number: str) -> Resident | None:
+    if not user.can(Perm.SCAN):
+        return None
+    return Resident.objects.filter(id_hash=id_hashes(number)["id_hash"]).first()
+
+
+def scanned_names(user, ids) -> dict[int, str]:
+    """Masked names of people scanned at the user's gates, for the guard's alert."""
+    if not ids or not user.can(Perm.SCAN):
+        return {}
+    return {pk: crypto.mask_name(name) for pk, name in Resident.objects.filter(pk__in=ids).values_list("pk", "name")}
+
+
+def household_member_ids(user, resident: Resident) -> list[int]:
+    """Who shares a household with a case (home or link), wherever they are registered: tracing proposes them as
+    contacts, and those outside the user's jurisdiction are only counted."""
+    if not user.can(Perm.MANAGE_CASES):
+        return []
+    households = {resident.household_id, *resident.links.values_list("household_id", flat=True)}
+    return list(
+        Resident.objects.filter(Q(household_id__in=households) | Q(links__household_id__in=households))
+        .exclude(pk=resident.pk).values_list("pk", flat=True).distinct()
+    )
+
+
+def masked_names(user, ids) -> dict[int, str]:
+    """Masked names of those of `ids` the user may see; the others are left out."""
+    ids = [int(p) for p in ids if str(p).isdigit()]
+    if not ids:
+        return {}
+    return {pk: crypto.mask_name(name) for pk, name in residents_for(user).filter(pk__in=ids).values_list("pk", "name")}
+
+
+# --- what lies inside an area the caller acts on (a measure's) -------------------------------------------
+# A measure may cover a node above the user's own (a street-wide measure seen from a community), and
+# its gate and vote count everyone inside: these read the whole area once the user may act on it.
+# Names still go through the user's own jurisdiction (masked_names).
+
+
+@dataclass(frozen=True)
+class Area:
+    """A node of the tree, or one building or unit under it."""
+
+    kind: str
+    place_id: int
+    building_id: int | None = None
+    unit_id: int | None = None
+
+    def q(self, prefix: str = "") -> Q:
+        """Households (prefix "") or residents (prefix "household__") inside; both carry the scope columns."""
+        if self.unit_id:
+            return Q(**{f"{prefix}unit_id": self.unit_id})
+        if self.building_id:
+            return Q(**{f"{prefix}unit__building_id": self.building_id})
+        return Q(**{f"{self.kind}_id": self.place_id})
+
+
+def _acts_in(user, area: Area, perm: Perm) -> bool:
+    """The user holds `perm` and the area is theirs: inside their jurisdiction, or a node above that covers it."""
+    if scope_lookup(user) is None or not user.can(perm):
+        return False
+    node = user.node
+    covering = {node.city_id, node.district_id, node.street_id, node.community_id, node.pk} - {None}
+    if area.place_id in covering and area.building_id is None and area.unit_id is None:
+        return True
+    return Place.objects.for_user(user, perm).filter(pk=area.place_id).exists()
+
+
+def households_in(user, area: Area, perm: Perm = Perm.VIEW_MEASURES) -> QuerySet:
+    """The households inside the area (its voters), for a user who may act on it."""
+    if not _acts_in(user, area, perm):
+        return Household.objects.none()
+    return Household.objects.filter(area.q())
+
+
+def household_ids_for_ballot(area: Area) -> set[str]:
+    """The households that may vote on a measure of this area: a ballot link is its own credential, so no user."""
+    return set(map(str, Household.objects.filter(area.q()).values_list("pk", flat=True)))
+
+
+def resident_count_in(user, area: Area, perm: Perm = Perm.EVALUATE_MEASURE) -> int:
+    """How many people live inside the area (the evaluation's people affected)."""
+    if not _acts_in(user, area, perm):
+        return 0
+    return Resident.objects.filter(area.q("household__")).count()
+
+
+def special_group_in(user, area: Area, tags, perm: Perm = Perm.VIEW_MEASURES) -> list[Resident]:
+    """The residents inside carrying any of `tags`, with their care notes, by id: a measure's gate list."""
+    if not tags or not _acts_in(user, area, perm):
+        return []
+    q = Q()
+    for tag in tags:
+        q |= Q(tags__contains=f",{tag},")
+    return list(Resident.objects.filter(area.q("household__")).filter(q).prefetch_related("care_notes").order_by("pk"))
+
+
+def resident_in_area_get(user, area: Area, pk, perm: Perm | tuple[Perm, ...] = Perm.MANAGE_MEASURES) -> Resident:
+    """One resident inside both the area and the user's own jurisdiction."""
+    return get_scoped(residents_for(user, perm).filter(area.q("household__")), pk)
 
 
 __all__ = ["Page", "Msg", "resident_search", "resident_get", "household_get", "possible_duplicates"]

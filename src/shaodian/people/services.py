@@ -13,6 +13,7 @@ from shaodian.places.models import Household
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
+from shaodian.security.scope import get_scoped
 
 NAME_MAX = names.NAME_MAX
 
@@ -79,8 +80,8 @@ def _document_type(value) -> str:
 
 def household_for_write(actor, household_id) -> Household:
     try:
-        return households_for(actor).get(pk=int(household_id))
-    except (Household.DoesNotExist, ValueError, TypeError):
+        return get_scoped(households_for(actor), household_id)
+    except NotFound:
         raise ServiceError.one(
             "household_id", "房屋不存在，或不在您的管辖范围内", "Unknown household, or outside your jurisdiction", "household"
         ) from None
@@ -153,10 +154,7 @@ def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resi
     """Change a resident's name, phone, tags or birth date (for non-ID documents)."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
-    try:
-        resident = residents_for(actor).get(pk=resident_id)
-    except Resident.DoesNotExist:
-        raise NotFound from None
+    resident = get_scoped(residents_for(actor), resident_id)
     fields = validate_person(
         name=changes.get("name", resident.name),
         document_type=resident.document_type,
@@ -187,10 +185,7 @@ def resident_reveal(*, actor, resident_id: int, field: str, purpose: str, reques
     perm = {"phone": Perm.REVEAL_PHONE, "id_number": Perm.REVEAL_ID}.get(field)
     if perm is None:
         raise ServiceError.one("field", "只能查看手机号或证件号", "Only the phone or document number can be revealed")
-    try:
-        resident = residents_for(actor).get(pk=resident_id)
-    except Resident.DoesNotExist:
-        raise NotFound from None
+    resident = get_scoped(residents_for(actor), resident_id)
     if not actor.can(perm):
         audit(actor, AuditAction.DENIED, "resident", resident.pk, detail={"field": field}, request=request)
         raise ServiceError.forbidden()
@@ -205,10 +200,7 @@ def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer
     """Record what a special-group resident needs and who looks after them."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
-    try:
-        resident = residents_for(actor).get(pk=resident_id)
-    except Resident.DoesNotExist:
-        raise NotFound from None
+    resident = get_scoped(residents_for(actor), resident_id)
     if group not in SpecialGroup.values:
         raise ServiceError.one("group", "未知的特殊群体类别", "Unknown special group")
     try:
@@ -240,10 +232,7 @@ def resident_link(
     """Tie a resident to another household (人房关联); optionally make it the current address."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
-    try:
-        resident = residents_for(actor).select_for_update().get(pk=resident_id)
-    except Resident.DoesNotExist:
-        raise NotFound from None
+    resident = get_scoped(residents_for(actor).select_for_update(), resident_id)
     if kind not in LinkKind.values:
         raise ServiceError.one("kind", "未知的人房关系", "Unknown relation to the household")
     household = household_for_write(actor, household_id)

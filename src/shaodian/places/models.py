@@ -20,6 +20,58 @@ LEVEL = {kind: i for i, kind in enumerate(LEVELS)}
 SCOPE_COLUMNS = tuple(f"{kind.value}_id" for kind in LEVELS)
 
 
+# --- scoping: the one way a user's jurisdiction becomes a row filter ----------------------------------
+# A user without a node, or without the permission, gets an empty queryset rather than an error,
+# so nothing leaks by mistake.
+
+
+def _node_of(user) -> "Place | None":
+    if not getattr(user, "is_authenticated", False) or getattr(user, "node_id", None) is None:
+        return None
+    return user.node
+
+
+def scope_lookup(user, via: str = "") -> dict[str, int] | None:
+    """The one equality keeping rows that carry the scope columns inside the user's subtree; None = nothing.
+
+    via: the path to the row that carries them, e.g. "resident__" for a case.
+    """
+    node = _node_of(user)
+    return None if node is None else {f"{via}{node.kind}_id": node.pk}
+
+
+def place_lookup(user, via: str = "") -> dict[str, int] | None:
+    """Places at or below the user's node (a place has no grid column: a grid is its own row); None = nothing."""
+    node = _node_of(user)
+    if node is None:
+        return None
+    if node.kind == PlaceKind.GRID:
+        return {f"{via}pk": node.pk}
+    return {f"{via}{node.kind}_id": node.pk}
+
+
+def filter_for_user(queryset: models.QuerySet, user, perm, *, via: str = "", lookup=scope_lookup) -> models.QuerySet:
+    """The rows of `queryset` the user may see with `perm` (or any of a tuple of them): inside the jurisdiction,
+    or none."""
+    where = lookup(user, via)
+    perms = perm if isinstance(perm, tuple) else (perm,)
+    if where is None or not any(user.can(p) for p in perms):
+        return queryset.none()
+    return queryset.filter(**where)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows that carry the scope columns (Jurisdictional, Located)."""
+
+    def for_user(self, user, perm, *, via: str = "") -> "ScopedQuerySet":
+        return filter_for_user(self, user, perm, via=via)
+
+
+class PlaceQuerySet(models.QuerySet):
+    def for_user(self, user, perm) -> "PlaceQuerySet":
+        return filter_for_user(self, user, perm, lookup=place_lookup)
+
+
 class Place(models.Model):
     """A node of the administrative tree, with its administrative code."""
 
@@ -39,6 +91,8 @@ class Place(models.Model):
     # Negative-list flags (禁止封堵清单) joined by "," with a leading and trailing comma, e.g.
     # ",fire_lane,": a closure here is refused (measures.rules.check_closure).
     flags = models.CharField(_("negative-list flags"), max_length=200, blank=True, default="")
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -75,6 +129,8 @@ class Jurisdictional(models.Model):
     street = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
     community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
     grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -144,6 +200,8 @@ class Located(models.Model):
     street = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
     community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
     grid = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True

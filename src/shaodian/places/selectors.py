@@ -2,16 +2,13 @@
 
 from django.db.models import Count, QuerySet
 
-from shaodian.errors import NotFound
 from shaodian.places.models import Building, Place, PlaceKind
-from shaodian.security.scope import scoped_places
+from shaodian.security.roles import Perm
+from shaodian.security.scope import get_scoped, scoped_places
 
 
 def place_get(user, pk) -> Place:
-    try:
-        return scoped_places(user).get(pk=int(pk))
-    except (Place.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(scoped_places(user), pk)
 
 
 def place_children(user, pk) -> tuple[Place, QuerySet]:
@@ -44,13 +41,8 @@ def grids_for(user) -> QuerySet:
 def building_get(user, pk):
     """A building in the user's jurisdiction with its units and their households (addresses only)."""
     from shaodian.places.models import Household, Unit
-    from shaodian.security.roles import Perm
-    from shaodian.security.scope import scoped
 
-    try:
-        building = scoped(user, Building.objects.select_related("grid"), Perm.VIEW_RESIDENTS).get(pk=int(pk))
-    except (Building.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    building = get_scoped(Building.objects.for_user(user, Perm.VIEW_RESIDENTS).select_related("grid"), pk)
     units = list(Unit.objects.filter(building=building).order_by("name"))
     by_unit: dict[int, list] = {u.pk: [] for u in units}
     for h in Household.objects.filter(unit__building=building).annotate(n=Count("current_residents")).order_by("room"):

@@ -45,9 +45,10 @@ import numpy as np
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from shaodian.places.models import scope_lookup
 from shaodian.risk import matrix
 from shaodian.security.roles import Perm
-from shaodian.security.scope import places_q, scope_q
+from shaodian.security.scope import scoped
 
 MEASURED, PROXY, DEFAULT = "measured", "proxy", "default"
 
@@ -88,11 +89,6 @@ class AreaData:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _via(q: Q, prefix: str) -> Q:
-    """The same scope seen through a relation: Q(grid_id=3) -> Q(resident__grid_id=3)."""
-    return Q(*[(f"{prefix}__{k}", v) for k, v in q.children], _connector=q.connector, _negated=q.negated)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -145,23 +141,21 @@ def _empty(level: str) -> AreaData:
 
 def _collect(user, level: str, *, now: dt.datetime | None, defaults, district_defaults) -> AreaData:
     from shaodian.checkpoints.models import Scan
-    from shaodian.people.models import Resident
+    from shaodian.people.selectors import residents_for
     from shaodian.places.models import Building, Place, PlaceKind
     from shaodian.tracing.models import Case, Contact, ContactStatus, Monitoring
 
-    scope = scope_q(user)
-    if scope is None or not user.can(Perm.VIEW_CASES):
+    if scope_lookup(user) is None or not user.can(Perm.VIEW_CASES):
         return _empty(level)
     now = now or timezone.now()
     today = timezone.localdate(now)
 
     if level == "building":
-        areas = list(Building.objects.filter(scope).order_by("id").values(
+        areas = list(Building.objects.for_user(user, Perm.VIEW_CASES).order_by("id").values(
             "id", "name", "address", "grid_id", "community_id", "district_id"))
         group = "household__unit__building_id"
     else:
-        pq = places_q(user)
-        areas = list(Place.objects.filter(pq, kind=PlaceKind.COMMUNITY).order_by("id").values(
+        areas = list(Place.objects.for_user(user, Perm.VIEW_CASES).filter(kind=PlaceKind.COMMUNITY).order_by("id").values(
             "id", "name", "code", "boundary", "district_id"))
         group = "community_id"
     if not areas:
@@ -180,7 +174,7 @@ def _collect(user, level: str, *, now: dt.datetime | None, defaults, district_de
     scans_of = (Scan.objects.filter(resident_id=OuterRef("pk"), at__gte=now - dt.timedelta(days=MOBILITY_DAYS), at__lt=now)
                 .order_by().annotate(c=Func(F("id"), function="COUNT")).values("c"))
     people, known, elderly, scans = (np.zeros(n) for _ in range(4))
-    for row in (Resident.objects.filter(scope).order_by().values(g=F(group))
+    for row in (residents_for(user, Perm.VIEW_CASES).order_by().values(g=F(group))
                 .annotate(n=Count("id"), known=Count("birth_date"),
                           old=Count("id", filter=Q(birth_date__lte=cutoff)),
                           scans=Sum(Subquery(scans_of, output_field=IntegerField())))):
@@ -192,7 +186,7 @@ def _collect(user, level: str, *, now: dt.datetime | None, defaults, district_de
     # Cases of the share window (few rows: fetched, then counted in NumPy).
     share_from = today - dt.timedelta(days=SHARE_DAYS - 1)
     new_from = today - dt.timedelta(days=NEW_CASE_DAYS - 1)
-    cases_qs = Case.objects.filter(_via(scope, "resident"), test_date__gte=share_from, test_date__lte=today)
+    cases_qs = scoped(user, Case.objects.all(), Perm.VIEW_CASES, via="resident__").filter(test_date__gte=share_from, test_date__lte=today)
     cases = list(cases_qs.order_by().values("id", "resident_id", "test_date", "source_id", "registered_at",
                                             g=F(f"resident__{group}")))
     watched: dict[int, list[tuple[dt.date, dt.date]]] = {}

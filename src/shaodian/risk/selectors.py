@@ -4,15 +4,12 @@ from django.db.models import QuerySet
 
 from shaodian.risk.models import RiskConfirmation
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q
+from shaodian.security.scope import scoped
 
 
 def risk_confirmations_for(user) -> QuerySet:
-    q = scope_q(user)
-    if q is None or not user.can(Perm.CONFIRM_RISK):
-        return RiskConfirmation.objects.none()
-    kind, node = user.node.kind, user.node_id
-    return RiskConfirmation.objects.filter(**{f"building__{kind}_id": node}).select_related("building", "confirmed_by")
+    return scoped(user, RiskConfirmation.objects.all(), Perm.CONFIRM_RISK, via="building__").select_related(
+        "building", "confirmed_by")
 
 
 def confirmed_levels(*, building_id: int | None, place_kind: str, place_id: int) -> list[str]:

@@ -1,46 +1,29 @@
-"""Jurisdiction scoping: the one place that turns a user into a row filter.
+"""Jurisdiction scoping for rows that reach the tree through a relation, and the one scoped fetch.
 
-Every selector of personal data calls `scoped`; a user without a node, or without the
-permission, gets an empty queryset rather than an error, so nothing leaks by mistake.
+Rows that carry the scope columns scope themselves: `Model.objects.for_user(user, perm)`
+(`places.models.ScopedQuerySet`). A model that hangs off such a row (a case off its resident)
+goes through `scoped(user, queryset, perm, via="resident__")`, the same filter one relation away.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from shaodian.places.models import Place, PlaceKind
+from shaodian.errors import NotFound
+from shaodian.places.models import Place, filter_for_user
 from shaodian.security.roles import Perm
 
 
-class OutOfScope(Exception):
-    """The object does not exist for this user (outside the jurisdiction or role)."""
-
-
-def scope_q(user) -> Q | None:
-    """Q matching rows of Jurisdictional models inside the user's subtree; None = nothing."""
-    if not getattr(user, "is_authenticated", False) or user.node_id is None:
-        return None
-    kind = user.node.kind
-    return Q(**{f"{kind}_id": user.node_id})
-
-
-def scoped(user, queryset: QuerySet, perm: Perm) -> QuerySet:
-    if not user.can(perm):
-        return queryset.none()
-    q = scope_q(user)
-    return queryset.filter(q) if q is not None else queryset.none()
-
-
-def places_q(user) -> Q | None:
-    """Places at or below the user's node."""
-    if not getattr(user, "is_authenticated", False) or user.node_id is None:
-        return None
-    node = user.node
-    if node.kind == PlaceKind.GRID:
-        return Q(pk=node.pk)
-    return Q(**{f"{node.kind}_id": node.pk})
+def scoped(user, queryset: QuerySet, perm: Perm | tuple[Perm, ...], *, via: str = "") -> QuerySet:
+    """The rows of `queryset` inside the user's jurisdiction (through `via`), or none without `perm` (or any of them)."""
+    return filter_for_user(queryset, user, perm, via=via)
 
 
 def scoped_places(user) -> QuerySet:
-    q = places_q(user)
-    if q is None or not user.can(Perm.VIEW_PLACES):
-        return Place.objects.none()
-    return Place.objects.filter(q)
+    return Place.objects.for_user(user, Perm.VIEW_PLACES)
+
+
+def get_scoped(queryset: QuerySet, pk):
+    """One row of an already scoped queryset: missing, outside the jurisdiction or a malformed pk are one NotFound."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound from None

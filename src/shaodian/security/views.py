@@ -6,8 +6,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from shaodian.security.devices import remember_device
-from shaodian.security.models import AuditAction, AuditLog, User
+from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm
+from shaodian.security.selectors import audit_for
 
 LOCKED_ZH = "登录失败次数过多，账号已暂时锁定，请15分钟后再试或联系管理员。"
 LOCKED_EN = "Too many failed logins: the account is locked for 15 minutes. Try later or ask an administrator."
@@ -52,10 +53,7 @@ def audit_list(request):
     """Supervisors read who touched which personal data, newest first (scoped to their own tree)."""
     if not request.user.can(Perm.VIEW_AUDIT):
         raise PermissionDenied
-    rows = AuditLog.objects.select_related("actor__node")
-    node = request.user.node
-    if node.kind != "city":
-        rows = rows.filter(**{f"actor__node__{node.kind}_id" if node.kind != "grid" else "actor__node_id": node.pk})
+    rows = audit_for(request.user)
     actor = request.GET.get("actor", "").strip()
     action = request.GET.get("action", "")
     if actor:

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.errors import Msg, ServiceError
 from shaodian.security.audit import client_ip
 from shaodian.security.models import AuditAction, AuditLog
 from shaodian.security.roles import Perm
+from shaodian.security.scope import get_scoped
 from shaodian.tracing.models import (
     CONTACT_MOVES,
     Case,
@@ -118,10 +119,7 @@ def contact_decide(*, actor, contact_id, confirm: bool, note: str = "", request=
     """A tracer confirms a contact (monitoring starts) or dismisses it, with a note."""
     _need(actor)
     with transaction.atomic():
-        try:
-            contact = contacts_for(actor).select_for_update(of=("self",)).get(pk=int(contact_id))
-        except (Contact.DoesNotExist, ValueError, TypeError):
-            raise NotFound from None
+        contact = get_scoped(contacts_for(actor).select_for_update(of=("self",)), contact_id)
         to = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
         contacts_transition(actor=actor, contacts=[contact], to=to, note=note, request=request)
     return contact

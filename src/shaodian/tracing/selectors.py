@@ -8,18 +8,14 @@ from django.utils.translation import gettext
 
 from shaodian.checkpoints.models import Checkpoint
 
-from shaodian.errors import NotFound
+from shaodian.places.models import scope_lookup
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q
+from shaodian.security.scope import get_scoped, scoped
 from shaodian.tracing.models import Case, CaseStatus, Contact, ContactExposure, ContactStatus, Monitoring, MonitoringStatus
 
 
 def _by_resident(user, qs: QuerySet, perm: Perm = Perm.VIEW_CASES) -> QuerySet:
-    q = scope_q(user)
-    if q is None or not user.can(perm):
-        return qs.none()
-    kind, node = user.node.kind, user.node_id
-    return qs.filter(**{f"resident__{kind}_id": node})
+    return scoped(user, qs, perm, via="resident__")
 
 
 def cases_for(user) -> QuerySet:
@@ -27,10 +23,7 @@ def cases_for(user) -> QuerySet:
 
 
 def case_get(user, pk) -> Case:
-    try:
-        return cases_for(user).get(pk=int(pk))
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise NotFound from None
+    return get_scoped(cases_for(user), pk)
 
 
 def contacts_for(user) -> QuerySet:
@@ -67,10 +60,9 @@ def chain_of(user, case: Case, depth: int = 4):
     from shaodian.security.crypto import mask_name
     from shaodian.tracing.chain import Node
 
-    q = scope_q(user)
     nodes: dict[str, Node] = {}
     edges: list[tuple[str, str]] = []
-    inside_area = q is not None and user.can(Perm.VIEW_CASES)
+    inside_area = scope_lookup(user) is not None and user.can(Perm.VIEW_CASES)
 
     def inside(resident) -> bool:
         return inside_area and getattr(resident, f"{user.node.kind}_id") == user.node_id

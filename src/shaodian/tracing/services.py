@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from shaodian.checkpoints.models import Scan
 from shaodian.errors import Msg, ServiceError
-from shaodian.people.models import Resident
+from shaodian.people import selectors as people
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q
 from shaodian.tracing import engine
 from shaodian.tracing.decisions import contact_decide, contacts_decide, contacts_transition  # noqa: F401 (public here)
 from shaodian.tracing.models import (
@@ -52,8 +51,7 @@ def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_da
         errors.add("onset_date", Msg("发病日期不能晚于检测日期或今天", "The onset date cannot be after the test or today"))
     if kind == CaseKind.ASYMPTOMATIC and onset_date:
         errors.add("onset_date", Msg("无症状感染者没有发病日期", "An asymptomatic infection has no onset date"))
-    scope = scope_q(actor)
-    resident = Resident.objects.filter(scope, pk=resident_id).first() if scope is not None else None
+    resident = people.residents_for(actor, Perm.MANAGE_CASES).filter(pk=resident_id).first()
     if resident is None:
         errors.add("resident_id", Msg("居民不存在或不在您的管辖范围内", "Unknown resident, or outside your jurisdiction"))
     if errors.errors:
@@ -141,7 +139,7 @@ def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, win
     index = _index_around([person], t_from, t_to, window_minutes, dwell_minutes)
     found = engine.find_contacts(index, [person], _epoch(t_from), _epoch(t_to), window_minutes, min_overlap_minutes)
     close = found.for_case(person)
-    household = _household_members(case.resident)
+    household = people.household_member_ids(actor, case.resident)
     proposals = [(c.person, ContactReason.COLOCATION, _exposures(c)) for c in close]
     in_colocation = {c.person for c in close}
     proposals += [(pid, ContactReason.HOUSEHOLD, []) for pid in household if pid not in in_colocation]
@@ -173,20 +171,11 @@ def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, win
             "already_cases": len(cases)}
 
 
-def _household_members(resident: Resident) -> list[int]:
-    households = {resident.household_id, *resident.links.values_list("household_id", flat=True)}
-    return list(
-        Resident.objects.filter(Q(household_id__in=households) | Q(links__household_id__in=households))
-        .exclude(pk=resident.pk).values_list("pk", flat=True).distinct()
-    )
-
-
 def _visible_ids(actor, ids: set[int]) -> set[int]:
     """Contacts in other jurisdictions are counted, not shown: their own community follows them up."""
-    q = scope_q(actor)
-    if q is None or not ids:
+    if not ids:
         return set()
-    return set(Resident.objects.filter(q, pk__in=ids).values_list("pk", flat=True))
+    return set(people.residents_for(actor, Perm.MANAGE_CASES).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _store(case: Case, proposals, visible: set[int], *, degree: int, via=None, first_rows=None) -> list[Contact]:

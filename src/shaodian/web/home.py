@@ -14,6 +14,7 @@ from shaodian.checkpoints.models import Pass, Scan
 from shaodian.checkpoints.selectors import checkpoints_for, passes_for
 from shaodian.measures import codec
 from shaodian.measures.models import Measure, MeasureStatus
+from shaodian.measures import selectors as measure_selectors
 from shaodian.measures.selectors import measures_for
 from shaodian.people.models import SpecialGroup
 from shaodian.people.selectors import households_for, residents_for
@@ -144,14 +145,7 @@ def _measures(user, home: Home, now: dt.datetime) -> None:
 
 def public_measures_near(user, now: dt.datetime) -> list[Measure]:
     """Announced and in-force measures covering the user's own area: public notices, narrowed to where they serve."""
-    node = getattr(user, "node", None)
-    if node is None:
-        return []
-    above = {node.city_id, node.district_id, node.street_id, node.community_id} - {None, node.pk}
-    where = Q(**{f"{node.kind}_id": node.pk}) | Q(place_id__in=above, building__isnull=True)
-    public = (MeasureStatus.NOTICE_PUBLISHED, MeasureStatus.IN_FORCE)
-    return list(Measure.objects.filter(where, status__in=public, ends_at__gt=now)
-                .order_by("starts_at", "pk")[:HOME_MEASURES])
+    return measure_selectors.public_measures_near(user, now, HOME_MEASURES)
 
 
 __all__ = ["Home", "home_for", "passes_by_state", "public_measures_near", "local_midnight"]

@@ -49,7 +49,7 @@ def close_gaps(users, m):
     """Name a carer and plans for everyone the gate would hold."""
     from shaodian.measures import area, lifecycle
 
-    people = area.special_group_people(m)
+    people = area.special_group_people(users["staff_a"], m)
     pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
     for r, p in people:
         if p.person_id in pending:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_refuses_a_vote_from_outside_the_area(users, clock):
     m = advance(users, propose(users, building_of(users["grid_a"]), clock), clock, "approved")
-    outside = Household.objects.exclude(pk__in=area.households(m).values("pk")).first()
+    outside = Household.objects.exclude(pk__in=area.households(users["staff_a"], m).values("pk")).first()
     with pytest.raises(ServiceError) as exc:
         votes.vote_record(actor=users["staff_a"], measure_id=m.pk, household_id=outside.pk, approve=True)
     assert exc.value.errors["household"][0].code == "outside_area"
@@ -57,7 +57,7 @@ def test_the_gate_holds_the_measure_until_the_dialysis_patient_has_a_carer(users
     m = propose(users, building, clock)
     m = advance(users, m, clock, "voted")
     # Everyone else is looked after; the dialysis patient has no named carer.
-    for r, _person in area.special_group_people(m):
+    for r, _person in area.special_group_people(users["staff_a"], m):
         if r.pk != patient.pk:
             services.care_assign(actor=users["staff_a"], measure_id=m.pk, resident_id=r.pk, carer_name="家属",
                                  medical_plan="社区医生随访")
