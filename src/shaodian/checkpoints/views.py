@@ -23,7 +23,7 @@ from shaodian.places.selectors import place_get
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import PASS_KINDS, Perm, Role
 from shaodian.security.scope import scoped_places
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 PASS_LIST_LIMIT = 200
 

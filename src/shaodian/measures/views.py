@@ -20,7 +20,7 @@ from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.schema_types import Moment, form_value, with_displayable_times
 from shaodian.security.scope import scope_q, scoped_places
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 LIST_LIMIT = 200
 

@@ -13,7 +13,7 @@ from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 from shaodian.tracing.selectors import health_flags
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 
 @login_required

@@ -13,7 +13,7 @@ from shaodian.people.models import TransferStatus
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 LIST_SIZE = 50
 

@@ -20,7 +20,7 @@ from shaodian.schema_types import Day, Minutes, Moment, ParamId, form_value
 from shaodian.tracing import chain, selectors, services
 from shaodian.tracing.forms import ContactBulkForm, ContactFilterForm
 from shaodian.tracing.models import CaseKind
-from shaodian.web.shortcuts import not_found as _not_found
+from shaodian.core.shortcuts import not_found as _not_found
 
 
 @login_required
