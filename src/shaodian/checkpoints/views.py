@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 
 from shaodian.checkpoints import selectors, services
 from shaodian.checkpoints.models import CheckpointKind, Pass, PassKind
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import resident_get
 from shaodian.places.models import PlaceKind
-from shaodian.places.selectors import place_get
+from shaodian.places.selectors import place_get, scoped_places
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import PASS_KINDS, Perm, Role
-from shaodian.security.scope import scoped_places
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 PASS_LIST_LIMIT = 200
 

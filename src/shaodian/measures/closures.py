@@ -8,10 +8,10 @@ from shaodian.measures import rules
 from shaodian.measures.models import Closure
 from shaodian.measures.selectors import closure_get, measure_get
 from shaodian.places.models import Place
+from shaodian.places.selectors import scoped_places
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
 
 # Which form field each negative-list rule belongs to.
 _FIELD = {"negative_list.forbidden_type": "closure_type", "negative_list.unknown_type": "closure_type",

@@ -46,8 +46,9 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from shaodian.measures import risk
+from shaodian.places.selectors import places_q
 from shaodian.security.roles import Perm
-from shaodian.security.scope import places_q, scope_q
+from shaodian.security.scope import scope_q
 
 MEASURED, PROXY, DEFAULT = "measured", "proxy", "default"
 

@@ -15,10 +15,11 @@ from shaodian.measures.lifecycle import TransitionRefused
 from shaodian.measures.models import Closure, Measure, MeasureStatus, RiskConfirmation, RiskDecision, ZoneLevel
 from shaodian.measures.selectors import measure_get
 from shaodian.places.models import Building, Place, Unit
+from shaodian.places.selectors import scoped_places
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scope_q, scoped_places
+from shaodian.security.scope import scope_q
 
 L = lifecycle
 ROLE_MAP = {

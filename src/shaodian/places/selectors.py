@@ -1,10 +1,27 @@
 """Reads of the tree, limited to the user's own node and what lies below it."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from shaodian.errors import NotFound
 from shaodian.places.models import Building, Place, PlaceKind
-from shaodian.security.scope import scoped_places
+from shaodian.security.roles import Perm
+
+
+def places_q(user) -> Q | None:
+    """Places at or below the user's node."""
+    if not getattr(user, "is_authenticated", False) or user.node_id is None:
+        return None
+    node = user.node
+    if node.kind == PlaceKind.GRID:
+        return Q(pk=node.pk)
+    return Q(**{f"{node.kind}_id": node.pk})
+
+
+def scoped_places(user) -> QuerySet:
+    q = places_q(user)
+    if q is None or not user.can(Perm.VIEW_PLACES):
+        return Place.objects.none()
+    return Place.objects.filter(q)
 
 
 def place_get(user, pk) -> Place:

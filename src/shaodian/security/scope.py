@@ -6,7 +6,6 @@ permission, gets an empty queryset rather than an error, so nothing leaks by mis
 
 from django.db.models import Q, QuerySet
 
-from shaodian.places.models import Place, PlaceKind
 from shaodian.security.roles import Perm
 
 
@@ -27,20 +26,3 @@ def scoped(user, queryset: QuerySet, perm: Perm) -> QuerySet:
         return queryset.none()
     q = scope_q(user)
     return queryset.filter(q) if q is not None else queryset.none()
-
-
-def places_q(user) -> Q | None:
-    """Places at or below the user's node."""
-    if not getattr(user, "is_authenticated", False) or user.node_id is None:
-        return None
-    node = user.node
-    if node.kind == PlaceKind.GRID:
-        return Q(pk=node.pk)
-    return Q(**{f"{node.kind}_id": node.pk})
-
-
-def scoped_places(user) -> QuerySet:
-    q = places_q(user)
-    if q is None or not user.can(Perm.VIEW_PLACES):
-        return Place.objects.none()
-    return Place.objects.filter(q)
