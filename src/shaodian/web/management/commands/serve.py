@@ -17,6 +17,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
 
 RESPAWN_PAUSE = 1.0  # seconds: a worker that keeps dying must not fork in a tight loop
 PARENT_CHECK = 0.5  # seconds between a worker's looks at whether its parent is still there
@@ -37,8 +38,8 @@ class Command(BaseCommand):
                             help="also run the outbox worker (background jobs) as a child process")
 
     def handle(self, *args, host, port, threads, workers, with_worker, **options):
-        from shaodian.wsgi import application
-
+        # The WSGI app of Django's own factory: shaodian.wsgi is the entry point for other servers.
+        application = get_wsgi_application()
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
         if workers > 1 and not hasattr(os, "fork"):
