@@ -3,6 +3,8 @@
 import os
 import sys
 
+from shaodian_bench.command import main as bench
+
 OWN = {"demo-city": "demo_city", "serve": "serve", "worker": "worker", "compilemessages": "compile_po"}
 
 
@@ -11,8 +13,6 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaodian.settings")
     if len(argv) > 1 and argv[1] == "bench":
         # The benchmarks are their own package, outside the product and its Django apps.
-        from shaodian_bench.command import main as bench
-
         raise SystemExit(bench(argv[2:]))
     if len(argv) > 1 and argv[1] in OWN:
         argv[1] = OWN[argv[1]]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shaodian.checkpoints import health
 from shaodian.checkpoints.models import FEVER_FROM, AlertKind, Checkpoint, ScanAlert
 from shaodian.errors import ServiceError
+from shaodian.people.models import Resident
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
@@ -70,8 +71,6 @@ def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request
         return {}
     places = {c.pk: c for c in Checkpoint.objects.filter(pk__in={s[2] for s in alerted})
               .only("place_id", "city_id", "district_id", "street_id", "community_id", "grid_id")}
-    from shaodian.people.models import Resident
-
     names = dict(Resident.objects.filter(pk__in={s[1] for s in alerted if s[1]}).values_list("pk", "name"))
     rows = []
     for client_id, resident_id, checkpoint_id, at, _direction, temperature, _permit in alerted:

@@ -17,6 +17,8 @@ import sqlite3
 
 from django.db import connection, transaction
 
+from shaodian.people.models import Resident
+
 COLUMNS = ("client_id", "resident_id", "checkpoint_id", "at", "direction", "temperature", "permit_id")
 
 
@@ -58,8 +60,6 @@ def residents_resolve(ids: set[int], qr_ids: set[str], id_hashes: set[str],
     holding one is the proof of presence. Only the missing ids come back, nearly always none:
     thousands of ids need not travel back.
     """
-    from shaodian.people.models import Resident
-
     table = Resident._meta.db_table
     if scope is None:
         missing, ids = set(ids), set()

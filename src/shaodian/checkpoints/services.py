@@ -13,15 +13,17 @@ from django.utils import timezone
 
 from shaodian.checkpoints import signing
 from shaodian.checkpoints.models import FEVER_FROM, Checkpoint, Pass, PassKind, PassStatus
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.people import idcard
 from shaodian.people.models import Resident
+from shaodian.people.selectors import id_hashes
 from shaodian.places.models import Place
+from shaodian.places.selectors import place_get
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, may_issue
 from shaodian.security.scope import scope_q, scoped
-
 
 
 @lru_cache(maxsize=2)
@@ -140,9 +142,6 @@ def fever_text(temperature: float) -> tuple[str, str]:
 
 def _resident_by_id_number(code: str) -> Resident | None:
     """Someone without a phone shows their ID card: checked by its check character, found by keyed hash."""
-    from shaodian.people import idcard
-    from shaodian.people.selectors import id_hashes
-
     try:
         number = idcard.validate_resident_id(code)
     except idcard.InvalidNumber as exc:
@@ -239,8 +238,6 @@ def pass_issue(
     resident_id: int | None = None, plate: str = "", driver_name: str = "", driver_phone: str = "", request=None,
 ) -> Pass:
     """Issue a pass; only the roles that answer for that kind may (community: care, supply: vehicles)."""
-    from shaodian.people import idcard
-
     if not actor.can(Perm.ISSUE_PASS) or not may_issue(actor.role, kind):
         raise ServiceError.forbidden()
     errors = ServiceError()
@@ -287,8 +284,6 @@ def pass_issue(
 
 
 def _msg(zh, en):
-    from shaodian.errors import Msg
-
     return Msg(zh, en)
 
 
@@ -351,8 +346,6 @@ def revocation_list() -> list[str]:
 
 
 def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_required: bool = False, request=None) -> Checkpoint:
-    from shaodian.places.selectors import place_get
-
     if not actor.can(Perm.MANAGE_CHECKPOINTS):
         raise ServiceError.forbidden()
     place = place_get(actor, place.pk)

@@ -6,6 +6,8 @@ from shaodian.measures import lifecycle, risk
 from shaodian.measures.models import CareAssignment, Measure, ZoneLevel
 from shaodian.people.models import Resident
 from shaodian.places.models import Household, Unit
+from shaodian.security.models import User
+from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus
 
 SG = lifecycle.SpecialGroup
 # Resident tags the gate looks after (MEA-4). A bedridden person needs what a disabled one needs.
@@ -52,8 +54,6 @@ def _tag_q() -> Q:
 
 def special_group_people(measure: Measure) -> list[tuple[Resident, lifecycle.SpecialGroupPerson]]:
     """Every special-group resident inside, with the carer and plans known today (care notes, then the gate's)."""
-    from shaodian.security.models import User
-
     people = list(residents(measure).filter(_tag_q()).prefetch_related("care_notes").order_by("pk"))
     assigned = {c.resident_id: c for c in CareAssignment.objects.filter(measure=measure)}
     grids = {r.grid_id for r in people}
@@ -78,8 +78,6 @@ def special_group_people(measure: Measure) -> list[tuple[Resident, lifecycle.Spe
 
 def breadth_warning(measure: Measure) -> risk.BreadthWarning | None:
     """Warn when a sealed or controlled zone covers more buildings (units) than cases and contacts support."""
-    from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus
-
     if measure.zone == ZoneLevel.PRECAUTION:
         return None  # a precaution zone is the wider ring by definition
     label: dict[int, str] = {}

@@ -45,10 +45,14 @@ import numpy as np
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from shaodian.checkpoints.models import Scan
 from shaodian.measures import risk
+from shaodian.people.models import Resident
+from shaodian.places.models import Building, Place, PlaceKind
 from shaodian.places.selectors import places_q
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q
+from shaodian.tracing.models import Case, Contact, ContactStatus, Monitoring
 
 MEASURED, PROXY, DEFAULT = "measured", "proxy", "default"
 
@@ -145,11 +149,6 @@ def _empty(level: str) -> AreaData:
 
 
 def _collect(user, level: str, *, now: dt.datetime | None, defaults, district_defaults) -> AreaData:
-    from shaodian.checkpoints.models import Scan
-    from shaodian.people.models import Resident
-    from shaodian.places.models import Building, Place, PlaceKind
-    from shaodian.tracing.models import Case, Contact, ContactStatus, Monitoring
-
     scope = scope_q(user)
     if scope is None or not user.can(Perm.VIEW_CASES):
         return _empty(level)

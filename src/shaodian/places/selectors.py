@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from shaodian.errors import NotFound
 from shaodian.places.models import Building, Place, PlaceKind
 from shaodian.security.roles import Perm
+from shaodian.security.scope import scoped
 
 
 def places_q(user) -> Q | None:
@@ -61,9 +62,6 @@ def grids_for(user) -> QuerySet:
 def building_get(user, pk):
     """A building in the user's jurisdiction with its units and their households (addresses only)."""
     from shaodian.places.models import Household, Unit
-    from shaodian.security.roles import Perm
-    from shaodian.security.scope import scoped
-
     try:
         building = scoped(user, Building.objects.select_related("grid"), Perm.VIEW_RESIDENTS).get(pk=int(pk))
     except (Building.DoesNotExist, ValueError, TypeError):

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from shaodian.checkpoints.models import Checkpoint
-
 from shaodian.errors import NotFound
+from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q
 from shaodian.tracing.models import Case, CaseStatus, Contact, ContactExposure, ContactStatus, Monitoring, MonitoringStatus
@@ -64,7 +64,6 @@ def chain_of(user, case: Case, depth: int = 4):
 
     At most 1 + 4 queries a generation, whatever the number of contacts.
     """
-    from shaodian.security.crypto import mask_name
     from shaodian.tracing.chain import Node
 
     q = scope_q(user)

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.wsgi import get_wsgi_application
 
+from shaodian.sqlite_wal import checkpoint_at_exit, dedicated_checkpointing, start_checkpointer
+
 RESPAWN_PAUSE = 1.0  # seconds: a worker that keeps dying must not fork in a tight loop
 PARENT_CHECK = 0.5  # seconds between a worker's looks at whether its parent is still there
 
@@ -49,8 +51,6 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
-        from shaodian.sqlite_wal import checkpoint_at_exit, dedicated_checkpointing, start_checkpointer
-
         # SQLite: one thread of the server checkpoints the write-ahead log for every process.
         dedicated_checkpointing()
 
@@ -140,8 +140,6 @@ def _prefork(application, listener: socket.socket, workers: int, options: dict) 
 
 def _worker(application, listener: socket.socket, options: dict) -> None:
     from waitress import serve
-
-    from shaodian.sqlite_wal import start_checkpointer
 
     code = 0
     try:
