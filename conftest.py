@@ -2,7 +2,7 @@
 
 import pytest
 
-from shaodian import demo
+from shaodian.demo import city as demo
 
 CITY_RESIDENTS = 800
 

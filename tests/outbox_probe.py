@@ -66,7 +66,7 @@ def main(argv: list[str]) -> None:
                             .annotate(n=Count("pk")).order_by()),
         }))
     elif command == "export-setup":
-        from shaodian import demo
+        from shaodian.demo import city as demo
         from shaodian.people import export, selectors
 
         demo.build_city(residents=int(rest[0]) if rest else 200, seed=3, with_measures=False)

@@ -36,7 +36,7 @@ def all_text_in_database() -> str:
 
 
 def test_no_plaintext_numbers_at_rest():
-    from shaodian import demo
+    from shaodian.demo import city as demo
 
     if not Resident.objects.exists():  # transactional tests flush the session's city
         demo.build_city(residents=300, seed=11)
@@ -69,7 +69,7 @@ def test_searches_reveals_exports_and_imports_leave_no_plaintext_number(client, 
 
     from openpyxl import Workbook
 
-    from shaodian import demo
+    from shaodian.demo import city as demo
     from shaodian.people import excel
     from shaodian.places.models import Place
     from shaodian.security.models import AuditLog, User
@@ -121,7 +121,7 @@ def test_scans_and_verification_by_id_card_number_leave_no_plaintext():
 
     from django.utils import timezone
 
-    from shaodian import demo
+    from shaodian.demo import city as demo
     from shaodian.checkpoints import services as checkpoints
     from shaodian.checkpoints.scans import scan_batch_ingest
     from shaodian.security.models import User

@@ -173,7 +173,7 @@ def test_the_demo_story_pages_are_chinese(client, users):
     """The demo's measures in every state (expired, sealed, held at the gate, voted), its closures, risk and audit."""
     import random
 
-    from shaodian.measures.demo import build_measures_story
+    from shaodian.demo.measures import build_measures_story
 
     from shaodian.security.audit import audit
     from shaodian.security.models import AuditAction

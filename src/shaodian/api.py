@@ -8,9 +8,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from shaodian.checkpoints.api import router as checkpoints
 from shaodian.errors import FORBIDDEN, NOT_FOUND, Msg, NotFound, ServiceError, validation_messages
+from shaodian.measures.api import public_router as public_measures, router as measures
+from shaodian.people.api import router as people
+from shaodian.places.api import router as places
 from shaodian.schema_types import ApiError
+from shaodian.security.api import router as security
 from shaodian.security.models import ApiToken
+from shaodian.tracing.api import router as tracing
 
 
 class BearerToken(HttpBearer):
@@ -150,14 +156,6 @@ def http_error(request, exc: HttpError):
 
 
 def _register_routers():
-    from shaodian.checkpoints.api import router as checkpoints
-    from shaodian.measures.api import public_router as public_measures
-    from shaodian.measures.api import router as measures
-    from shaodian.people.api import router as people
-    from shaodian.places.api import router as places
-    from shaodian.security.api import router as security
-    from shaodian.tracing.api import router as tracing
-
     api.add_router("/auth", security)
     api.add_router("/", places)
     api.add_router("/", people)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shaodian.risk",
     "shaodian.measures",
     "shaodian.web",
+    "shaodian.demo",  # the demo city and its `demo-city` command; no product app imports it
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ import sqlite3
 
 from django.db import connection, transaction
 
+
 COLUMNS = ("client_id", "resident_id", "checkpoint_id", "at", "direction", "temperature", "permit_id")
 
 

@@ -17,14 +17,15 @@ if TYPE_CHECKING:
 
 from shaodian.checkpoints import signing
 from shaodian.checkpoints.models import FEVER_FROM, Checkpoint, Pass, PassKind, PassStatus
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.people import idcard
 from shaodian.people import selectors as people
 from shaodian.places.models import Place
+from shaodian.places.selectors import place_get
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, may_issue
-
 
 
 @lru_cache(maxsize=2)
@@ -241,8 +242,6 @@ def pass_issue(
     resident_id: int | None = None, plate: str = "", driver_name: str = "", driver_phone: str = "", request=None,
 ) -> Pass:
     """Issue a pass; only the roles that answer for that kind may (community: care, supply: vehicles)."""
-    from shaodian.people import idcard
-
     if not actor.can(Perm.ISSUE_PASS) or not may_issue(actor.role, kind):
         raise ServiceError.forbidden()
     errors = ServiceError()
@@ -288,8 +287,6 @@ def pass_issue(
 
 
 def _msg(zh, en):
-    from shaodian.errors import Msg
-
     return Msg(zh, en)
 
 
@@ -352,8 +349,6 @@ def revocation_list() -> list[str]:
 
 
 def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_required: bool = False, request=None) -> Checkpoint:
-    from shaodian.places.selectors import place_get
-
     if not actor.can(Perm.MANAGE_CHECKPOINTS):
         raise ServiceError.forbidden()
     place = place_get(actor, place.pk)

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 
 from shaodian.checkpoints import selectors, services
 from shaodian.checkpoints.models import CheckpointKind, Pass, PassKind
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import resident_get
 from shaodian.places.models import PlaceKind
-from shaodian.places.selectors import place_get
+from shaodian.places.selectors import place_get, scoped_places
+from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import PASS_KINDS, Perm, Role
-from shaodian.security.scope import scoped_places
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 PASS_LIST_LIMIT = 200
 
@@ -413,8 +413,6 @@ ALERT_LIST_LIMIT = 200
 def alert_list(request):
     """扫码预警: cases, contacts, revoked passes and fevers seen at the jurisdiction's gates, to acknowledge."""
     from shaodian.checkpoints import alerts
-    from shaodian.security.audit import audit_list
-
     user = request.user
     if not alerts.may_see(user):
         raise PermissionDenied

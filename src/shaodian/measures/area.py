@@ -10,6 +10,7 @@ from shaodian.measures.models import CareAssignment, Measure, ZoneLevel
 from shaodian.people import selectors as people
 from shaodian.places.models import Unit
 from shaodian.risk import matrix as risk
+from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus
 
 SG = lifecycle.SpecialGroup
 # Resident tags the gate looks after (MEA-4). A bedridden person needs what a disabled one needs.
@@ -73,8 +74,6 @@ def special_group_people(user, measure: Measure) -> list[tuple[object, lifecycle
 
 def breadth_warning(measure: Measure) -> risk.BreadthWarning | None:
     """Warn when a sealed or controlled zone covers more buildings (units) than cases and contacts support."""
-    from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus
-
     if measure.zone == ZoneLevel.PRECAUTION:
         return None  # a precaution zone is the wider ring by definition
     label: dict[int, str] = {}

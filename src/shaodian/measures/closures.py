@@ -9,9 +9,10 @@ from shaodian.measures.models import Closure
 from shaodian.measures.selectors import closure_get, measure_get
 from shaodian.places.models import Place
 from shaodian.security.audit import audit
-from shaodian.security.models import AuditAction
+from shaodian.security.models import AuditAction, AuditLog
 from shaodian.security.roles import Perm
-from shaodian.security.scope import get_scoped, scoped_places
+from shaodian.places.selectors import scoped_places
+from shaodian.security.scope import get_scoped
 
 # Which form field each negative-list rule belongs to.
 _FIELD = {"negative_list.forbidden_type": "closure_type", "negative_list.unknown_type": "closure_type",
@@ -96,8 +97,6 @@ def place_flags_set(*, actor, place_id, flags, request=None) -> Place:
 
 def refused_closures(user, limit: int = 20) -> list[dict]:
     """Recent refused closure attempts in the user's places, with the reasons (for review, MEA-6)."""
-    from shaodian.security.models import AuditLog
-
     if not user.can(Perm.VIEW_MEASURES):
         return []
     places = dict(scoped_places(user).values_list("pk", "name")) if user.can(Perm.VIEW_PLACES) else {}

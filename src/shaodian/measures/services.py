@@ -20,7 +20,8 @@ from shaodian.risk import selectors as risk_selectors
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm, Role
-from shaodian.security.scope import get_scoped, scoped_places
+from shaodian.places.selectors import scoped_places
+from shaodian.security.scope import get_scoped
 
 L = lifecycle
 # The lifecycle's role of each user role that takes part in measures; the others act on none.

@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.measures import area, closures, codec, labels, lifecycle, rules, selectors, services, votes
-
 from shaodian.measures.forms import ProposalForm
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.measures.presenters import gaps_view, visible_names
 from shaodian.places.models import Building
+from shaodian.places.selectors import scoped_places
+from shaodian.schema_types import Moment, form_value, with_displayable_times
 from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
-from shaodian.schema_types import Moment, form_value, with_displayable_times
-from shaodian.security.scope import scoped_places
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 LIST_LIMIT = 200
 

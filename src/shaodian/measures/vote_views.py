@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import NotFound, ServiceError
 from shaodian.measures import area, codec, selectors, votes
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 
 @login_required

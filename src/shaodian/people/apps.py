@@ -7,3 +7,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from shaodian.people import export  # noqa: F401 — registers the background export with the outbox
+        from shaodian.people.place_counts import residents_per_child
+        from shaodian.places.child_counts import register_resident_counter
+
+        register_resident_counter(residents_per_child)

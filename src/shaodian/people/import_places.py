@@ -6,7 +6,7 @@ households are created on first use, a batch at a time (three bulk inserts).
 
 from shaodian.people import buildings as building_names
 from shaodian.places.models import Building, Household, Place, PlaceKind, Unit
-from shaodian.security.scope import scoped_places
+from shaodian.places.selectors import scoped_places
 
 
 class ImportPlaces:

@@ -4,16 +4,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import selectors, services
 from shaodian.people.forms import ResidentEditForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
-from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.schema_types import ParamId, form_value
+from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.roles import Perm
 from shaodian.tracing.selectors import health_flags
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 
 @login_required

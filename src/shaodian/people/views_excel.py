@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from shaodian.core.shortcuts import not_found
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import excel
 from shaodian.people.import_transfers import transfer_requests_from_import as import_transfers_service
-from shaodian.web.shortcuts import not_found
 from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import selectors, transfers
 from shaodian.people.forms import TransferDecisionForm, TransferRequestForm
@@ -13,7 +14,6 @@ from shaodian.people.models import TransferStatus
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
 
 LIST_SIZE = 50
 

@@ -4,7 +4,12 @@ from django.db.models import Count, QuerySet
 
 from shaodian.places.models import Building, Place, PlaceKind
 from shaodian.security.roles import Perm
-from shaodian.security.scope import get_scoped, scoped_places
+from shaodian.security.scope import get_scoped
+
+
+def scoped_places(user) -> QuerySet:
+    """Places at or below the user's node, for a user who may see the tree."""
+    return Place.objects.for_user(user, Perm.VIEW_PLACES)
 
 
 def place_get(user, pk) -> Place:

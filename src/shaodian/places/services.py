@@ -8,7 +8,7 @@ from shaodian.errors import ServiceError
 from shaodian.places.models import LEVEL, LEVELS, Building, Household, Place, PlaceKind, Unit
 from shaodian.places.rules import parent_allowed, parent_rule
 from shaodian.security.audit import audit
-from shaodian.security.models import AuditAction
+from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm
 
 ANCESTOR_FIELDS = ("city_id", "district_id", "street_id", "community_id")
@@ -154,8 +154,6 @@ class PlaceMerged:
 def place_merge(*, actor, source: Place, target: Place, request=None) -> PlaceMerged:
     """Merge a node into another of the same level: its children, rows and accounts move, it is closed."""
     from shaodian.places.models import Located
-    from shaodian.security.models import User
-
     if source.kind != target.kind or source.pk == target.pk:
         raise ServiceError.one("target", "只能合并同一层级的两个不同节点", "Only two different nodes of the same level can be merged")
     if not actor.can(Perm.EDIT_HIERARCHY):

@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from shaodian.errors import NotFound, ServiceError
-from shaodian.people.selectors import residents_for
-from shaodian.places import selectors, services
+from shaodian.places import child_counts, selectors, services
 from shaodian.places.forms import PlaceMergeForm, PlaceMoveForm
 from shaodian.places.models import PlaceKind
 from shaodian.security.roles import Perm
@@ -34,16 +32,7 @@ def _browse(request, place, *, move_form=None, merge_form=None, status=200):
     children = selectors.place_children(user, place.pk)[1]
     counts = {}
     if user.can(Perm.VIEW_RESIDENTS) and place.kind != PlaceKind.GRID:
-        # Residents per child: counts only, one grouped query.
-        child_field = "grid_id" if place.kind == PlaceKind.COMMUNITY else f"{children.first().kind}_id" if children.exists() else None
-        if child_field:
-            counts = dict(
-                residents_for(user)
-                .filter(**{f"{place.kind}_id": place.pk})
-                .values_list(child_field)
-                .annotate(n=Count("id"))
-                .values_list(child_field, "n")
-            )
+        counts = child_counts.resident_counts(user, place, children)
     rows = [(c, counts.get(c.pk)) for c in children]
     buildings = selectors.grid_buildings(user, place) if place.kind == PlaceKind.GRID else None
     features = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from shaodian.errors import NotFound, ServiceError
 from shaodian.risk import indicators, labels, selectors, services
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 RISK_ROWS = 50
 

@@ -8,7 +8,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.places.models import Place
 from shaodian.security.roles import Perm, Role, has_perm
 
 
@@ -29,7 +28,7 @@ class RoleChoice(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=RoleChoice.choices, default=RoleChoice.VOLUNTEER)
     node = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("jurisdiction")
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("jurisdiction")
     )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
 

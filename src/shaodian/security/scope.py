@@ -8,17 +8,13 @@ goes through `scoped(user, queryset, perm, via="resident__")`, the same filter o
 from django.db.models import QuerySet
 
 from shaodian.errors import NotFound
-from shaodian.places.models import Place, filter_for_user
+from shaodian.core.jurisdiction import filter_for_user
 from shaodian.security.roles import Perm
 
 
 def scoped(user, queryset: QuerySet, perm: Perm | tuple[Perm, ...], *, via: str = "") -> QuerySet:
     """The rows of `queryset` inside the user's jurisdiction (through `via`), or none without `perm` (or any of them)."""
     return filter_for_user(queryset, user, perm, via=via)
-
-
-def scoped_places(user) -> QuerySet:
-    return Place.objects.for_user(user, Perm.VIEW_PLACES)
 
 
 def get_scoped(queryset: QuerySet, pk):

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from shaodian.places.models import PlaceKind, place_lookup
+from shaodian.core.jurisdiction import PlaceKind, place_lookup
 from shaodian.security.models import AuditLog
 from shaodian.security.roles import Perm
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from shaodian.checkpoints.models import Checkpoint
-
+from shaodian.security.crypto import mask_name
 from shaodian.places.models import scope_lookup
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
@@ -57,7 +57,6 @@ def chain_of(user, case: Case, depth: int = 4):
 
     At most 1 + 4 queries a generation, whatever the number of contacts.
     """
-    from shaodian.security.crypto import mask_name
     from shaodian.tracing.chain import Node
 
     nodes: dict[str, Node] = {}

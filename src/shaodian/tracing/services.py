@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from shaodian.checkpoints.models import Scan
+from shaodian.checkpoints.models import Checkpoint, Scan
 from shaodian.errors import Msg, ServiceError
 from shaodian.people import selectors as people
 from shaodian.security.audit import audit
@@ -79,8 +79,6 @@ POINT_SECONDS = 60
 
 
 def _load_scans(q: Q) -> engine.Scans:
-    from shaodian.checkpoints.models import Checkpoint
-
     rows = np.array(list(Scan.objects.filter(q, resident__isnull=False).values_list("resident_id", "checkpoint_id", "at",
                                                                                     "direction").iterator(chunk_size=20000)),
                     dtype=object)

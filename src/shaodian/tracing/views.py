@@ -8,19 +8,18 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
+from shaodian.core.shortcuts import not_found as _not_found
 from shaodian.errors import NotFound, ServiceError
+from shaodian.schema_types import Day, Minutes, Moment, ParamId, form_value
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
-from shaodian.schema_types import Day, Minutes, Moment, ParamId, form_value
 from shaodian.tracing import chain, selectors, services
 from shaodian.tracing.forms import ContactBulkForm, ContactFilterForm
 from shaodian.tracing.models import CaseKind
-from shaodian.web.shortcuts import not_found as _not_found
 
 
 @login_required

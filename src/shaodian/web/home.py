@@ -19,8 +19,8 @@ from shaodian.measures.selectors import measures_for
 from shaodian.people.models import SpecialGroup
 from shaodian.people.selectors import households_for, residents_for
 from shaodian.places.models import PlaceKind
+from shaodian.places.selectors import scoped_places
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
 from shaodian.tracing.models import CaseStatus, ContactStatus, MonitoringStatus
 from shaodian.tracing.selectors import cases_for, contacts_for, monitoring_for
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from shaodian.measures import selectors, services
-from shaodian.measures.demo import build_measures_story
+from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import Measure
 from shaodian.security.models import AuditLog
 

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from shaodian.measures import votes
-from shaodian.measures.demo import build_measures_story
+from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import Measure
 from shaodian.measures.tests.helpers import advance, building_of, propose
 

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from shaodian.measures import lifecycle, rules, services
-from shaodian.measures.demo import build_measures_story
+from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.risk.matrix import RiskLevel
 from shaodian.measures.tests.helpers import advance, building_of, propose

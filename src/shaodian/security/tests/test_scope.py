@@ -8,7 +8,8 @@ from shaodian.people.models import Resident
 from shaodian.places.models import Building, Household, Place, PlaceKind
 from shaodian.security.models import User
 from shaodian.security.roles import Perm
-from shaodian.security.scope import get_scoped, scoped, scoped_places
+from shaodian.places.selectors import scoped_places
+from shaodian.security.scope import get_scoped, scoped
 from shaodian.tracing.models import Case
 
 pytestmark = pytest.mark.django_db

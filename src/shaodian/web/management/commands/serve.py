@@ -17,6 +17,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.core.wsgi import get_wsgi_application
+
+from shaodian.sqlite_wal import checkpoint_at_exit, dedicated_checkpointing, start_checkpointer
 
 RESPAWN_PAUSE = 1.0  # seconds: a worker that keeps dying must not fork in a tight loop
 PARENT_CHECK = 0.5  # seconds between a worker's looks at whether its parent is still there
@@ -37,8 +40,8 @@ class Command(BaseCommand):
                             help="also run the outbox worker (background jobs) as a child process")
 
     def handle(self, *args, host, port, threads, workers, with_worker, **options):
-        from shaodian.wsgi import application
-
+        # The WSGI app of Django's own factory: shaodian.wsgi is the entry point for other servers.
+        application = get_wsgi_application()
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
         if workers > 1 and not hasattr(os, "fork"):
@@ -48,8 +51,6 @@ class Command(BaseCommand):
                           f"({workers} process{'es' if workers > 1 else ''} × {threads} threads; Ctrl+C to stop)")
         self.stdout.flush()
         waitress = {"threads": threads, "ident": "shaodian", "channel_timeout": 300}
-        from shaodian.sqlite_wal import checkpoint_at_exit, dedicated_checkpointing, start_checkpointer
-
         # SQLite: one thread of the server checkpoints the write-ahead log for every process.
         dedicated_checkpointing()
 
@@ -139,8 +140,6 @@ def _prefork(application, listener: socket.socket, workers: int, options: dict) 
 
 def _worker(application, listener: socket.socket, options: dict) -> None:
     from waitress import serve
-
-    from shaodian.sqlite_wal import start_checkpointer
 
     code = 0
     try:

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("duckdb")
 
-from shaodian.bench.contacts import main, synthetic_scans  # noqa: E402
+from shaodian_bench.contacts import main, synthetic_scans  # noqa: E402
 
 TINY = [
     "--scans",

@@ -16,10 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from shaodian.bench import _support
+from shaodian_bench import _support
 
 NAME = "list"
-MODULE = "shaodian.bench.list"
+MODULE = "shaodian_bench.list"
 USERS = ("commander", "staff_a", "grid_a")
 TARGET_MS = 100.0
 SLOW_SQL_MS = 20.0  # a kind over the target shows its query plan when its bare SQL alone is this slow

@@ -30,10 +30,10 @@ import time
 import uuid
 from pathlib import Path
 
-from shaodian.bench import _support
+from shaodian_bench import _support
 
 NAME = "ingest"
-MODULE = "shaodian.bench.ingest"
+MODULE = "shaodian_bench.ingest"
 TARGET = 35_000.0
 COLUMNS = ("client_id", "resident_id", "checkpoint_id", "at", "direction", "temperature", "permit_id",
            "received_at", "device_user_id")

@@ -153,7 +153,7 @@ def meta_set(key: str, value: str) -> None:
 
 def ensure_city(residents: int, seed: int, *, fresh: bool = False) -> bool:
     """A demo city of exactly this size and seed, untouched by other benches; True when reused."""
-    from shaodian import demo
+    from shaodian.demo import city as demo
     from shaodian.people.models import Resident
 
     tag = f"residents={residents} seed={seed}"

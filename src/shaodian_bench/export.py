@@ -17,10 +17,10 @@ import tempfile
 import threading
 import time
 
-from shaodian.bench import _support
+from shaodian_bench import _support
 
 NAME = "export"
-MODULE = "shaodian.bench.export"
+MODULE = "shaodian_bench.export"
 TARGET_MB = 300.0
 CONSTANT_ROW = ["张伟", "居民身份证", "110105********123X", "138****0000", "男", dt.date(1980, 1, 1),
                 "海棠名苑社区第1网格", "海棠街道海棠名苑3栋1单元501室", "独居老人"]

@@ -12,7 +12,7 @@ def test_it_ends_with_the_verdict_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "SHAODIAN_DATABASE_URL"}
     env |= {"SHAODIAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
     proc = subprocess.run(
-        [sys.executable, "-m", "django", "bench", "risk", "--residents", "300", "--cases", "12", "--repeat", "1"],
+        [sys.executable, "-m", "shaodian.cli", "bench", "risk", "--residents", "300", "--cases", "12", "--repeat", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
     )
     output = proc.stdout

@@ -15,7 +15,7 @@ def output(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "SHAODIAN_DATABASE_URL"}
     env |= {"SHAODIAN_DATA_DIR": str(tmp_path_factory.mktemp("ingest")), "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
     done = subprocess.run(
-        [sys.executable, "-m", "django", "bench", "ingest", "--residents", "300", "--scans", "2000", "--batch", "500"],
+        [sys.executable, "-m", "shaodian.cli", "bench", "ingest", "--residents", "300", "--scans", "2000", "--batch", "500"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180,
     )
     assert done.returncode == 0, done.stdout

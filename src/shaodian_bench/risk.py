@@ -20,10 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from shaodian.bench import _support
+from shaodian_bench import _support
 
 NAME = "risk"
-MODULE = "shaodian.bench.risk"
+MODULE = "shaodian_bench.risk"
 TARGET_S = 5.0
 OUTBREAK_VERSION = "1"
 
@@ -96,7 +96,7 @@ def _make_outbreak(opts, now: dt.datetime, n_cases: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from shaodian import demo
+    from shaodian.demo import city as demo
     from shaodian.checkpoints.models import Checkpoint, Scan
     from shaodian.people.models import Resident
     from shaodian.security.models import User

@@ -20,7 +20,7 @@ def _start(name: str, data_dir) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "SHAODIAN_DATABASE_URL"}
     env |= {"SHAODIAN_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
     return subprocess.Popen(
-        [sys.executable, "-m", "django", "bench", name, *TINY[name]],
+        [sys.executable, "-m", "shaodian.cli", "bench", name, *TINY[name]],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 

@@ -12,11 +12,13 @@ import datetime as dt
 import random
 
 from django.db.models import Count
+from django.utils import timezone
 
 from shaodian.measures import area, closures, lifecycle, services, votes
 from shaodian.people.models import CareNote, Resident
 from shaodian.places.models import Building, Place
 from shaodian.security.models import User
+from shaodian.tracing.models import Case
 
 BASIS = ("《中华人民共和国传染病防治法》第四十二条", "《突发公共卫生事件应急条例》第三十三条")
 
@@ -82,10 +84,6 @@ def _notice(clock, measure, reason):
 
 def build_measures_story(rng: random.Random) -> dict:
     """Build the five measures and the closures; returns their ids (for tests and the demo note)."""
-    from django.utils import timezone
-
-    from shaodian.tracing.models import Case
-
     staff = _u("staff_a")
     case = Case.objects.filter(resident__community_id=staff.node_id).select_related("resident__household__unit").order_by(
         "pk").first()

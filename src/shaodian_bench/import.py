@@ -18,10 +18,10 @@ import time
 import zipfile
 from pathlib import Path
 
-from shaodian.bench import _support
+from shaodian_bench import _support
 
 NAME = "import"
-MODULE = "shaodian.bench.import"
+MODULE = "shaodian_bench.import"
 SCRATCH = "bench_resident_plain"
 TARGET_S = 30.0
 
@@ -42,7 +42,7 @@ def write_sheet(path: Path, rows: int, grid_codes: list[str], seed: int) -> None
     """A deterministic sheet in the import template's format: valid numbers, real grid codes."""
     from openpyxl import Workbook
 
-    from shaodian import demo
+    from shaodian.demo import city as demo
     from shaodian.people import excel, idcard
 
     rng = random.Random(seed)

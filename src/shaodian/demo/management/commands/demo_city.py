@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from shaodian import demo
+from shaodian.demo import city as demo
 
 
 class Command(BaseCommand):
