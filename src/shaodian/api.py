@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from shaodian.errors import FORBIDDEN, NOT_FOUND, Msg, NotFound, ServiceError, validation_messages
 from shaodian.schema_types import ApiError
+from shaodian.security.audit import channel_set
 from shaodian.security.models import ApiToken
 
 
@@ -29,7 +30,7 @@ class BearerToken(HttpBearer):
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
-        request.audit_channel = "api"
+        channel_set("api")
         return row.user
 
 
@@ -37,7 +38,7 @@ class Session(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
-            request.audit_channel = "api"
+            channel_set("api")
         return user
 
 

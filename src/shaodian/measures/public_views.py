@@ -34,7 +34,7 @@ def public_vote(request, token):
             errors, status = {"choice": [Msg("请选择同意或不同意", "Choose approve or reject")]}, 422
         else:
             try:
-                votes.vote_cast(token=token, approve=choice == "approve", request=request)
+                votes.vote_cast(token=token, approve=choice == "approve")
             except ServiceError as exc:
                 errors, status = exc.errors, exc.status
             else:

@@ -20,7 +20,7 @@ from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.schema_types import Moment, form_value, with_displayable_times
 from shaodian.security.scope import scope_q, scoped_places
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.web.shortcuts import need as _need
 
 LIST_LIMIT = 200
 
@@ -68,7 +68,7 @@ def measure_list(request):
         values["restrictions"] = request.POST.getlist("restrictions")
         if form.is_valid():
             try:
-                m = services.measure_propose(actor=user, request=request, **form.service_kwargs())
+                m = services.measure_propose(actor=user, **form.service_kwargs())
             except ServiceError as exc:
                 form.add_service_errors(exc)
             else:
@@ -149,10 +149,7 @@ def _may_withdraw(user, state) -> bool:
 def measure_detail(request, measure_id, errors=None, status=200):
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
     return render(request, "measures/detail.html", {**_detail_context(user, m), "errors": errors or {},
                                                     "posted": request.POST if errors else {}}, status=status)
 
@@ -199,22 +196,17 @@ def measure_act(request, measure_id):
     """One lifecycle action from the detail page; a refusal is shown there with its reason (422)."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    selectors.measure_get(user, measure_id)
     name = request.POST.get("action", "")
     if name not in ACTIONS:
         return measure_detail(request, measure_id, errors={"general": [Msg("未知操作", "Unknown action")]}, status=422)
     service, read = ACTIONS[name]
     try:
-        service(actor=user, measure_id=measure_id, request=request, **read(request.POST))
+        service(actor=user, measure_id=measure_id, **read(request.POST))
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied from None
         return measure_detail(request, measure_id, errors=exc.errors, status=exc.status)
-    except NotFound:
-        return _not_found(request)
     messages.success(request, _("Done."))
     return redirect("measure_detail", measure_id=measure_id)
 
@@ -227,26 +219,21 @@ def measure_gate(request, measure_id):
     """Every special-group person inside, the gaps left and who must close each; carers are named here."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
     errors, status = {}, 200
     if request.method == "POST":
         try:
             if request.POST.get("action") == "check":
-                services.gate_check(actor=user, measure_id=m.pk, request=request)
+                services.gate_check(actor=user, measure_id=m.pk)
             else:
                 services.care_assign(actor=user, measure_id=m.pk, resident_id=request.POST.get("resident_id"),
                                      carer_name=request.POST.get("carer_name", ""),
                                      supply_plan=request.POST.get("supply_plan", ""),
-                                     medical_plan=request.POST.get("medical_plan", ""), request=request)
+                                     medical_plan=request.POST.get("medical_plan", ""))
         except ServiceError as exc:
             if exc.status == 403:
                 raise PermissionDenied from None
             errors, status = exc.errors, exc.status
-        except NotFound:
-            return _not_found(request)
         else:
             messages.success(request, _("Saved."))
             return redirect("measure_gate", measure_id=m.pk)
@@ -260,7 +247,7 @@ def measure_gate(request, measure_id):
              "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
              "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
     if rows:
-        audit_list(user, "resident", [int(r["id"]) for r in rows], request=request, query={"measure_gate": m.pk})
+        audit_list(user, "resident", [int(r["id"]) for r in rows], query={"measure_gate": m.pk})
     return render(request, "measures/gate.html", {
         "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": len(people) - len(rows),
         "errors": errors, "can_manage": user.can(Perm.MANAGE_MEASURES) or user.can(Perm.EVALUATE_MEASURE),
@@ -306,14 +293,13 @@ def closure_list(request):
                                             "on_duty_contact", "flags_place")}
         try:
             if P.get("action") == "flags":
-                closures.place_flags_set(actor=user, place_id=P.get("flags_place"), flags=P.getlist("flags"),
-                                         request=request)
+                closures.place_flags_set(actor=user, place_id=P.get("flags_place"), flags=P.getlist("flags"))
                 messages.success(request, _("Negative-list flags saved."))
             else:
                 closures.closure_create(actor=user, place_id=values["place"], description=values["description"],
                                         closure_type=values["closure_type"],
                                         emergency_channel=values["emergency_channel"],
-                                        on_duty_contact=values["on_duty_contact"], request=request)
+                                        on_duty_contact=values["on_duty_contact"])
                 messages.success(request, _("Closure recorded."))
         except NotFound:
             errors, status = {"place": [Msg("地点不存在或不在您的管辖范围内", "Unknown place, or outside your jurisdiction")]}, 422
@@ -342,9 +328,7 @@ def risk_page(request):
     if request.method == "POST":
         try:
             services.risk_confirm(actor=user, building_id=request.POST.get("building_id"),
-                                  level=request.POST.get("level", ""), note=request.POST.get("note", ""), request=request)
-        except NotFound:
-            return _not_found(request)
+                                  level=request.POST.get("level", ""), note=request.POST.get("note", ""))
         except ServiceError as exc:
             errors, status = exc.errors, exc.status
         else:

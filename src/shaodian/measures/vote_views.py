@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.measures import area, codec, selectors, votes
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.web.shortcuts import need as _need
 
 
 @login_required
@@ -18,25 +18,21 @@ def measure_votes(request, measure_id):
     """Staff issue personal voting links, show them again (their own, audited), record paper ballots, see the count."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
     errors, status, links = {}, 200, []
     if request.method == "POST":
         _need(user, Perm.MANAGE_MEASURES)
         action = request.POST.get("action")
         try:
             if action == "open":
-                links = [(address, votes.vote_url(raw, request), False)
-                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk, request=request)]
+                links = [(address, votes.vote_url(raw, site=request.build_absolute_uri("/")), False)
+                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk)]
             elif action == "show":
-                links = [(address, votes.vote_url(raw, request), voted)
-                         for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk,
-                                                                              request=request)]
+                links = [(address, votes.vote_url(raw, site=request.build_absolute_uri("/")), voted)
+                         for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk)]
             else:
                 votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
-                                  approve=request.POST.get("choice") == "approve", request=request)
+                                  approve=request.POST.get("choice") == "approve")
                 messages.success(request, _("Ballot recorded."))
                 return redirect("measure_votes", measure_id=m.pk)
         except ServiceError as exc:
@@ -59,14 +55,11 @@ def measure_vote_sheet(request, measure_id):
     """A printable A4 sheet: one card per household that has not voted, with its QR code and link (audited)."""
     user = request.user
     _need(user, Perm.MANAGE_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-        rows = votes.vote_links_show(actor=user, measure_id=m.pk, unvoted_only=True, request=request)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
+    rows = votes.vote_links_show(actor=user, measure_id=m.pk, unvoted_only=True)
     cards = []
     for _pk, address, raw, _voted in rows:
-        url = votes.vote_url(raw, request)
+        url = votes.vote_url(raw, site=request.build_absolute_uri("/"))
         cards.append({"address": address, "url": url, "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)})
     response = render(request, "measures/vote_sheet.html", {"m": m, "state": codec.load(m.state), "cards": cards})
     response["Cache-Control"] = "no-store"

@@ -13,7 +13,7 @@ from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 from shaodian.tracing.selectors import health_flags
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.web.shortcuts import need as _need
 
 
 @login_required
@@ -30,7 +30,7 @@ def resident_list(request):
     error = None
     try:
         params["grid"] = form_value(ParamId, params["grid"], field="grid", required=False, label=("网格", "Grid"))
-        page = selectors.resident_search(user, request=request, **params)
+        page = selectors.resident_search(user, **params)
     except ServiceError as exc:
         page, error = selectors.Page([], None), exc
     context = {
@@ -55,10 +55,7 @@ def resident_detail(request, resident_id):
 def _detail_page(request, resident_id, *, reveal: dict | None = None, status: int = 200):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
-    try:
-        resident = selectors.resident_get(user, resident_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    resident = selectors.resident_get(user, resident_id)
     response = render(
         request,
         "people/detail.html",
@@ -88,10 +85,8 @@ def resident_reveal(request, resident_id):
     field = request.POST.get("field", "")
     try:
         value = services.resident_reveal(
-            actor=request.user, resident_id=resident_id, field=field, purpose=request.POST.get("purpose", ""), request=request
+            actor=request.user, resident_id=resident_id, field=field, purpose=request.POST.get("purpose", "")
         )
-    except NotFound:
-        return _not_found(request)
     except ServiceError as exc:
         if request.htmx:
             return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
@@ -106,10 +101,7 @@ def resident_reveal(request, resident_id):
 def household_detail(request, household_id):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
-    try:
-        household, members = selectors.household_get(user, household_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    household, members = selectors.household_get(user, household_id)
     return render(
         request,
         "people/household.html",
@@ -129,7 +121,7 @@ def resident_create(request):
         household_id = form_value(ParamId, request.GET.get("household") or request.POST.get("household_id"),
                                   field="household_id")
     except ServiceError:
-        return _not_found(request)
+        raise NotFound from None
     errors: dict = {}
     duplicates = []
     status_dupes = False
@@ -149,7 +141,7 @@ def resident_create(request):
         else:
             status_dupes = False
             try:
-                resident = services.resident_create(actor=user, household_id=household_id, request=request, **values)
+                resident = services.resident_create(actor=user, household_id=household_id, **values)
             except ServiceError as exc:
                 errors = exc.errors
             else:
@@ -158,7 +150,7 @@ def resident_create(request):
     try:
         household = selectors.households_for(user).get(pk=int(household_id))
     except (ValueError, TypeError, selectors.Household.DoesNotExist):
-        return _not_found(request)
+        raise NotFound from None
     return render(
         request,
         "people/create.html",
@@ -197,10 +189,7 @@ def resident_edit(request, resident_id):
     """
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    try:
-        resident = selectors.resident_get(user, resident_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    resident = selectors.resident_get(user, resident_id)
     errors: dict = {}
     form = ResidentEditForm(initial={"name": resident.name, "tags": resident.tag_list}, stored_phone=resident.phone)
     if request.method == "POST":
@@ -209,7 +198,7 @@ def resident_edit(request, resident_id):
                 services.care_note_save(
                     actor=user, resident_id=resident.pk, group=request.POST.get("group", ""),
                     note=request.POST.get("note", ""), carer_name=request.POST.get("carer_name", ""),
-                    carer_phone=request.POST.get("carer_phone", ""), request=request,
+                    carer_phone=request.POST.get("carer_phone", ""),
                 )
             else:
                 form = ResidentEditForm(request.POST, stored_phone=resident.phone)
@@ -219,7 +208,7 @@ def resident_edit(request, resident_id):
                 phone = form.phone_change()
                 if phone is not None:
                     changes["phone"] = phone
-                services.resident_update(actor=user, resident_id=resident.pk, request=request, **changes)
+                services.resident_update(actor=user, resident_id=resident.pk, **changes)
         except ServiceError as exc:
             errors = exc.errors
         else:

@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.people import excel
 from shaodian.people.import_transfers import transfer_requests_from_import as import_transfers_service
-from shaodian.web.shortcuts import not_found
 from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
 
@@ -62,7 +61,7 @@ def resident_import(request):
                 for chunk in upload.chunks():
                     tmp.write(chunk)
                 tmp.flush()
-                result = excel.residents_import(actor=user, path=tmp.name, filename=upload.name, request=request)
+                result = excel.residents_import(actor=user, path=tmp.name, filename=upload.name)
         except ServiceError as exc:
             context["error"] = exc
             status = 422
@@ -80,9 +79,7 @@ def import_transfers(request, job_id):
     if not request.user.can(Perm.IMPORT):
         raise PermissionDenied
     try:
-        sent, failed = import_transfers_service(actor=request.user, job_id=job_id, request=request)
-    except NotFound:
-        return not_found(request)
+        sent, failed = import_transfers_service(actor=request.user, job_id=job_id)
     except ServiceError:
         raise PermissionDenied from None
     if sent:

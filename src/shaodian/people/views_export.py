@@ -42,7 +42,7 @@ def resident_export(request):
         n = qs.count()
         if n > settings.EXPORT_SYNC_MAX_ROWS:
             return render(request, "people/exports.html", {**_list_context(user), "offer": query, "offer_rows": n})
-        out, _n = export.residents_export(actor=user, queryset=qs, query=query, request=request)
+        out, _n = export.residents_export(actor=user, queryset=qs, query=query)
     except (ServiceError, ValueError):
         return render(request, "web/error.html", {"code": 400}, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -67,7 +67,7 @@ def export_list(request):
         query = _query(request.POST)
         try:
             n = _filtered(user, query).count()
-            job = export.residents_export_queue(actor=user, query=query, rows_total=n, request=request)
+            job = export.residents_export_queue(actor=user, query=query, rows_total=n)
         except (ServiceError, ValueError):
             return render(request, "web/error.html", {"code": 400}, status=400)
         return redirect("resident_export_detail", job_id=job.pk)
@@ -91,7 +91,7 @@ def export_detail(request, job_id):
 
 @login_required
 def export_download(request, job_id):
-    result = export.export_download(actor=request.user, job_id=job_id, request=request)
+    result = export.export_download(actor=request.user, job_id=job_id)
     if result is None:
         raise Http404
     job, path = result

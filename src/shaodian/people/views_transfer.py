@@ -13,7 +13,7 @@ from shaodian.people.models import TransferStatus
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
-from shaodian.web.shortcuts import need as _need, not_found as _not_found
+from shaodian.web.shortcuts import need as _need
 
 LIST_SIZE = 50
 
@@ -32,7 +32,7 @@ def transfer_list(request):
     incoming = list(transfers.transfers_incoming(user)[:LIST_SIZE])
     outgoing = list(transfers.transfers_outgoing(user)[:LIST_SIZE])
     mine = set(selectors.residents_for(user).filter(pk__in=[t.resident_id for t in incoming]).values_list("pk", flat=True))
-    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing], request=request)
+    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing])
     return render(request, "people/transfers.html", {
         "incoming": [(t, t.status == TransferStatus.PENDING and t.resident_id in mine) for t in incoming],
         "outgoing": [(t, mask_id_number(t.id_number)) for t in outgoing],
@@ -49,13 +49,13 @@ def transfer_create(request):
     try:
         household = selectors.households_for(user).get(pk=int(household_id or ""))
     except (ValueError, TypeError, OverflowError, selectors.Household.DoesNotExist):
-        return _not_found(request)
+        raise NotFound from None
     status = 200
     if request.method == "POST":
         form = TransferRequestForm(request.POST)
         if form.is_valid():
             try:
-                transfers.transfer_request_create(actor=user, request=request, **form.cleaned_data)
+                transfers.transfer_request_create(actor=user, **form.cleaned_data)
             except ServiceError as exc:
                 _service_errors_to_form(form, exc)
             else:
@@ -75,11 +75,9 @@ def transfer_decide(request, transfer_id):
     form = TransferDecisionForm(request.POST)
     if form.is_valid():
         try:
-            transfers.transfer_request_decide(actor=user, transfer_id=transfer_id, request=request,
+            transfers.transfer_request_decide(actor=user, transfer_id=transfer_id,
                                               accept=form.cleaned_data["decision"] == "accept",
                                               reason=form.cleaned_data["reason"])
-        except NotFound:
-            return _not_found(request)
         except ServiceError as exc:
             for msgs in exc.errors.values():
                 for m in msgs:
@@ -89,7 +87,7 @@ def transfer_decide(request, transfer_id):
                              if form.cleaned_data["decision"] == "accept" else _("Declined."))
         return redirect("transfer_list")
     if not transfers.transfers_incoming(user).filter(pk=transfer_id).exists():
-        return _not_found(request)
+        raise NotFound
     for errors in form.errors.values():
         for e in errors:
             messages.error(request, e)
@@ -102,9 +100,7 @@ def transfer_cancel(request, transfer_id):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     try:
-        transfers.transfer_request_cancel(actor=user, transfer_id=transfer_id, request=request)
-    except NotFound:
-        return _not_found(request)
+        transfers.transfer_request_cancel(actor=user, transfer_id=transfer_id)
     except ServiceError as exc:
         for msgs in exc.errors.values():
             for m in msgs:

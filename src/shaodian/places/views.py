@@ -106,7 +106,7 @@ def place_edit(request, place_id):
         try:
             if merging:
                 target = form.cleaned_data["target"]
-                merged = services.place_merge(actor=user, source=place, target=target, request=request)
+                merged = services.place_merge(actor=user, source=place, target=target)
                 messages.success(request, _("%(source)s was merged into %(target)s.") % {"source": place.name, "target": target.name})
                 if merged.moved_users:
                     names = "、".join(str(u) for u in merged.moved_users)
@@ -117,7 +117,7 @@ def place_edit(request, place_id):
                     ) % {"count": len(merged.moved_users), "target": target.name, "names": names})
                 return redirect("place_detail", place_id=target.pk)
             parent = form.cleaned_data["parent"]
-            services.place_move(actor=user, node=place, new_parent=parent, request=request)
+            services.place_move(actor=user, node=place, new_parent=parent)
             messages.success(request, _("%(node)s now hangs under %(parent)s.") % {"node": place.name, "parent": parent.name})
             return redirect("place_detail", place_id=place.pk)
         except ServiceError as exc:
