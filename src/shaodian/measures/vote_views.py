@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shaodian.errors import ServiceError
 from shaodian.measures import area, codec, selectors, votes
+from shaodian.measures.forms import PaperVoteForm
 from shaodian.security.roles import Perm
 from shaodian.web.shortcuts import need as _need
 
@@ -22,21 +23,18 @@ def measure_votes(request, measure_id):
     errors, status, links = {}, 200, []
     if request.method == "POST":
         _need(user, Perm.MANAGE_MEASURES)
-        action = request.POST.get("action")
-        try:
-            if action == "open":
-                links = [(address, votes.vote_url(raw, site=request.build_absolute_uri("/")), False)
-                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk)]
-            elif action == "show":
-                links = [(address, votes.vote_url(raw, site=request.build_absolute_uri("/")), voted)
-                         for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk)]
+        form = PaperVoteForm(request.POST)
+        if form.is_valid():
+            try:
+                links = _vote_action(request, user, m, form.cleaned_data)
+            except ServiceError as exc:
+                errors, status = exc.errors, exc.status
             else:
-                votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
-                                  approve=request.POST.get("choice") == "approve")
-                messages.success(request, _("Ballot recorded."))
-                return redirect("measure_votes", measure_id=m.pk)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
+                if links is None:
+                    messages.success(request, _("Ballot recorded."))
+                    return redirect("measure_votes", measure_id=m.pk)
+        else:
+            errors, status = {"general": [e for es in form.errors.values() for e in es]}, 422
     state = codec.load(m.state)
     ballots = list(m.votes.values_list("approve", flat=True))
     response = render(request, "measures/votes.html", {
@@ -48,6 +46,19 @@ def measure_votes(request, measure_id):
     if links:
         response["Cache-Control"] = "no-store"
     return response
+
+
+def _vote_action(request, user, m, data: dict) -> list | None:
+    """Links issued or shown again (each showing audited by the service); None when a paper ballot was recorded."""
+    site = request.build_absolute_uri("/")
+    if data["action"] == "open":
+        return [(address, votes.vote_url(raw, site=site), False)
+                for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk)]
+    if data["action"] == "show":
+        return [(address, votes.vote_url(raw, site=site), voted)
+                for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk)]
+    votes.vote_record(actor=user, measure_id=m.pk, household_id=data["household_id"], approve=data["choice"] == "approve")
+    return None
 
 
 @login_required
