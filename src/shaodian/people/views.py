@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import selectors, services
-from shaodian.people.forms import ResidentEditForm
+from shaodian.people.forms import CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm, RevealForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.security.crypto import mask_id_number, mask_phone
@@ -82,11 +82,12 @@ def _detail_page(request, resident_id, *, reveal: dict | None = None, status: in
 @require_POST
 def resident_reveal(request, resident_id):
     """Full number for a stated purpose, in the response body only (never a message, cookie or URL)."""
-    field = request.POST.get("field", "")
+    form = RevealForm(request.POST)
+    field = form.data.get("field", "")[:20]
     try:
-        value = services.resident_reveal(
-            actor=request.user, resident_id=resident_id, field=field, purpose=request.POST.get("purpose", "")
-        )
+        if not form.is_valid():
+            raise ServiceError({f: [Msg(e, e)] for f, es in form.errors_by_field().items() for e in es})
+        value = services.resident_reveal(actor=request.user, resident_id=resident_id, **form.cleaned_data)
     except ServiceError as exc:
         if request.htmx:
             return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
@@ -117,54 +118,55 @@ def household_detail(request, household_id):
 def resident_create(request):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    try:
-        household_id = form_value(ParamId, request.GET.get("household") or request.POST.get("household_id"),
-                                  field="household_id")
-    except ServiceError:
-        raise NotFound from None
     errors: dict = {}
     duplicates = []
-    status_dupes = False
+    ask_confirm = False
     values = {"name": "", "id_number": "", "phone": "", "document_type": "resident_id", "tags": []}
     if request.method == "POST":
-        values = {
-            "name": request.POST.get("name", ""),
-            "id_number": request.POST.get("id_number", ""),
-            "phone": request.POST.get("phone", ""),
-            "document_type": request.POST.get("document_type", "resident_id"),
-            "tags": request.POST.getlist("tags"),
-        }
-        # Same name with the same birth date or phone: ask before registering a second record.
-        duplicates = _possible_duplicates(user, values)
-        if duplicates and not request.POST.get("confirm_new"):
-            status_dupes = True
-        else:
-            status_dupes = False
-            try:
-                resident = services.resident_create(actor=user, household_id=household_id, **values)
-            except ServiceError as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, _("Resident registered."))
-                return redirect("resident_detail", resident_id=resident.pk)
-    try:
-        household = selectors.households_for(user).get(pk=int(household_id))
-    except (ValueError, TypeError, selectors.Household.DoesNotExist):
-        raise NotFound from None
+        form = ResidentCreateForm(request.POST)
+        if not form.is_valid() and "household_id" in form.errors:
+            raise NotFound
+        values = {k: v for k, v in form.values().items() if k in values}
+        if form.is_valid():
+            household_id = form.cleaned_data["household_id"]
+            # Same name with the same birth date or phone: ask before registering a second record.
+            duplicates = _possible_duplicates(user, form.person())
+            ask_confirm = bool(duplicates) and not form.cleaned_data["confirm_new"]
+            if not ask_confirm:
+                try:
+                    resident = services.resident_create(actor=user, household_id=household_id, **form.person())
+                except ServiceError as exc:
+                    errors = exc.errors  # kept whole: a refusal's code offers the transfer request
+                else:
+                    messages.success(request, _("Resident registered."))
+                    return redirect("resident_detail", resident_id=resident.pk)
+        errors = errors or form.errors_by_field()
+    else:
+        household_id = form_value(ParamId, request.GET.get("household"), field="household_id", required=False)
+        if household_id is None:
+            raise NotFound
     return render(
         request,
         "people/create.html",
         {
-            "h": household,
+            "h": household_in_scope(user, household_id),
             "errors": errors,
             "values": values,
             "duplicates": duplicates,
             "document_types": DocumentType.choices,
             "groups": SpecialGroup.choices,
-            "ask_confirm": status_dupes,
+            "ask_confirm": ask_confirm,
         },
         status=422 if errors else 200,
     )
+
+
+def household_in_scope(user, household_id) -> "selectors.Household":
+    """A household of the user's jurisdiction, or NotFound (the 404 page)."""
+    try:
+        return selectors.households_for(user).get(pk=int(household_id))
+    except (ValueError, TypeError, OverflowError, selectors.Household.DoesNotExist):
+        raise NotFound from None
 
 
 def _possible_duplicates(user, values) -> list:
@@ -194,12 +196,11 @@ def resident_edit(request, resident_id):
     form = ResidentEditForm(initial={"name": resident.name, "tags": resident.tag_list}, stored_phone=resident.phone)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "care":
-                services.care_note_save(
-                    actor=user, resident_id=resident.pk, group=request.POST.get("group", ""),
-                    note=request.POST.get("note", ""), carer_name=request.POST.get("carer_name", ""),
-                    carer_phone=request.POST.get("carer_phone", ""),
-                )
+            if EditWhichForm(request.POST).which() == "care":
+                care = CareNoteForm(request.POST)
+                if not care.is_valid():
+                    raise ServiceError({f: [Msg(e, e)] for f, es in care.errors_by_field().items() for e in es})
+                services.care_note_save(actor=user, resident_id=resident.pk, **care.cleaned_data)
             else:
                 form = ResidentEditForm(request.POST, stored_phone=resident.phone)
                 if not form.is_valid():

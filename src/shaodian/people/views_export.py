@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from shaodian.core import exports
 from shaodian.errors import ServiceError
 from shaodian.people import export, selectors
+from shaodian.people.forms import ResidentQueryForm
 from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 
@@ -64,8 +65,11 @@ def export_list(request):
     user = request.user
     _need_export(user)
     if request.method == "POST":
-        query = _query(request.POST)
+        form = ResidentQueryForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ServiceError.one("query", "筛选条件无效", "Invalid filters")
+            query = form.query()
             n = _filtered(user, query).count()
             job = export.residents_export_queue(actor=user, query=query, rows_total=n)
         except (ServiceError, ValueError):

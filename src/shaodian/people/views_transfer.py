@@ -10,6 +10,7 @@ from shaodian.errors import NotFound, ServiceError
 from shaodian.people import selectors, transfers
 from shaodian.people.forms import TransferDecisionForm, TransferRequestForm
 from shaodian.people.models import TransferStatus
+from shaodian.people.views import household_in_scope
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
@@ -45,26 +46,21 @@ def transfer_create(request):
     """The form; also reached in one click from a registration refused because the person is registered elsewhere."""
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    household_id = request.GET.get("household") if request.method == "GET" else request.POST.get("household_id")
-    try:
-        household = selectors.households_for(user).get(pk=int(household_id or ""))
-    except (ValueError, TypeError, OverflowError, selectors.Household.DoesNotExist):
-        raise NotFound from None
-    status = 200
-    if request.method == "POST":
-        form = TransferRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                transfers.transfer_request_create(actor=user, **form.cleaned_data)
-            except ServiceError as exc:
-                _service_errors_to_form(form, exc)
-            else:
-                messages.success(request, _("The transfer request was sent. The jurisdiction holding the person will accept or decline it."))
-                return redirect("transfer_list")
-        status = 422
-    else:
+    if request.method != "POST":
+        household = household_in_scope(user, request.GET.get("household", "")[:19])
         form = TransferRequestForm(initial={"household_id": household.pk})
-    return render(request, "people/transfer_form.html", {"form": form, "h": household}, status=status)
+        return render(request, "people/transfer_form.html", {"form": form, "h": household})
+    form = TransferRequestForm(request.POST)
+    household = household_in_scope(user, form.data.get("household_id", "")[:19])
+    if form.is_valid():
+        try:
+            transfers.transfer_request_create(actor=user, **form.cleaned_data)
+        except ServiceError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The transfer request was sent. The jurisdiction holding the person will accept or decline it."))
+            return redirect("transfer_list")
+    return render(request, "people/transfer_form.html", {"form": form, "h": household}, status=422)
 
 
 @login_required
