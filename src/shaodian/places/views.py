@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.people.selectors import residents_for
 from shaodian.places import selectors, services
-from shaodian.places.forms import PlaceMergeForm, PlaceMoveForm
+from shaodian.places.forms import PlaceEditActionForm, PlaceMergeForm, PlaceMoveForm
 from shaodian.places.models import PlaceKind
 from shaodian.security.roles import Perm
 
@@ -22,11 +22,7 @@ def place_browse(request, place_id=None):
         raise PermissionDenied
     if place_id is None:
         return redirect("place_detail", place_id=user.node_id)
-    try:
-        place = selectors.place_get(user, place_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    return _browse(request, place)
+    return _browse(request, selectors.place_get(user, place_id))
 
 
 def _browse(request, place, *, move_form=None, merge_form=None, status=200):
@@ -79,10 +75,7 @@ def _browse(request, place, *, move_form=None, merge_form=None, status=200):
 @login_required
 def building_detail(request, building_id):
     user = request.user
-    try:
-        building, units = selectors.building_get(user, building_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
+    building, units = selectors.building_get(user, building_id)
     return render(
         request,
         "places/building.html",
@@ -96,12 +89,10 @@ def place_edit(request, place_id):
     user = request.user
     if not user.can(Perm.EDIT_HIERARCHY) or request.method != "POST":
         raise PermissionDenied
-    try:
-        place = selectors.place_get(user, place_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    merging = request.POST.get("action") == "merge"
-    form = (PlaceMergeForm if merging else PlaceMoveForm)(request.POST, user=user, place=place)
+    place = selectors.place_get(user, place_id)
+    merging = PlaceEditActionForm(request.POST).merging()
+    form_class = PlaceMergeForm if merging else PlaceMoveForm
+    form = form_class(request.POST, user=user, place=place)
     if form.is_valid():
         try:
             if merging:
