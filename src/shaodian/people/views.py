@@ -124,11 +124,12 @@ def resident_create(request):
     values = {"name": "", "id_number": "", "phone": "", "document_type": "resident_id", "tags": []}
     if request.method == "POST":
         form = ResidentCreateForm(request.POST)
-        if not form.is_valid() and "household_id" in form.errors:
+        valid = form.is_valid()
+        if "household_id" in form.errors:
             raise NotFound
+        household_id = form.cleaned_data["household_id"]
         values = {k: v for k, v in form.values().items() if k in values}
-        if form.is_valid():
-            household_id = form.cleaned_data["household_id"]
+        if valid:
             # Same name with the same birth date or phone: ask before registering a second record.
             duplicates = _possible_duplicates(user, form.person())
             ask_confirm = bool(duplicates) and not form.cleaned_data["confirm_new"]
