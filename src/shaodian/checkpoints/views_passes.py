@@ -181,13 +181,14 @@ def identity(request, resident_id):
         services.identity_reissue(actor=user, resident=resident)
         messages.success(request, _("A new code was issued; the old one no longer works."))
         return redirect("checkpoint_identity", resident_id=resident.pk)
+    token = services.identity_token(resident)  # draws the resident's opaque id the first time
     code = resident.qr_id
     return render(
         request,
         "checkpoints/identity.html",
         {
             "r": resident,
-            "qr": qr_uri(services.identity_token(resident)),
+            "qr": qr_uri(token),
             "code_groups": [code[i:i + 4] for i in range(0, len(code), 4)],
             "can_reissue": can_reissue,
         },
