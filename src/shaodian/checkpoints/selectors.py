@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from shaodian.checkpoints.models import Checkpoint, Pass
 from shaodian.errors import NotFound
+from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scope_q, scoped
 
@@ -62,3 +63,10 @@ def alert_get(user, pk):
         return alerts_for(user).get(pk=int(pk))
     except (ScanAlert.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound from None
+
+
+def alerts_shown(user, *, show_all: bool, limit: int) -> list:
+    """The open alerts (or all), newest first; whose alert it was is personal data, so the list shown is audited."""
+    rows = list((alerts_for(user) if show_all else alerts_open_for(user))[:limit])
+    audit_list(user, "scan_alert", rows, query={"show": "all" if show_all else "open"})
+    return rows

@@ -11,7 +11,6 @@ from shaodian.checkpoints import alerts, selectors
 from shaodian.checkpoints.forms import AlertAcknowledgeForm
 from shaodian.checkpoints.models import AlertKind
 from shaodian.errors import ServiceError
-from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_name
 from shaodian.security.roles import Perm
 
@@ -25,9 +24,7 @@ def alert_list(request):
     if not alerts.may_see(user):
         raise PermissionDenied
     show_all = request.GET.get("show") == "all"
-    rows = list((selectors.alerts_for(user) if show_all else selectors.alerts_open_for(user))[:ALERT_LIST_LIMIT])
-    # Whose alert it was is personal data: who looked at which is kept like any list of residents.
-    audit_list(user, "scan_alert", rows, query={"show": "all" if show_all else "open"})
+    rows = selectors.alerts_shown(user, show_all=show_all, limit=ALERT_LIST_LIMIT)
     scope = f"{user.node.kind}_id" if user.node_id else None
     can_open = user.can(Perm.VIEW_RESIDENTS)
     items = [{

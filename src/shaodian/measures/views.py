@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.measures import area, closures, codec, labels, lifecycle, risk_data, rules, selectors, services, votes
+from shaodian.measures import closures, codec, labels, lifecycle, risk_data, rules, selectors, services, votes
 from shaodian.core.forms import PageForm
 from shaodian.measures import forms
 from shaodian.measures.forms import ProposalForm
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
-from shaodian.measures.presenters import gaps_view, visible_names
+from shaodian.measures.presenters import gaps_view
 from shaodian.places.models import Building
-from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.schema_types import Moment, form_value, with_displayable_times
 from shaodian.security.scope import scope_q, scoped_places
@@ -236,17 +235,9 @@ def measure_gate(request, measure_id):
         errors, status = form.errors_by_field(), (status if status != 200 else 422)
     m.refresh_from_db()
     state = codec.load(m.state)
-    people = area.special_group_people(m)
-    names = visible_names(user, [p.person_id for _r, p in people])
-    pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
-    rows = [{"id": p.person_id, "name": names[p.person_id],
-             "groups": [labels.label(labels.GROUP_LABELS, g) for g in sorted(p.groups)],
-             "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
-             "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
-    if rows:
-        audit_list(user, "resident", [int(r["id"]) for r in rows], query={"measure_gate": m.pk})
+    rows, hidden = selectors.gate_people(user, m)
     return render(request, "measures/gate.html", {
-        "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": len(people) - len(rows),
+        "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": hidden,
         "errors": errors, "can_manage": user.can(Perm.MANAGE_MEASURES) or user.can(Perm.EVALUATE_MEASURE),
     }, status=status)
 

@@ -22,7 +22,7 @@ from shaodian.people.models import DocumentType, HouseLink, LinkKind, Resident, 
 from shaodian.people.selectors import households_for, id_hashes, residents_for
 from shaodian.people.services import clean_name, household_for_write
 from shaodian.people.transfer_states import Action, IllegalTransition, next_state
-from shaodian.security.audit import audit
+from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 
@@ -206,3 +206,11 @@ def transfers_outgoing(user):
         .select_related("to_household", "requested_by")
         .order_by("-id")
     )
+
+
+def transfers_shown(user, *, limit: int) -> tuple[list, list]:
+    """The incoming and outgoing requests a transfer page lists; the list shown is audited."""
+    incoming = list(transfers_incoming(user)[:limit])
+    outgoing = list(transfers_outgoing(user)[:limit])
+    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing])
+    return incoming, outgoing

@@ -11,7 +11,6 @@ from shaodian.people import selectors, transfers
 from shaodian.people.forms import TransferDecisionForm, TransferRequestForm
 from shaodian.people.models import TransferStatus
 from shaodian.people.views import household_in_scope
-from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
 from shaodian.web.shortcuts import need as _need
@@ -30,10 +29,8 @@ def transfer_list(request):
     """Incoming requests to decide, and the status of the requests this jurisdiction sent."""
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    incoming = list(transfers.transfers_incoming(user)[:LIST_SIZE])
-    outgoing = list(transfers.transfers_outgoing(user)[:LIST_SIZE])
+    incoming, outgoing = transfers.transfers_shown(user, limit=LIST_SIZE)
     mine = set(selectors.residents_for(user).filter(pk__in=[t.resident_id for t in incoming]).values_list("pk", flat=True))
-    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing])
     return render(request, "people/transfers.html", {
         "incoming": [(t, t.status == TransferStatus.PENDING and t.resident_id in mine) for t in incoming],
         "outgoing": [(t, mask_id_number(t.id_number)) for t in outgoing],
