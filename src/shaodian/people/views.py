@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.people import selectors, services
+from shaodian.people import idcard, selectors, services
 from shaodian.people.forms import CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm, RevealForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
@@ -171,8 +171,6 @@ def household_in_scope(user, household_id) -> "selectors.Household":
 
 
 def _possible_duplicates(user, values) -> list:
-    from shaodian.people import idcard
-
     birth = None
     try:
         if values["document_type"] == "resident_id":
