@@ -15,6 +15,7 @@ from shaodian.people.api import router as people
 from shaodian.places.api import router as places
 from shaodian.schema_types import ApiError
 from shaodian.security.api import router as security
+from shaodian.security.audit import channel_set
 from shaodian.security.models import ApiToken
 from shaodian.tracing.api import router as tracing
 
@@ -35,7 +36,7 @@ class BearerToken(HttpBearer):
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
-        request.audit_channel = "api"
+        channel_set("api")
         return row.user
 
 
@@ -43,7 +44,7 @@ class Session(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
-            request.audit_channel = "api"
+            channel_set("api")
         return user
 
 

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "shaodian.security.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shaodian.security.middleware.NoStoreMiddleware",
+    "shaodian.security.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shaodian.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "shaodian.core.middleware.RefusalPageMiddleware",
 ]
 
 ROOT_URLCONF = "shaodian.urls"

@@ -48,7 +48,7 @@ def may_acknowledge(user) -> bool:
 Seen = tuple
 
 
-def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request=None) -> dict[str, dict]:
+def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = ()) -> dict[str, dict]:
     """Alerts for stored scans and for scans refused for a revoked pass (once per scan and kind).
 
     Returns what the guard is told, by client_id: the kinds, the masked name, the scan's time.
@@ -83,7 +83,7 @@ def alerts_raise(*, actor, stored: list[Seen], revoked: list[Seen] = (), request
     with transaction.atomic():
         _insert(rows)
         audit(actor, AuditAction.CREATE, "scan_alert", detail={"kinds": sorted({r[1] for r in rows}),
-              "checkpoints": sorted(places)}, count=len(rows), request=request)
+              "checkpoints": sorted(places)}, count=len(rows))
     return {s[0]: {"kinds": kinds_of[s[0]], "name": names.get(s[1]) or None, "at": s[3].isoformat(),
                    "temperature": s[5]} for s in alerted}
 
@@ -123,7 +123,7 @@ def alerts_already_raised(client_ids: set[str]) -> dict[str, dict]:
     return out
 
 
-def alert_acknowledge(*, actor, alert: ScanAlert, note: str = "", request=None) -> ScanAlert:
+def alert_acknowledge(*, actor, alert: ScanAlert, note: str = "") -> ScanAlert:
     """Staff confirm they have seen an alert and acted; whoever comes first acknowledges it, once."""
     if not may_acknowledge(actor):
         raise ServiceError.forbidden()
@@ -136,7 +136,6 @@ def alert_acknowledge(*, actor, alert: ScanAlert, note: str = "", request=None) 
             acknowledged_by=actor, acknowledged_at=now, note=note)
         if not done:
             raise ServiceError.one("status", "该预警已被确认", "This alert was already acknowledged", "already_acknowledged")
-        audit(actor, AuditAction.UPDATE, "scan_alert", alert.pk, detail={"kind": alert.kind, "acknowledged": True},
-              request=request)
+        audit(actor, AuditAction.UPDATE, "scan_alert", alert.pk, detail={"kind": alert.kind, "acknowledged": True})
     alert.acknowledged_by, alert.acknowledged_at, alert.note = actor, now, note
     return alert

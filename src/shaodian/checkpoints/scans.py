@@ -142,7 +142,7 @@ def _parse(index: int, item, client_id: str, allowed: frozenset[int], earliest: 
     return _Scan(index, client_id, checkpoint, at, direction, temperature, person, permit)
 
 
-def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=None) -> list[dict]:
+def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None) -> list[dict]:
     """Store scans idempotently by client_id; every item gets accepted, duplicate or rejected."""
     if not actor.can(Perm.SCAN):
         raise ServiceError.forbidden()
@@ -181,7 +181,7 @@ def scan_batch_ingest(*, actor, items, now: dt.datetime | None = None, request=N
             revoked.pop(i, None)
     # Verified now, even if the phone judged it offline: cases, contacts, revoked passes, fevers alert staff.
     alerts = alerts_raise(actor=actor, stored=rows if len(new) == len(rows) else [r for r in rows if r[0] in new],
-                          revoked=list(revoked.values()), request=request)
+                          revoked=list(revoked.values()))
     # A retry means the phone never got the first answer: tell it again what that answer said.
     retried = {r["client_id"] for r in results if r["status"] == "duplicate"} - alerts.keys()
     if retried:

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from shaodian.checkpoints.models import Checkpoint, Pass
 from shaodian.places.models import PlaceKind, scope_lookup
+from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
 
@@ -46,3 +47,10 @@ def alerts_open_for(user) -> QuerySet:
 
 def alert_get(user, pk):
     return get_scoped(alerts_for(user), pk)
+
+
+def alerts_shown(user, *, show_all: bool, limit: int) -> list:
+    """The open alerts (or all), newest first; whose alert it was is personal data, so the list shown is audited."""
+    rows = list((alerts_for(user) if show_all else alerts_open_for(user))[:limit])
+    audit_list(user, "scan_alert", rows, query={"show": "all" if show_all else "open"})
+    return rows

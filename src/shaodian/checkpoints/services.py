@@ -48,13 +48,13 @@ def identity_token(resident: "Resident") -> str:
     return signing.sign(keys(), {"k": "p", "id": resident.qr_id})
 
 
-def identity_reissue(*, actor, resident: "Resident", request=None) -> str:
+def identity_reissue(*, actor, resident: "Resident") -> str:
     """A lost or copied code stops working: a new opaque id is drawn."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
     resident.qr_id = secrets.token_hex(10)
     resident.save(update_fields=["qr_id"])
-    audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"qr": "reissued"}, request=request)
+    audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"qr": "reissued"})
     return identity_token(resident)
 
 
@@ -153,8 +153,7 @@ def _resident_by_id_number(actor, code: str) -> "Resident | None":
     return people.scanned_by_id_number(actor, number)
 
 
-def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None = None, now: dt.datetime | None = None,
-              request=None) -> dict:
+def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None = None, now: dt.datetime | None = None) -> dict:
     """What the guard sees within a second: allowed, pass required, under monitoring, fever, or case/contact."""
     from shaodian.checkpoints import health
 
@@ -203,7 +202,7 @@ def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None
     else:
         verdict = Verdict.ALLOWED
     audit(actor, AuditAction.READ, "verify", resident.pk if resident else "", detail={"checkpoint": checkpoint_id,
-          "verdict": verdict, **({"fever": True} if fever else {})}, request=request)
+          "verdict": verdict, **({"fever": True} if fever else {})})
     out = _verdict(verdict, *(fever_text(temperature) if verdict == Verdict.FEVER else ("", "")))
     out["fever"] = fever
     out["name"] = mask_name(resident.name) if resident else (permit.driver_name and mask_name(permit.driver_name))
@@ -239,7 +238,7 @@ MAX_PASS_DAYS = 14
 
 def pass_issue(
     *, actor, kind: str, checkpoint_ids: list[int], valid_from: dt.datetime, valid_to: dt.datetime, reason: str,
-    resident_id: int | None = None, plate: str = "", driver_name: str = "", driver_phone: str = "", request=None,
+    resident_id: int | None = None, plate: str = "", driver_name: str = "", driver_phone: str = "",
 ) -> Pass:
     """Issue a pass; only the roles that answer for that kind may (community: care, supply: vehicles)."""
     if not actor.can(Perm.ISSUE_PASS) or not may_issue(actor.role, kind):
@@ -281,8 +280,7 @@ def pass_issue(
             reason=reason[:200], valid_from=valid_from, valid_to=valid_to, issued_by=actor,
         )
         permit.checkpoints.set(checkpoints)
-        audit(actor, AuditAction.CREATE, "pass", permit.pk, detail={"kind": kind, "resident": resident.pk if resident else None},
-              request=request)
+        audit(actor, AuditAction.CREATE, "pass", permit.pk, detail={"kind": kind, "resident": resident.pk if resident else None})
     return permit
 
 
@@ -314,7 +312,7 @@ def pass_may_manage(actor, permit: Pass) -> bool:
             and passes_for(actor).filter(pk=permit.pk).exists())
 
 
-def pass_transition(*, actor, permit: Pass, to: str, reason: str, now: dt.datetime | None = None, request=None) -> Pass:
+def pass_transition(*, actor, permit: Pass, to: str, reason: str, now: dt.datetime | None = None) -> Pass:
     """The one way a pass changes state: refuses illegal moves with a reason, and audits the move."""
     if not pass_may_manage(actor, permit):
         raise ServiceError.forbidden()
@@ -334,13 +332,13 @@ def pass_transition(*, actor, permit: Pass, to: str, reason: str, now: dt.dateti
         if not changed:
             raise ServiceError.one("status", "通行证已撤销", "The pass is already revoked", "illegal_transition")
         permit.revoked_at, permit.revoked_reason = now, reason
-        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"from": current, "to": to}, request=request)
+        audit(actor, AuditAction.UPDATE, "pass", permit.pk, detail={"from": current, "to": to})
     return permit
 
 
-def pass_revoke(*, actor, permit: Pass, reason: str, request=None) -> Pass:
+def pass_revoke(*, actor, permit: Pass, reason: str) -> Pass:
     """Revoke a pass: guard phones refuse it once they have been online."""
-    return pass_transition(actor=actor, permit=permit, to=PassStatus.REVOKED, reason=reason, request=request)
+    return pass_transition(actor=actor, permit=permit, to=PassStatus.REVOKED, reason=reason)
 
 
 def revocation_list() -> list[str]:
@@ -348,7 +346,7 @@ def revocation_list() -> list[str]:
     return list(Pass.objects.filter(revoked_at__isnull=False, valid_to__gte=timezone.now()).values_list("serial", flat=True))
 
 
-def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_required: bool = False, request=None) -> Checkpoint:
+def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_required: bool = False) -> Checkpoint:
     if not actor.can(Perm.MANAGE_CHECKPOINTS):
         raise ServiceError.forbidden()
     place = place_get(actor, place.pk)
@@ -363,5 +361,5 @@ def checkpoint_create(*, actor, place: Place, name: str, kind: str, pass_require
     checkpoint.locate_at(place)
     checkpoint.save()
     _scope_cache.clear()
-    audit(actor, AuditAction.CREATE, "checkpoint", checkpoint.pk, request=request)
+    audit(actor, AuditAction.CREATE, "checkpoint", checkpoint.pk)
     return checkpoint

@@ -41,7 +41,7 @@ def measure_list(request, status: Text(32) = ""):
 
 @router.post("/measures", response={201: Created})
 def measure_create(request, payload: MeasureIn):
-    m = services.measure_propose(actor=request.user, request=request, **payload.dict())
+    m = services.measure_propose(actor=request.user, **payload.dict())
     return Status(201, {"id": m.pk})
 
 
@@ -113,7 +113,7 @@ class CareIn(Schema):
 
 
 def _act(request, measure_id, service, **kwargs):
-    m = service(actor=request.user, measure_id=measure_id, request=request, **kwargs)
+    m = service(actor=request.user, measure_id=measure_id, **kwargs)
     return measure_json(request.user, m)
 
 
@@ -154,7 +154,7 @@ def notice(request, measure_id: ParamId, payload: NoticeIn):
 
 @router.post("/measures/{measure_id}/votes")
 def paper_vote(request, measure_id: ParamId, payload: PaperVoteIn):
-    votes.vote_record(actor=request.user, measure_id=measure_id, request=request, **payload.dict())
+    votes.vote_record(actor=request.user, measure_id=measure_id, **payload.dict())
     return {"ok": True}
 
 
@@ -165,7 +165,7 @@ def vote_close(request, measure_id: ParamId):
 
 @router.post("/measures/{measure_id}/care")
 def care(request, measure_id: ParamId, payload: CareIn):
-    services.care_assign(actor=request.user, measure_id=measure_id, request=request, **payload.dict())
+    services.care_assign(actor=request.user, measure_id=measure_id, **payload.dict())
     return {"ok": True}
 
 
@@ -228,7 +228,7 @@ def closure_list(request):
 
 @router.post("/closures", response={201: Created})
 def closure_create(request, payload: ClosureIn):
-    c = closures.closure_create(actor=request.user, request=request, **payload.dict())
+    c = closures.closure_create(actor=request.user, **payload.dict())
     return Status(201, {"id": c.pk})
 
 
@@ -274,5 +274,5 @@ class BallotIn(Schema):
 @public_router.post("/public/votes")
 def public_vote(request, payload: BallotIn):
     """A household's vote through its personal link."""
-    votes.vote_cast(token=payload.token, approve=payload.approve, request=request)
+    votes.vote_cast(token=payload.token, approve=payload.approve)
     return {"ok": True}

@@ -29,7 +29,7 @@ def _place(actor, place_id) -> Place:
 
 
 def closure_create(*, actor, place_id, description: str, closure_type: str, emergency_channel: str,
-                   on_duty_contact: str = "", measure_id=None, request=None, now=None) -> Closure:
+                   on_duty_contact: str = "", measure_id=None, now=None) -> Closure:
     """A closure that keeps its emergency channel; refused (and the refusal audited) if the negative list forbids it."""
     _need(actor, Perm.MANAGE_CLOSURES)
     place = _place(actor, place_id)
@@ -49,7 +49,7 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
             errors.add(name, Msg(f"最多 {limit} 个字符", f"At most {limit} characters", "string_too_long"))
     if check.violations:
         # Nothing is closed; the attempt is kept so over-blocking can be reviewed (MEA-6).
-        audit(actor, AuditAction.DENIED, "closure", "", request=request, detail={
+        audit(actor, AuditAction.DENIED, "closure", "", detail={
             "place": place.pk, "codes": [v.code for v in check.violations], "type": str(closure_type)[:40],
             "reasons_zh": [v.reason_zh for v in check.violations], "reasons_en": [v.reason_en for v in check.violations]})
     if errors.errors:
@@ -61,22 +61,22 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
                           created_at=now or timezone.now())
         closure.locate_at(place)
         closure.save()
-        audit(actor, AuditAction.CREATE, "closure", closure.pk, request=request,
+        audit(actor, AuditAction.CREATE, "closure", closure.pk,
               detail={"place": place.pk, "type": closure_type})
     return closure
 
 
-def closure_remove(*, actor, closure_id, request=None, now=None) -> Closure:
+def closure_remove(*, actor, closure_id, now=None) -> Closure:
     _need(actor, Perm.MANAGE_CLOSURES)
     closure = closure_get(actor, closure_id)
     if closure.removed_at is None:
         closure.removed_at = now or timezone.now()
         closure.save(update_fields=["removed_at"])
-        audit(actor, AuditAction.UPDATE, "closure", closure.pk, request=request, detail={"removed": True})
+        audit(actor, AuditAction.UPDATE, "closure", closure.pk, detail={"removed": True})
     return closure
 
 
-def place_flags_set(*, actor, place_id, flags, request=None) -> Place:
+def place_flags_set(*, actor, place_id, flags) -> Place:
     """Mark a place on the negative list; taking a flag off needs command (a flag protects lives)."""
     _need(actor, Perm.MANAGE_CLOSURES)
     place = _place(actor, place_id)
@@ -91,7 +91,7 @@ def place_flags_set(*, actor, place_id, flags, request=None) -> Place:
     place.flags = f",{','.join(wanted)}," if wanted else ""
     with transaction.atomic():
         place.save(update_fields=["flags"])
-        audit(actor, AuditAction.UPDATE, "place_flags", place.pk, request=request, detail={"flags": wanted})
+        audit(actor, AuditAction.UPDATE, "place_flags", place.pk, detail={"flags": wanted})
     return place
 
 

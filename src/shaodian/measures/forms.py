@@ -1,38 +1,16 @@
 """Page input of the measures pages: the form checks the shape of each field; the services keep the rules."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.errors import ServiceError
+from shaodian.core.forms import BoundedDateTimeField, PageForm
 from shaodian.measures.models import StaticLevelKey, ZoneLevel
 from shaodian.measures.rules import Restriction
 
-# What a datetime-local input sends (seconds appear when the browser adds them), and ISO for scripts.
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 AREA_KINDS = {"place": "place_id", "building": "building_id", "unit": "unit_id"}
 
 
-class BoundedDateTimeField(forms.DateTimeField):
-    """A local date and time inside the window the platform works in (no year 1, no year 9999)."""
-
-    default_error_messages = {"invalid": _("Enter a date and time, e.g. 2024-03-01 08:00."),
-                              "out_of_range": _("The date must be between 2000-01-01 and 2100-12-31.")}
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=DATETIME_FORMATS, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                         **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is not None and not EARLIEST <= value.date() <= LATEST:
-            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
-        return value
-
-
-class ProposalForm(forms.Form):
+class ProposalForm(PageForm):
     """A proposed measure as the list page posts it; zone, level, term and area are judged by measure_propose."""
 
     area = forms.ChoiceField(label=_("Area (choose the smallest that covers the evidence)"))
@@ -57,12 +35,139 @@ class ProposalForm(forms.Form):
         kind, _sep, pk = data.pop("area").partition(":")
         return {**data, AREA_KINDS.get(kind, "place_id"): pk or None}
 
-    def add_service_errors(self, exc: ServiceError) -> None:
-        """Show the service's refusals next to the fields they concern."""
-        for name, msgs in exc.errors.items():
-            for msg in msgs:
-                self.add_error(name if name in self.fields else None, str(msg))
+
+class CountField(forms.IntegerField):
+    """A whole number of people, businesses or complaints; empty is 0."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, max_value=10**9, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return 0 if value is None else value
+
+
+class AmountField(forms.FloatField):
+    """An amount (people averted, yuan spent); empty is 0."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=0, max_value=1e12, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return 0.0 if value is None else value
+
+
+def _text(max_length: int = 2000, **kwargs) -> forms.CharField:
+    # Required or not, the services say what is missing, in the lifecycle's words.
+    return forms.CharField(max_length=max_length, required=False, strip=False, **kwargs)
+
+
+class NoInputForm(PageForm):
+    """Actions that are the button alone (submit, approve, count the votes, check the gate, enter into force)."""
+
+
+class EvaluateForm(PageForm):
+    risk_evidence = _text(25000)
+    businesses_affected = CountField()
+
+
+class LegalApproveForm(PageForm):
+    legal_basis = _text(25000)
+    opinion = _text()
+
+
+class ReasonsForm(PageForm):
+    reasons = _text(10000)
+
+
+class NoticeForm(PageForm):
+    reason = _text()
+    starts_at = BoundedDateTimeField(required=False)
+    ends_at = BoundedDateTimeField(required=False)
+
+
+class ExtendForm(PageForm):
+    new_ends_at = BoundedDateTimeField(required=False)
+    filed_with = _text(200)
+    filing_ref = _text(100)
+    reason = _text()
+
+
+class ReasonForm(PageForm):
+    reason = _text()
+
+
+class TasksForm(PageForm):
+    tasks = _text(10000)
+
+
+class TaskForm(PageForm):
+    task = _text(200)
+
+
+class PostEvaluateForm(PageForm):
+    infections_averted = AmountField()
+    people_affected = CountField()
+    businesses_affected = CountField()
+    cost_yuan = AmountField()
+    complaints = CountField()
+    verdict = _text(32)
+    summary = _text()
+
+
+class GateForm(PageForm):
+    """The gate page: check the gate again, or name a special-group person's carer and plans."""
+
+    action = forms.ChoiceField(required=False, choices=[("check", "check"), ("care", "care")])
+    resident_id = forms.CharField(max_length=20, required=False)
+    carer_name = _text(64)
+    supply_plan = _text(300)
+    medical_plan = _text(300)
+
+
+class ClosureForm(PageForm):
+    """A closure recorded, or a place's negative-list flags set (`action=flags`); the rules are the service's."""
+
+    action = forms.ChoiceField(required=False, choices=[("flags", "flags"), ("create", "create")])
+    # The service counts lengths after folding spaces and keeps a refused attempt: it sees the texts whole.
+    place = forms.CharField(max_length=20, required=False)
+    description = _text()
+    closure_type = _text(32)
+    emergency_channel = _text()
+    on_duty_contact = _text()
+    flags_place = forms.CharField(max_length=20, required=False)
+    flags = forms.MultipleChoiceField(required=False, choices=[])
+
+    def __init__(self, *args, flag_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["flags"].choices = flag_choices
+
+
+class PaperVoteForm(PageForm):
+    """Staff issue links (`open`), show them again (`show`), or record a paper ballot."""
+
+    action = forms.ChoiceField(required=False, choices=[("open", "open"), ("show", "show"), ("record", "record")])
+    household_id = forms.CharField(max_length=20, required=False)
+    choice = forms.ChoiceField(required=False, choices=[("approve", "approve"), ("reject", "reject")])
+
+
+class BallotForm(PageForm):
+    """A household's vote through its link."""
+
+    choice = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")], error_messages={
+        "required": _("Choose approve or reject"), "invalid_choice": _("Choose approve or reject")})
+
+
+class ActionForm(PageForm):
+    """Which lifecycle action a detail-page form asks for; an unknown one is refused on the page, not as a 500."""
+
+    action = forms.ChoiceField(choices=[], error_messages={"required": _("Unknown action"),
+                                                           "invalid_choice": _("Unknown action")})
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(name, name) for name in actions]
 
     def errors_by_field(self) -> dict[str, list[str]]:
-        """The errors keyed as the templates expect: non-field errors under "general"."""
-        return {("general" if k == "__all__" else k): list(v) for k, v in self.errors.items()}
+        return {"general": [e for errors in self.errors.values() for e in errors]}

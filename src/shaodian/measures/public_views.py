@@ -4,8 +4,9 @@ No personal data on any of them."""
 from django.shortcuts import render
 from django.utils import timezone
 
-from shaodian.errors import Msg, NotFound, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.measures import codec, rules, selectors, votes
+from shaodian.measures.forms import BallotForm
 
 
 def public_index(request):
@@ -23,22 +24,20 @@ def public_register(request):
 
 def public_vote(request, token):
     """A household's personal voting page: the measure, and approve or reject."""
-    try:
-        t = votes.token_measure(token)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
+    t = votes.token_measure(token)
     errors, status, done = {}, 200, False
     if request.method == "POST":
-        choice = request.POST.get("choice")
-        if choice not in ("approve", "reject"):
-            errors, status = {"choice": [Msg("请选择同意或不同意", "Choose approve or reject")]}, 422
-        else:
+        form = BallotForm(request.POST)
+        if form.is_valid():
             try:
-                votes.vote_cast(token=token, approve=choice == "approve", request=request)
+                votes.vote_cast(token=token, approve=form.cleaned_data["choice"] == "approve")
             except ServiceError as exc:
-                errors, status = exc.errors, exc.status
+                form.add_service_errors(exc)
+                status = exc.status
             else:
                 done = True
+        if not done:
+            errors, status = form.errors_by_field(), status if status != 200 else 422
     state = codec.load(t.measure.state)
     return render(request, "measures/vote.html", {
         "m": t.measure, "state": state, "restriction_labels": [rules.RESTRICTION_LABELS[r] for r in state.restrictions],

@@ -4,10 +4,12 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from shaodian.measures import codec, lifecycle
+from shaodian.measures import area, codec, labels, lifecycle
 from shaodian.measures.models import Closure, Measure, MeasureStatus
+from shaodian.measures.presenters import visible_names
 from shaodian.measures.rules import RESTRICTION_LABELS, Restriction
 from shaodian.places.models import scope_lookup
+from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped
 
@@ -121,3 +123,18 @@ def notice_text(m: Measure, state: lifecycle.MeasureState) -> str:
     return (f"关于{m.area_name}实行{ZONE_ZH.get(m.zone, m.zone)}管理的公告：{state.notice.reason}。"
             f"措施：{restrictions}。期限：{state.starts_at.astimezone(tz):{fmt}} 至 {state.ends_at.astimezone(tz):{fmt}}"
             f"（到期自动解除）。依据：{basis}。投诉与求助：{m.hotline}。")
+
+
+def gate_people(user, measure: Measure) -> tuple[list[dict], int]:
+    """The special-group people inside whom the user may see, each with their carer, plans and whether the gate
+    is closed for them; and how many others are hidden. The list shown is audited like any list of residents."""
+    people = area.special_group_people(user, measure)
+    names = visible_names(user, [p.person_id for _r, p in people])
+    pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
+    rows = [{"id": p.person_id, "name": names[p.person_id],
+             "groups": [labels.label(labels.GROUP_LABELS, g) for g in sorted(p.groups)],
+             "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
+             "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
+    if rows:
+        audit_list(user, "resident", [int(r["id"]) for r in rows], query={"measure_gate": measure.pk})
+    return rows, len(people) - len(rows)

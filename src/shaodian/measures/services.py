@@ -72,7 +72,7 @@ def _store(measure: Measure, state: L.MeasureState) -> None:
     measure.save(update_fields=Measure.STATE_FIELDS)
 
 
-def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, request, detail=None) -> Measure:
+def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, detail=None) -> Measure:
     """Apply one action to a locked measure and audit it with the lifecycle's log entry."""
     try:
         new = L.transition(state_of(measure), action, who, now)
@@ -80,7 +80,7 @@ def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, 
         raise refused(exc) from None
     _store(measure, new)
     entry = new.log[-1]
-    audit(user, AuditAction.UPDATE, "measure", measure.pk, request=request,
+    audit(user, AuditAction.UPDATE, "measure", measure.pk,
           detail={"action": entry.action, "from": entry.from_status.value, "to": entry.to_status.value, **(detail or {})})
     if new.status in (L.Status.EXPIRED, L.Status.LIFTED):
         # The measure's closures end with it: nothing stays shut after the term.
@@ -88,13 +88,13 @@ def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, 
     return measure
 
 
-def _apply(*, actor, measure_id, perm: Perm, action, request=None, now=None, detail=None) -> Measure:
+def _apply(*, actor, measure_id, perm: Perm, action, now=None, detail=None) -> Measure:
     _need(actor, perm)
     visible = measure_get(actor, measure_id)
     now = now or timezone.now()
     with transaction.atomic():
         measure = Measure.objects.select_for_update().get(pk=visible.pk)
-        return _transit(measure, action, actor_of(actor), now, user=actor, request=request, detail=detail)
+        return _transit(measure, action, actor_of(actor), now, user=actor, detail=detail)
 
 
 def _lines(value) -> tuple[str, ...]:
@@ -119,7 +119,7 @@ def _area(actor, *, place_id=None, building_id=None, unit_id=None) -> tuple[Plac
 
 def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts_at: dt.datetime, ends_at: dt.datetime,
                     reason: str, place_id=None, building_id=None, unit_id=None, emergency_reason: str = "",
-                    supply_plan: str = "", request=None, now=None) -> Measure:
+                    supply_plan: str = "", now=None) -> Measure:
     """A draft measure on a node, building or unit of the actor's jurisdiction, with the zone-breadth check."""
     _need(actor, Perm.PROPOSE_MEASURE)
     try:
@@ -160,7 +160,7 @@ def measure_propose(*, actor, zone: str, static_level: str, restrictions, starts
             measure.breadth_warning = {"zh": warning.reason_zh, "en": warning.reason_en,
                                        "excess": list(warning.excess_places[:50])}
             measure.save(update_fields=["breadth_warning"])
-        audit(actor, AuditAction.CREATE, "measure", measure.pk, request=request,
+        audit(actor, AuditAction.CREATE, "measure", measure.pk,
               detail={"action": "propose", "zone": zone, "area": name, "breadth_warning": bool(warning)})
     return measure
 
@@ -174,7 +174,7 @@ def _risk_lines(measure: Measure) -> list[str]:
                                            place_id=measure.place_id)
 
 
-def measure_evaluate(*, actor, measure_id, risk_evidence, businesses_affected: int, request=None, now=None) -> Measure:
+def measure_evaluate(*, actor, measure_id, risk_evidence, businesses_affected: int, now=None) -> Measure:
     """Professional evaluation: risk evidence, people and businesses affected, the special-group list of the area."""
     _need(actor, Perm.EVALUATE_MEASURE)
     measure = measure_get(actor, measure_id)
@@ -182,71 +182,66 @@ def measure_evaluate(*, actor, measure_id, risk_evidence, businesses_affected: i
     evidence += tuple(line for line in _risk_lines(measure) if line not in evidence) if evidence else ()
     people = tuple(p for _r, p in area.special_group_people(actor, measure))
     action = L.Evaluate(evidence, area.resident_count(actor, measure), businesses_affected, people)
-    return _apply(actor=actor, measure_id=measure.pk, perm=Perm.EVALUATE_MEASURE, action=action, request=request,
+    return _apply(actor=actor, measure_id=measure.pk, perm=Perm.EVALUATE_MEASURE, action=action,
                   now=now, detail={"special_group_people": len(people)})
 
 
-def measure_submit(*, actor, measure_id, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.PROPOSE_MEASURE, action=L.SubmitForLegalReview(),
-                  request=request, now=now)
+def measure_submit(*, actor, measure_id, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.PROPOSE_MEASURE, action=L.SubmitForLegalReview(), now=now)
 
 
-def measure_legal_approve(*, actor, measure_id, legal_basis, opinion: str = "", request=None, now=None) -> Measure:
+def measure_legal_approve(*, actor, measure_id, legal_basis, opinion: str = "", now=None) -> Measure:
     """The legal reviewer passes the measure, citing law and article (合法性审查)."""
     return _apply(actor=actor, measure_id=measure_id, perm=Perm.LEGAL_REVIEW,
-                  action=L.LegalApprove(_lines(legal_basis), (opinion or "").strip()), request=request, now=now)
+                  action=L.LegalApprove(_lines(legal_basis), (opinion or "").strip()), now=now)
 
 
-def measure_legal_return(*, actor, measure_id, reasons, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.LEGAL_REVIEW, action=L.LegalReturn(_lines(reasons)),
-                  request=request, now=now)
+def measure_legal_return(*, actor, measure_id, reasons, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.LEGAL_REVIEW, action=L.LegalReturn(_lines(reasons)), now=now)
 
 
-def measure_approve(*, actor, measure_id, request=None, now=None) -> Measure:
+def measure_approve(*, actor, measure_id, now=None) -> Measure:
     """Approval by command of the right level (the lifecycle checks the level)."""
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Approve(), request=request,
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Approve(),
                   now=now)
 
 
-def measure_decline(*, actor, measure_id, reasons, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Decline(_lines(reasons)),
-                  request=request, now=now)
+def measure_decline(*, actor, measure_id, reasons, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Decline(_lines(reasons)), now=now)
 
 
-def measure_revise(*, actor, measure_id, starts_at, ends_at, restrictions=None, emergency_reason: str = "",
-                   request=None, now=None) -> Measure:
+def measure_revise(*, actor, measure_id, starts_at, ends_at, restrictions=None, emergency_reason: str = "", now=None) -> Measure:
     measure = measure_get(actor, measure_id)
     state = state_of(measure)
     chosen = tuple(restrictions) if restrictions else state.restrictions
     for v in rules.check_restrictions(measure.static_level, chosen):
         raise ServiceError.one("restrictions", v.reason_zh, v.reason_en, v.code)
     return _apply(actor=actor, measure_id=measure_id, perm=Perm.PROPOSE_MEASURE,
-                  action=L.Revise(starts_at, ends_at, chosen, emergency_reason or None), request=request, now=now)
+                  action=L.Revise(starts_at, ends_at, chosen, emergency_reason or None), now=now)
 
 
 # --- notice, gate, force ---------------------------------------------------------------------------
 
 
-def measure_publish_notice(*, actor, measure_id, reason: str, starts_at, ends_at, restrictions=None, request=None,
+def measure_publish_notice(*, actor, measure_id, reason: str, starts_at, ends_at, restrictions=None,
                            now=None) -> Measure:
     """The public notice: at least 24 h before the start unless the start is a recorded emergency."""
     measure = measure_get(actor, measure_id)
     chosen = tuple(restrictions) if restrictions else state_of(measure).restrictions
     return _apply(actor=actor, measure_id=measure_id, perm=Perm.MANAGE_MEASURES,
-                  action=L.PublishNotice(reason or "", chosen, starts_at, ends_at), request=request, now=now)
+                  action=L.PublishNotice(reason or "", chosen, starts_at, ends_at), now=now)
 
 
-def gate_check(*, actor, measure_id, request=None, now=None) -> Measure:
+def gate_check(*, actor, measure_id, now=None) -> Measure:
     """Record the special-group gate: every person inside with a carer and plans, or the gaps left."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
     people = tuple(p for _r, p in area.special_group_people(actor, measure))
     return _apply(actor=actor, measure_id=measure.pk, perm=Perm.MANAGE_MEASURES, action=L.RecordGate(people),
-                  request=request, now=now, detail={"people": len(people)})
+                  now=now, detail={"people": len(people)})
 
 
-def care_assign(*, actor, measure_id, resident_id, carer_name: str = "", supply_plan: str = "", medical_plan: str = "",
-                request=None, now=None):
+def care_assign(*, actor, measure_id, resident_id, carer_name: str = "", supply_plan: str = "", medical_plan: str = "", now=None):
     """Name a carer (and plans) for one special-group person inside the measure, to close a gate gap."""
     from shaodian.measures.models import CareAssignment
 
@@ -268,50 +263,45 @@ def care_assign(*, actor, measure_id, resident_id, carer_name: str = "", supply_
                 setattr(row, k, v)
         row.by, row.at = actor, now
         row.save()
-        audit(actor, AuditAction.UPDATE, "care_assignment", row.pk, request=request,
+        audit(actor, AuditAction.UPDATE, "care_assignment", row.pk,
               detail={"measure": measure.pk, "resident": resident.pk, "fields": [k for k, v in values.items() if v]})
     return row
 
 
-def measure_enter_force(*, actor, measure_id, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.EnterForce(),
-                  request=request, now=now)
+def measure_enter_force(*, actor, measure_id, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.EnterForce(), now=now)
 
 
-def measure_extend(*, actor, measure_id, new_ends_at, filed_with: str, filing_ref: str, reason: str, request=None,
+def measure_extend(*, actor, measure_id, new_ends_at, filed_with: str, filing_ref: str, reason: str,
                    now=None) -> Measure:
     """Extend a measure in force: at most 14 more days, filed with the level above the approver."""
     return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE,
-                  action=L.Extend(new_ends_at, filed_with, filing_ref or "", reason or ""), request=request, now=now)
+                  action=L.Extend(new_ends_at, filed_with, filing_ref or "", reason or ""), now=now)
 
 
-def measure_lift(*, actor, measure_id, reason: str, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Lift(reason or ""),
-                  request=request, now=now)
+def measure_lift(*, actor, measure_id, reason: str, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.APPROVE_MEASURE, action=L.Lift(reason or ""), now=now)
 
 
-def measure_withdraw(*, actor, measure_id, reason: str, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.PROPOSE_MEASURE, action=L.Withdraw(reason or ""),
-                  request=request, now=now)
+def measure_withdraw(*, actor, measure_id, reason: str, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.PROPOSE_MEASURE, action=L.Withdraw(reason or ""), now=now)
 
 
-def measure_recovery_start(*, actor, measure_id, tasks, request=None, now=None) -> Measure:
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.MANAGE_MEASURES, action=L.StartRecovery(_lines(tasks)),
-                  request=request, now=now)
+def measure_recovery_start(*, actor, measure_id, tasks, now=None) -> Measure:
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.MANAGE_MEASURES, action=L.StartRecovery(_lines(tasks)), now=now)
 
 
-def measure_recovery_task_done(*, actor, measure_id, task: str, request=None, now=None) -> Measure:
+def measure_recovery_task_done(*, actor, measure_id, task: str, now=None) -> Measure:
     return _apply(actor=actor, measure_id=measure_id, perm=Perm.MANAGE_MEASURES,
-                  action=L.CompleteRecoveryTask((task or "").strip()), request=request, now=now)
+                  action=L.CompleteRecoveryTask((task or "").strip()), now=now)
 
 
 def measure_post_evaluate(*, actor, measure_id, infections_averted: float, people_affected: int,
-                          businesses_affected: int, cost_yuan: float, complaints: int, verdict: str, summary: str,
-                          request=None, now=None) -> Measure:
+                          businesses_affected: int, cost_yuan: float, complaints: int, verdict: str, summary: str, now=None) -> Measure:
     """Effect against cost, after recovery (后评估)."""
     action = L.PostEvaluate(infections_averted, people_affected, businesses_affected, cost_yuan, complaints, verdict,
                             summary or "")
-    return _apply(actor=actor, measure_id=measure_id, perm=Perm.EVALUATE_MEASURE, action=action, request=request,
+    return _apply(actor=actor, measure_id=measure_id, perm=Perm.EVALUATE_MEASURE, action=action,
                   now=now)
 
 
@@ -331,7 +321,7 @@ def measures_expire(now: dt.datetime | None = None) -> int:
             if measure is None:
                 continue
             try:
-                _transit(measure, L.Expire(), SYSTEM, now, user=None, request=None)
+                _transit(measure, L.Expire(), SYSTEM, now, user=None)
             except ServiceError:
                 continue
             done += 1

@@ -9,16 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.measures import area, closures, codec, labels, lifecycle, rules, selectors, services, votes
+from shaodian.measures import closures, codec, labels, lifecycle, rules, selectors, services, votes
+from shaodian.core.forms import PageForm
+from shaodian.measures import forms
 from shaodian.measures.forms import ProposalForm
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
-from shaodian.measures.presenters import gaps_view, visible_names
+from shaodian.measures.presenters import gaps_view
 from shaodian.places.models import Building
 from shaodian.places.selectors import scoped_places
 from shaodian.schema_types import Moment, form_value, with_displayable_times
-from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 
 LIST_LIMIT = 200
@@ -63,11 +64,10 @@ def measure_list(request):
     if request.method == "POST":
         _need(user, Perm.PROPOSE_MEASURE)
         form = ProposalForm(request.POST, areas=areas)
-        values = {k: request.POST.get(k, "") for k in form.fields}
-        values["restrictions"] = request.POST.getlist("restrictions")
+        values = form.values()
         if form.is_valid():
             try:
-                m = services.measure_propose(actor=user, request=request, **form.service_kwargs())
+                m = services.measure_propose(actor=user, **form.service_kwargs())
             except ServiceError as exc:
                 form.add_service_errors(exc)
             else:
@@ -143,50 +143,38 @@ def _may_withdraw(user, state) -> bool:
 
 
 @login_required
-def measure_detail(request, measure_id, errors=None, status=200):
+def measure_detail(request, measure_id):
+    return _detail_page(request, measure_id)
+
+
+def _detail_page(request, measure_id, form: PageForm | None = None, status: int = 200):
+    """The detail page; after a refused action, with its form's messages and what was typed."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
-    return render(request, "measures/detail.html", {**_detail_context(user, m), "errors": errors or {},
-                                                    "posted": request.POST if errors else {}}, status=status)
+    m = selectors.measure_get(user, measure_id)
+    return render(request, "measures/detail.html", {**_detail_context(user, m),
+                                                    "errors": form.errors_by_field() if form else {},
+                                                    "posted": form.data if form else {}}, status=status)
 
 
-def _text(P, name):
-    return P.get(name, "")
-
-
+# Each lifecycle action of the detail page: its service, and the form that reads its fields.
 ACTIONS = {
-    "evaluate": (services.measure_evaluate, lambda P: {
-        "risk_evidence": _text(P, "risk_evidence"), "businesses_affected": _number(P.get("businesses_affected"),
-                                                                                   "businesses_affected")}),
-    "submit": (services.measure_submit, lambda P: {}),
-    "legal_approve": (services.measure_legal_approve, lambda P: {"legal_basis": _text(P, "legal_basis"),
-                                                                 "opinion": _text(P, "opinion")}),
-    "legal_return": (services.measure_legal_return, lambda P: {"reasons": _text(P, "reasons")}),
-    "approve": (services.measure_approve, lambda P: {}),
-    "decline": (services.measure_decline, lambda P: {"reasons": _text(P, "reasons")}),
-    "notice": (services.measure_publish_notice, lambda P: {
-        "reason": _text(P, "reason"), "starts_at": _when(P.get("starts_at")), "ends_at": _when(P.get("ends_at"))}),
-    "vote_close": (votes.vote_close, lambda P: {}),
-    "gate": (services.gate_check, lambda P: {}),
-    "enter_force": (services.measure_enter_force, lambda P: {}),
-    "extend": (services.measure_extend, lambda P: {
-        "new_ends_at": _when(P.get("new_ends_at")), "filed_with": _text(P, "filed_with"),
-        "filing_ref": _text(P, "filing_ref"), "reason": _text(P, "reason")}),
-    "lift": (services.measure_lift, lambda P: {"reason": _text(P, "reason")}),
-    "withdraw": (services.measure_withdraw, lambda P: {"reason": _text(P, "reason")}),
-    "recovery": (services.measure_recovery_start, lambda P: {"tasks": _text(P, "tasks")}),
-    "task_done": (services.measure_recovery_task_done, lambda P: {"task": _text(P, "task")}),
-    "post_evaluate": (services.measure_post_evaluate, lambda P: {
-        "infections_averted": _number(P.get("infections_averted"), "infections_averted", float),
-        "people_affected": _number(P.get("people_affected"), "people_affected"),
-        "businesses_affected": _number(P.get("businesses_affected"), "businesses_affected"),
-        "cost_yuan": _number(P.get("cost_yuan"), "cost_yuan", float),
-        "complaints": _number(P.get("complaints"), "complaints"),
-        "verdict": _text(P, "verdict"), "summary": _text(P, "summary")}),
+    "evaluate": (services.measure_evaluate, forms.EvaluateForm),
+    "submit": (services.measure_submit, forms.NoInputForm),
+    "legal_approve": (services.measure_legal_approve, forms.LegalApproveForm),
+    "legal_return": (services.measure_legal_return, forms.ReasonsForm),
+    "approve": (services.measure_approve, forms.NoInputForm),
+    "decline": (services.measure_decline, forms.ReasonsForm),
+    "notice": (services.measure_publish_notice, forms.NoticeForm),
+    "vote_close": (votes.vote_close, forms.NoInputForm),
+    "gate": (services.gate_check, forms.NoInputForm),
+    "enter_force": (services.measure_enter_force, forms.NoInputForm),
+    "extend": (services.measure_extend, forms.ExtendForm),
+    "lift": (services.measure_lift, forms.ReasonForm),
+    "withdraw": (services.measure_withdraw, forms.ReasonForm),
+    "recovery": (services.measure_recovery_start, forms.TasksForm),
+    "task_done": (services.measure_recovery_task_done, forms.TaskForm),
+    "post_evaluate": (services.measure_post_evaluate, forms.PostEvaluateForm),
 }
 
 
@@ -196,22 +184,21 @@ def measure_act(request, measure_id):
     """One lifecycle action from the detail page; a refusal is shown there with its reason (422)."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
+    selectors.measure_get(user, measure_id)
+    chosen = forms.ActionForm(request.POST, actions=ACTIONS)
+    if not chosen.is_valid():
+        return _detail_page(request, measure_id, chosen, status=422)
+    service, form_class = ACTIONS[chosen.cleaned_data["action"]]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, measure_id, form, status=422)
     try:
-        selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
-    name = request.POST.get("action", "")
-    if name not in ACTIONS:
-        return measure_detail(request, measure_id, errors={"general": [Msg("未知操作", "Unknown action")]}, status=422)
-    service, read = ACTIONS[name]
-    try:
-        service(actor=user, measure_id=measure_id, request=request, **read(request.POST))
+        service(actor=user, measure_id=measure_id, **form.cleaned_data)
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied from None
-        return measure_detail(request, measure_id, errors=exc.errors, status=exc.status)
-    except NotFound:
-        return _not_found(request)
+        form.add_service_errors(exc)
+        return _detail_page(request, measure_id, form, status=exc.status)
     messages.success(request, _("Done."))
     return redirect("measure_detail", measure_id=measure_id)
 
@@ -224,47 +211,33 @@ def measure_gate(request, measure_id):
     """Every special-group person inside, the gaps left and who must close each; carers are named here."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
     errors, status = {}, 200
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "check":
-                services.gate_check(actor=user, measure_id=m.pk, request=request)
+        form = forms.GateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data.pop("action") == "check":
+                    services.gate_check(actor=user, measure_id=m.pk)
+                else:
+                    services.care_assign(actor=user, measure_id=m.pk, **data)
+            except ServiceError as exc:
+                if exc.status == 403:
+                    raise PermissionDenied from None
+                form.add_service_errors(exc)
+                status = exc.status
             else:
-                services.care_assign(actor=user, measure_id=m.pk, resident_id=request.POST.get("resident_id"),
-                                     carer_name=request.POST.get("carer_name", ""),
-                                     supply_plan=request.POST.get("supply_plan", ""),
-                                     medical_plan=request.POST.get("medical_plan", ""), request=request)
-        except ServiceError as exc:
-            if exc.status == 403:
-                raise PermissionDenied from None
-            errors, status = exc.errors, exc.status
-        except NotFound:
-            return _not_found(request)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("measure_gate", measure_id=m.pk)
+                messages.success(request, _("Saved."))
+                return redirect("measure_gate", measure_id=m.pk)
+        errors, status = form.errors_by_field(), (status if status != 200 else 422)
     m.refresh_from_db()
     state = codec.load(m.state)
-    people = area.special_group_people(user, m)
-    names = visible_names(user, [p.person_id for _r, p in people])
-    pending = {g.person_id for g in lifecycle.gate_gaps([p for _r, p in people])}
-    rows = [{"id": p.person_id, "name": names[p.person_id],
-             "groups": [labels.label(labels.GROUP_LABELS, g) for g in sorted(p.groups)],
-             "carer": p.carer or "", "supply": p.supply_plan or "", "medical": p.medical_plan or "",
-             "ok": p.person_id not in pending} for _r, p in people if p.person_id in names]
-    if rows:
-        audit_list(user, "resident", [int(r["id"]) for r in rows], request=request, query={"measure_gate": m.pk})
+    rows, hidden = selectors.gate_people(user, m)
     return render(request, "measures/gate.html", {
-        "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": len(people) - len(rows),
+        "m": m, "state": state, "gaps": gaps_view(user, state), "rows": rows, "hidden": hidden,
         "errors": errors, "can_manage": user.can(Perm.MANAGE_MEASURES) or user.can(Perm.EVALUATE_MEASURE),
     }, status=status)
-
-
-# --- votes --------------------------------------------------------------------------------------------
 
 
 # --- zones, closures, risk -------------------------------------------------------------------------------
@@ -298,26 +271,29 @@ def closure_list(request):
     errors, status, values = {}, 200, {}
     if request.method == "POST":
         _need(user, Perm.MANAGE_CLOSURES)
-        P = request.POST
-        values = {k: P.get(k, "") for k in ("place", "description", "closure_type", "emergency_channel",
-                                            "on_duty_contact", "flags_place")}
-        try:
-            if P.get("action") == "flags":
-                closures.place_flags_set(actor=user, place_id=P.get("flags_place"), flags=P.getlist("flags"),
-                                         request=request)
-                messages.success(request, _("Negative-list flags saved."))
+        form = forms.ClosureForm(request.POST, flag_choices=list(labels.PLACE_FLAG_LABELS.items()))
+        values = form.values()
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == "flags":
+                    closures.place_flags_set(actor=user, place_id=data["flags_place"], flags=data["flags"])
+                    messages.success(request, _("Negative-list flags saved."))
+                else:
+                    closures.closure_create(actor=user, place_id=data["place"], description=data["description"],
+                                            closure_type=data["closure_type"],
+                                            emergency_channel=data["emergency_channel"],
+                                            on_duty_contact=data["on_duty_contact"])
+                    messages.success(request, _("Closure recorded."))
+            except NotFound:
+                form.add_error("place", str(Msg("地点不存在或不在您的管辖范围内", "Unknown place, or outside your jurisdiction")))
+            except ServiceError as exc:
+                form.add_service_errors(exc)
+                status = exc.status
             else:
-                closures.closure_create(actor=user, place_id=values["place"], description=values["description"],
-                                        closure_type=values["closure_type"],
-                                        emergency_channel=values["emergency_channel"],
-                                        on_duty_contact=values["on_duty_contact"], request=request)
-                messages.success(request, _("Closure recorded."))
-        except NotFound:
-            errors, status = {"place": [Msg("地点不存在或不在您的管辖范围内", "Unknown place, or outside your jurisdiction")]}, 422
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
-        else:
-            return redirect("closure_list")
+                return redirect("closure_list")
+        errors = form.errors_by_field()
     places = list(scoped_places(user).filter(active=True, kind__in=["community", "grid", "street"]).order_by("code")[:300])
     return render(request, "measures/closures.html", {
         "rows": list(selectors.closures_for(user).filter(removed_at__isnull=True).order_by("-created_at")[:LIST_LIMIT]),

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
-from shaodian.errors import NotFound, ServiceError
+from shaodian.core.shortcuts import need as _need
+from shaodian.errors import ServiceError
 from shaodian.measures import area, codec, selectors, votes
+from shaodian.measures.forms import PaperVoteForm
 from shaodian.security.roles import Perm
 
 
@@ -18,29 +19,22 @@ def measure_votes(request, measure_id):
     """Staff issue personal voting links, show them again (their own, audited), record paper ballots, see the count."""
     user = request.user
     _need(user, Perm.VIEW_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
     errors, status, links = {}, 200, []
     if request.method == "POST":
         _need(user, Perm.MANAGE_MEASURES)
-        action = request.POST.get("action")
-        try:
-            if action == "open":
-                links = [(address, votes.vote_url(raw, request), False)
-                         for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk, request=request)]
-            elif action == "show":
-                links = [(address, votes.vote_url(raw, request), voted)
-                         for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk,
-                                                                              request=request)]
+        form = PaperVoteForm(request.POST)
+        if form.is_valid():
+            try:
+                links = _vote_action(request, user, m, form.cleaned_data)
+            except ServiceError as exc:
+                errors, status = exc.errors, exc.status
             else:
-                votes.vote_record(actor=user, measure_id=m.pk, household_id=request.POST.get("household_id"),
-                                  approve=request.POST.get("choice") == "approve", request=request)
-                messages.success(request, _("Ballot recorded."))
-                return redirect("measure_votes", measure_id=m.pk)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
+                if links is None:
+                    messages.success(request, _("Ballot recorded."))
+                    return redirect("measure_votes", measure_id=m.pk)
+        else:
+            errors, status = {"general": [e for es in form.errors.values() for e in es]}, 422
     state = codec.load(m.state)
     ballots = list(m.votes.values_list("approve", flat=True))
     response = render(request, "measures/votes.html", {
@@ -54,19 +48,29 @@ def measure_votes(request, measure_id):
     return response
 
 
+def _vote_action(request, user, m, data: dict) -> list | None:
+    """Links issued or shown again (each showing audited by the service); None when a paper ballot was recorded."""
+    site = request.build_absolute_uri("/")
+    if data["action"] == "open":
+        return [(address, votes.vote_url(raw, site=site), False)
+                for _pk, address, raw in votes.vote_open(actor=user, measure_id=m.pk)]
+    if data["action"] == "show":
+        return [(address, votes.vote_url(raw, site=site), voted)
+                for _pk, address, raw, voted in votes.vote_links_show(actor=user, measure_id=m.pk)]
+    votes.vote_record(actor=user, measure_id=m.pk, household_id=data["household_id"], approve=data["choice"] == "approve")
+    return None
+
+
 @login_required
 def measure_vote_sheet(request, measure_id):
     """A printable A4 sheet: one card per household that has not voted, with its QR code and link (audited)."""
     user = request.user
     _need(user, Perm.MANAGE_MEASURES)
-    try:
-        m = selectors.measure_get(user, measure_id)
-        rows = votes.vote_links_show(actor=user, measure_id=m.pk, unvoted_only=True, request=request)
-    except NotFound:
-        return _not_found(request)
+    m = selectors.measure_get(user, measure_id)
+    rows = votes.vote_links_show(actor=user, measure_id=m.pk, unvoted_only=True)
     cards = []
     for _pk, address, raw, _voted in rows:
-        url = votes.vote_url(raw, request)
+        url = votes.vote_url(raw, site=request.build_absolute_uri("/"))
         cards.append({"address": address, "url": url, "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2)})
     response = render(request, "measures/vote_sheet.html", {"m": m, "state": codec.load(m.state), "cards": cards})
     response["Cache-Control"] = "no-store"

@@ -24,7 +24,7 @@ def _open_for_votes(measure: Measure, now) -> None:
         raise ServiceError({"general": [CLOSED]}, 422)
 
 
-def vote_open(*, actor, measure_id, request=None, now=None) -> list[tuple[int, str, str]]:
+def vote_open(*, actor, measure_id, now=None) -> list[tuple[int, str, str]]:
     """Personal links for every household inside that has none yet: [(household id, address, raw token)]."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
@@ -40,11 +40,11 @@ def vote_open(*, actor, measure_id, request=None, now=None) -> list[tuple[int, s
         made.append((pk, address, raw))
     with transaction.atomic():
         VoteToken.objects.bulk_create(rows, batch_size=1000)
-        audit(actor, AuditAction.CREATE, "vote_tokens", measure.pk, count=len(rows), request=request)
+        audit(actor, AuditAction.CREATE, "vote_tokens", measure.pk, count=len(rows))
     return made
 
 
-def vote_links_show(*, actor, measure_id, unvoted_only: bool = False, request=None) -> list[tuple[int, str, str, bool]]:
+def vote_links_show(*, actor, measure_id, unvoted_only: bool = False) -> list[tuple[int, str, str, bool]]:
     """The links this user issued for the measure, again: [(household id, address, raw token, voted)]; audited."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
@@ -55,17 +55,17 @@ def vote_links_show(*, actor, measure_id, unvoted_only: bool = False, request=No
     if unvoted_only:
         rows = [r for r in rows if not r[3]]
     # Each showing puts live credentials on a screen or on paper: who, when and how many is kept, never the links.
-    audit(actor, AuditAction.REVEAL, "vote_tokens", measure.pk, count=len(rows), request=request,
+    audit(actor, AuditAction.REVEAL, "vote_tokens", measure.pk, count=len(rows),
           detail={"shown": len(rows), "unvoted_only": unvoted_only})
     return rows
 
 
-def vote_url(raw: str, request=None) -> str:
-    """The link a household opens: on SHAODIAN_PUBLIC_URL, else on the address the request came in on."""
+def vote_url(raw: str, *, site: str = "") -> str:
+    """The link a household opens: on SHAODIAN_PUBLIC_URL, else on `site` (the address the staff came in on)."""
     path = f"/public/vote/{raw}/"
     if settings.PUBLIC_URL:
         return settings.PUBLIC_URL + path
-    return request.build_absolute_uri(path) if request is not None else path
+    return site.rstrip("/") + path
 
 
 def token_measure(raw: str) -> VoteToken:
@@ -76,7 +76,7 @@ def token_measure(raw: str) -> VoteToken:
     return token
 
 
-def _cast(measure: Measure, household_id: int, approve: bool, *, channel: str, user, request, now) -> Vote:
+def _cast(measure: Measure, household_id: int, approve: bool, *, channel: str, user, now) -> Vote:
     _open_for_votes(measure, now)
     eligible = (set(map(str, area.households(user, measure).values_list("pk", flat=True))) if user is not None
                 else area.ballot_household_ids(measure))
@@ -91,21 +91,21 @@ def _cast(measure: Measure, household_id: int, approve: bool, *, channel: str, u
             vote = Vote.objects.create(measure=measure, household_id=household_id, approve=bool(approve), channel=channel,
                                        recorded_by=user, at=now)
             # The ballot itself stays secret: the audit row says that a household voted, not how.
-            audit(user, AuditAction.CREATE, "vote", vote.pk, request=request, detail={"measure": measure.pk})
+            audit(user, AuditAction.CREATE, "vote", vote.pk, detail={"measure": measure.pk})
     except IntegrityError:
         raise ServiceError.one("household", "该户已投过票，一户一票", "This household has already voted; one vote per household",
                                "duplicate") from None
     return vote
 
 
-def vote_cast(*, token: str, approve: bool, request=None, now=None) -> Vote:
+def vote_cast(*, token: str, approve: bool, now=None) -> Vote:
     """A household votes through its personal link (no login: the link is the credential)."""
     t = token_measure(token)
-    return _cast(t.measure, t.household_id, approve, channel=VoteChannel.LINK, user=None, request=request,
+    return _cast(t.measure, t.household_id, approve, channel=VoteChannel.LINK, user=None,
                  now=now or timezone.now())
 
 
-def vote_record(*, actor, measure_id, household_id, approve: bool, request=None, now=None) -> Vote:
+def vote_record(*, actor, measure_id, household_id, approve: bool, now=None) -> Vote:
     """Staff record a paper ballot of a household inside the area."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
@@ -113,11 +113,11 @@ def vote_record(*, actor, measure_id, household_id, approve: bool, request=None,
         household_id = int(household_id)
     except (TypeError, ValueError):
         raise ServiceError.one("household", "户编号无效", "Invalid household number") from None
-    return _cast(measure, household_id, approve, channel=VoteChannel.PAPER, user=actor, request=request,
+    return _cast(measure, household_id, approve, channel=VoteChannel.PAPER, user=actor,
                  now=now or timezone.now())
 
 
-def vote_close(*, actor, measure_id, request=None, now=None) -> Measure:
+def vote_close(*, actor, measure_id, now=None) -> Measure:
     """Count the ballots into the measure (⅔ of the households that voted)."""
     _need(actor, Perm.MANAGE_MEASURES)
     measure = measure_get(actor, measure_id)
@@ -125,5 +125,5 @@ def vote_close(*, actor, measure_id, request=None, now=None) -> Measure:
                   Vote.objects.filter(measure=measure).order_by("at", "pk").values_list("household_id", "approve"))
     eligible = frozenset(map(str, area.households(actor, measure).values_list("pk", flat=True)))
     return _apply(actor=actor, measure_id=measure.pk, perm=Perm.MANAGE_MEASURES,
-                  action=lifecycle.RecordVote(votes, eligible), request=request, now=now,
+                  action=lifecycle.RecordVote(votes, eligible), now=now,
                   detail={"valid": len(votes)})

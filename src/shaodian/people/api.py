@@ -89,14 +89,14 @@ class ListParams(Schema):
 def resident_list(request, params: Query[ListParams]):
     """Residents in the caller's jurisdiction; q = name prefix, ID/phone last 4, full number, or address."""
     page = selectors.resident_search(
-        request.user, q=params.q, grid=params.grid, tag=params.tag, cursor=params.cursor, limit=params.limit, request=request
+        request.user, q=params.q, grid=params.grid, tag=params.tag, cursor=params.cursor, limit=params.limit
     )
     return {"items": [resident_item(r) for r in page.items], "next": page.next}
 
 
 @router.get("/residents/{resident_id}", response=ResidentDetail)
 def resident_detail(request, resident_id: ParamId):
-    r = selectors.resident_get(request.user, resident_id, request=request)
+    r = selectors.resident_get(request.user, resident_id)
     return {
         **resident_item(r),
         "document_type": r.document_type,
@@ -117,14 +117,13 @@ def resident_create(request, payload: ResidentIn):
         household_id=payload.household_id,
         document_type=payload.document_type,
         tags=payload.tags,
-        request=request,
     )
     return Status(201, {"id": r.pk})
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
 def household_detail(request, household_id: ParamId):
-    household, members = selectors.household_get(request.user, household_id, request=request)
+    household, members = selectors.household_get(request.user, household_id)
     return {
         "id": household.pk,
         "address": household.address,
@@ -200,7 +199,7 @@ def transfer_incoming(request):
     """Requests about people the caller holds (to decide), then decided requests about former residents."""
     rows = list(transfers.transfers_incoming(request.user)[:200])
     mine = set(selectors.residents_for(request.user).filter(pk__in=[t.resident_id for t in rows]).values_list("pk", flat=True))
-    audit_list(request.user, "transfer_request", [t.pk for t in rows], request=request)
+    audit_list(request.user, "transfer_request", [t.pk for t in rows])
     return [
         {"id": t.pk, "status": t.status, "resident_id": t.resident_id, "resident_name": t.resident.name if t.resident else "",
          "to_household_id": t.to_household_id, "to_address": t.to_household.address, "link_kind": t.link_kind,
@@ -214,7 +213,7 @@ def transfer_incoming(request):
 def transfer_outgoing(request):
     """Requests sent for households of the caller's jurisdiction, with their status: never who holds the person."""
     rows = list(transfers.transfers_outgoing(request.user)[:200])
-    audit_list(request.user, "transfer_request", [t.pk for t in rows], request=request)
+    audit_list(request.user, "transfer_request", [t.pk for t in rows])
     return [
         {"id": t.pk, "status": t.status, "claimed_name": t.claimed_name, "id_number_masked": mask_id_number(t.id_number),
          "to_household_id": t.to_household_id, "to_address": t.to_household.address, "reason": t.reason,
@@ -227,25 +226,25 @@ def transfer_outgoing(request):
 @router.post("/transfers", response={201: TransferSent})
 def transfer_create(request, payload: TransferIn):
     """Ask the jurisdiction holding a person (named by document number) to let them move into one of your households."""
-    t = transfers.transfer_request_create(actor=request.user, request=request, **payload.dict())
+    t = transfers.transfer_request_create(actor=request.user, **payload.dict())
     return Status(201, _sent(t))
 
 
 @router.post("/transfers/{transfer_id}/accept", response=TransferSent)
 def transfer_accept(request, transfer_id: int, payload: DecisionIn):
     t = transfers.transfer_request_decide(actor=request.user, transfer_id=transfer_id, accept=True,
-                                          reason=payload.reason, request=request)
+                                          reason=payload.reason)
     return {**_sent(t), "message_zh": "已同意，该人员已迁出", "message_en": "Accepted: the person has moved"}
 
 
 @router.post("/transfers/{transfer_id}/decline", response=TransferSent)
 def transfer_decline(request, transfer_id: int, payload: DecisionIn):
     t = transfers.transfer_request_decide(actor=request.user, transfer_id=transfer_id, accept=False,
-                                          reason=payload.reason, request=request)
+                                          reason=payload.reason)
     return {**_sent(t), "message_zh": "已拒绝", "message_en": "Declined"}
 
 
 @router.post("/transfers/{transfer_id}/cancel", response=TransferSent)
 def transfer_cancel(request, transfer_id: int):
-    t = transfers.transfer_request_cancel(actor=request.user, transfer_id=transfer_id, request=request)
+    t = transfers.transfer_request_cancel(actor=request.user, transfer_id=transfer_id)
     return {**_sent(t), "message_zh": "申请已撤回", "message_en": "The request was withdrawn"}

@@ -146,7 +146,7 @@ def _validate_row(values: dict[str, str], places: ImportPlaces, today: dt.date) 
     return {**person, "grid": grid, "relation": relation}, problems
 
 
-def residents_import(*, actor, path, filename: str = "", request=None, today: dt.date | None = None) -> ImportResult:
+def residents_import(*, actor, path, filename: str = "", today: dt.date | None = None) -> ImportResult:
     """Upsert residents from a sheet; the good rows land in one transaction, the bad are reported."""
     if not actor.can(Perm.IMPORT):
         raise ServiceError.forbidden()
@@ -215,9 +215,9 @@ def residents_import(*, actor, path, filename: str = "", request=None, today: dt
             errors=json.dumps([e.__dict__ for e in errors], ensure_ascii=False) if errors else "",
         )
         audit(actor, AuditAction.IMPORT, "resident", job.pk, count=counts["created"] + counts["updated"],
-              detail={k: v for k, v in counts.items()} | {"failed": failed_rows, "file": filename[:100]}, request=request)
+              detail={k: v for k, v in counts.items()} | {"failed": failed_rows, "file": filename[:100]})
         for resident_id, diff in changes:
-            audit(actor, AuditAction.UPDATE, "resident", resident_id, detail={"fields": diff, "import": job.pk}, request=request)
+            audit(actor, AuditAction.UPDATE, "resident", resident_id, detail={"fields": diff, "import": job.pk})
     return ImportResult(job, errors)
 
 

@@ -104,18 +104,18 @@ def _query_detail(query: dict) -> dict:
     return {k: v for k, v in query.items() if v}
 
 
-def residents_export(*, actor, queryset: QuerySet, query: dict, request=None):
+def residents_export(*, actor, queryset: QuerySet, query: dict):
     """Write the user's visible residents to a temporary .xlsx and return the open file and the row count."""
     if not actor.can(Perm.EXPORT):
         raise ServiceError.forbidden()
     out = tempfile.TemporaryFile(dir=settings.DATA_DIR if settings.DATA_DIR.exists() else None)
     n = write_workbook(queryset, out)
     out.seek(0)
-    audit(actor, AuditAction.EXPORT, "resident", detail={"query": _query_detail(query)}, count=n, request=request)
+    audit(actor, AuditAction.EXPORT, "resident", detail={"query": _query_detail(query)}, count=n)
     return out, n
 
 
-def residents_export_queue(*, actor, query: dict, rows_total: int, request=None) -> ExportFile:
+def residents_export_queue(*, actor, query: dict, rows_total: int) -> ExportFile:
     """Hand a large export to the worker; the search text is stored encrypted, as resident numbers are."""
     if not actor.can(Perm.EXPORT):
         raise ServiceError.forbidden()
@@ -176,11 +176,10 @@ def _local(job: ExportFile) -> str:
                               ).strftime("%m-%d %H:%M")
 
 
-def export_download(*, actor, job_id, request=None) -> tuple[ExportFile, Path] | None:
+def export_download(*, actor, job_id) -> tuple[ExportFile, Path] | None:
     """The owner's ready file, audited; None when it is not theirs, not ready or already deleted."""
     job = exports.export_get(actor, job_id)
     if job is None or not actor.can(Perm.EXPORT) or not exports.downloadable(job):
         return None
-    audit(actor, AuditAction.EXPORT, "resident_export_file", job.pk, detail={"download": job.pk}, count=job.rows_done,
-          request=request)
+    audit(actor, AuditAction.EXPORT, "resident_export_file", job.pk, detail={"download": job.pk}, count=job.rows_done)
     return job, exports.path_of(job)

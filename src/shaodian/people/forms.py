@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shaodian.core.forms import IdField, PageForm, SchemaField
 from shaodian.people.models import DocumentType, LinkKind, SpecialGroup
+from shaodian.schema_types import ParamId
 from shaodian.security.crypto import mask_phone
 
 
@@ -56,3 +58,77 @@ class ResidentEditForm(forms.Form):
         if not typed or typed == self.masked_phone:
             return None
         return typed
+
+
+class RevealForm(PageForm):
+    """Which full number to show, and why (the service refuses an unknown field or a missing purpose)."""
+
+    field = forms.CharField(max_length=20, required=False)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+
+
+class ResidentCreateForm(PageForm):
+    """A new resident at a household; names and numbers are judged by the service (one set of rules with the API)."""
+
+    household_id = IdField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False, strip=False)
+    id_number = forms.CharField(label=_("Document number"), max_length=64, required=False, strip=False)
+    phone = forms.CharField(label=_("Phone"), max_length=64, required=False, strip=False)
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices, required=False)
+    tags = forms.MultipleChoiceField(label=_("Special groups"), choices=SpecialGroup.choices, required=False)
+    confirm_new = forms.BooleanField(required=False)
+
+    def clean_document_type(self):
+        return self.cleaned_data["document_type"] or DocumentType.RESIDENT_ID
+
+    def person(self) -> dict:
+        """The person's fields as resident_create takes them."""
+        return {k: self.cleaned_data[k] for k in ("name", "id_number", "phone", "document_type", "tags")}
+
+
+class CareNoteForm(PageForm):
+    """What one special group of a resident needs and who cares for them (the service checks name and phone)."""
+
+    group = forms.CharField(max_length=32, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, strip=False)
+    carer_name = forms.CharField(max_length=200, required=False, strip=False)
+    carer_phone = forms.CharField(max_length=64, required=False, strip=False)
+
+
+class ResidentQueryForm(PageForm):
+    """The residents list's filters, as an export keeps them."""
+
+    q = forms.CharField(max_length=100, required=False)
+    grid = SchemaField(ParamId, label_pair=("网格", "Grid"), required=False)
+    tag = forms.CharField(max_length=32, required=False)
+
+    def query(self) -> dict:
+        data = self.cleaned_data
+        return {"q": data["q"], "grid": str(data["grid"]) if data["grid"] else None, "tag": data["tag"] or None}
+
+
+class ImportForm(PageForm):
+    """An .xlsx of residents, within the size the server accepts."""
+
+    file = forms.FileField(error_messages={"required": _("Please choose a file to upload")})
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(_("The file is too large (limit %(mb)d MB)") % {"mb": self.max_bytes // (1024 * 1024)})
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Only .xlsx files can be imported"))
+        return upload
+
+
+class EditWhichForm(forms.Form):
+    """The edit page has two forms: the person's (default) and a care note (`form=care`)."""
+
+    form = forms.CharField(max_length=10, required=False)
+
+    def which(self) -> str:
+        return self.cleaned_data["form"] if self.is_valid() else ""

@@ -11,7 +11,7 @@ from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
 
 
-def transfer_requests_from_import(*, actor, job_id: int, request=None) -> tuple[int, int]:
+def transfer_requests_from_import(*, actor, job_id: int) -> tuple[int, int]:
     """File a transfer request for each row of the actor's import that named a person registered elsewhere.
 
     Returns (sent, failed). Each request is its own service call: audited, and idempotent while pending.
@@ -35,7 +35,7 @@ def transfer_requests_from_import(*, actor, job_id: int, request=None) -> tuple[
                 household = places.household(grid, row["building"], row["unit"], row["room"])
                 transfers.transfer_request_create(
                     actor=actor, id_number=row["id_number"], name=row["name"], document_type=row["document_type"],
-                    household_id=household.pk, link_kind=row["link_kind"], request=request,
+                    household_id=household.pk, link_kind=row["link_kind"],
                 )
         except ServiceError:
             failed += 1

@@ -69,19 +69,19 @@ def _match(qs: QuerySet, q: str, *, full: bool) -> QuerySet:
     return _name_prefix(qs, q) if condition is None else qs.filter(condition)
 
 
-def people_pick(user, *, q: str, kind: str = "resident", purpose: str = "", within: str = "", request=None) -> Picked:
+def people_pick(user, *, q: str, kind: str = "resident", purpose: str = "", within: str = "") -> Picked:
     """Up to PICK_LIMIT residents or households matching what was typed; audited like any list."""
     q = " ".join((q or "").split())[:100]
     if kind not in KINDS:
         raise ServiceError.one("kind", "未知的查找类型", "Unknown kind of search", "picker")
     if kind == "household":
-        return _households(user, q, within=within, request=request)
+        return _households(user, q, within=within)
     qs, full = _residents_scope(user, purpose)
     if not q or (not full and len(q) < 2):
         return Picked([], False)
     rows = list(_match(qs, q, full=full).select_related("household", "grid").order_by("name", "id")[: PICK_LIMIT + 1])
     more, rows = len(rows) > PICK_LIMIT, rows[:PICK_LIMIT]
-    audit_list(user, "resident", rows, request=request, query={"picker": purpose or "resident", "q": q})
+    audit_list(user, "resident", rows, query={"picker": purpose or "resident", "q": q})
     return Picked([
         Choice(r.pk, r.name if full else mask_name(r.name), mask_id_number(r.id_number),
                r.household.address if full else r.grid.name)
@@ -106,7 +106,7 @@ def _within(households: QuerySet, within: str) -> QuerySet:
     return households.none()
 
 
-def _households(user, q: str, *, within: str = "", request=None) -> Picked:
+def _households(user, q: str, *, within: str = "") -> Picked:
     """Households found by their address, or by the name or ID tail of someone living there."""
     if not user.can(Perm.VIEW_RESIDENTS):
         raise PermissionDenied
@@ -124,7 +124,7 @@ def _households(user, q: str, *, within: str = "", request=None) -> Picked:
     for household_id, name in (residents_for(user).filter(household_id__in=[h.pk for h in rows])
                                .order_by("id").values_list("household_id", "name")):
         members.setdefault(household_id, []).append(name)
-    audit_list(user, "household", rows, request=request, query={"picker": "household", "q": q, "within": within})
+    audit_list(user, "household", rows, query={"picker": "household", "q": q, "within": within})
     return Picked([
         Choice(h.pk, h.address, "、".join(members.get(h.pk, [])[:4]) + ("…" if len(members.get(h.pk, [])) > 4 else ""), "")
         for h in rows
@@ -148,7 +148,7 @@ def picker(request):
     within = g.get("within", "")[:40]
     error = None
     try:
-        picked = people_pick(user, q=q, kind=kind, purpose=purpose, within=within, request=request)
+        picked = people_pick(user, q=q, kind=kind, purpose=purpose, within=within)
     except ServiceError as exc:
         picked, error = Picked([], False), exc
     context = {

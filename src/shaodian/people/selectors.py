@@ -111,7 +111,6 @@ def resident_search(
     tag: str | None = None,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
-    request=None,
 ) -> Page:
     """One keyset page of the residents the user may see, newest first; audited."""
     qs = resident_filter(user, q=q, grid=grid, tag=tag)
@@ -124,7 +123,7 @@ def resident_search(
     rows = list(qs.select_related("household").order_by("-id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    audit_list(user, "resident", rows, request=request, query={"q": q, "grid": grid, "tag": tag, "cursor": cursor})
+    audit_list(user, "resident", rows, query={"q": q, "grid": grid, "tag": tag, "cursor": cursor})
     return Page(rows, str(rows[-1].pk) if more else None)
 
 
@@ -143,13 +142,13 @@ def resident_filter(user, *, q: str = "", grid: int | None = None, tag: str | No
     return qs
 
 
-def resident_get(user, pk, *, request=None) -> Resident:
+def resident_get(user, pk) -> Resident:
     resident = get_scoped(residents_for(user).select_related("household", "grid", "community"), pk)
-    audit(user, AuditAction.READ, "resident", resident.pk, request=request)
+    audit(user, AuditAction.READ, "resident", resident.pk)
     return resident
 
 
-def household_get(user, pk, *, request=None) -> tuple[Household, list[Resident]]:
+def household_get(user, pk) -> tuple[Household, list[Resident]]:
     """A household and those of its members the user may see (members elsewhere stay hidden)."""
     household = get_scoped(households_for(user).select_related("unit__building", "grid"), pk)
     members = list(
@@ -158,7 +157,7 @@ def household_get(user, pk, *, request=None) -> tuple[Household, list[Resident]]
         .distinct()
         .order_by("id")
     )
-    audit(user, AuditAction.READ, "household", household.pk, detail={"members": [m.pk for m in members]}, request=request)
+    audit(user, AuditAction.READ, "household", household.pk, detail={"members": [m.pk for m in members]})
     return household, members
 
 

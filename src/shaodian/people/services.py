@@ -99,7 +99,6 @@ def resident_create(
     sex: str | None = None,
     tags: Iterable[str] = (),
     link_kind: str = LinkKind.LIVES_HERE,
-    request=None,
 ) -> Resident:
     """Register a resident at a household in the actor's jurisdiction."""
     if not actor.can(Perm.EDIT_RESIDENTS):
@@ -118,7 +117,7 @@ def resident_create(
         with transaction.atomic():
             resident.save()
             HouseLink.objects.create(resident=resident, household=household, kind=link_kind, is_current=True)
-            audit(actor, AuditAction.CREATE, "resident", resident.pk, request=request)
+            audit(actor, AuditAction.CREATE, "resident", resident.pk)
     except IntegrityError:
         # A concurrent registration of the same number won the race.
         _refuse_registered(actor, hashes["id_hash"])
@@ -150,7 +149,7 @@ REGISTERED_ELSEWHERE = Msg(
 )
 
 
-def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resident:
+def resident_update(*, actor, resident_id: int, **changes) -> Resident:
     """Change a resident's name, phone, tags or birth date (for non-ID documents)."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
@@ -176,27 +175,27 @@ def resident_update(*, actor, resident_id: int, request=None, **changes) -> Resi
         update |= {"phone_hash", "phone_tail_hash"}
     with transaction.atomic():
         resident.save(update_fields=sorted(update))
-        audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"fields": changed}, request=request)
+        audit(actor, AuditAction.UPDATE, "resident", resident.pk, detail={"fields": changed})
     return resident
 
 
-def resident_reveal(*, actor, resident_id: int, field: str, purpose: str, request=None) -> str:
+def resident_reveal(*, actor, resident_id: int, field: str, purpose: str) -> str:
     """Show a full phone or document number: a separate, audited act that needs a purpose."""
     perm = {"phone": Perm.REVEAL_PHONE, "id_number": Perm.REVEAL_ID}.get(field)
     if perm is None:
         raise ServiceError.one("field", "只能查看手机号或证件号", "Only the phone or document number can be revealed")
     resident = get_scoped(residents_for(actor), resident_id)
     if not actor.can(perm):
-        audit(actor, AuditAction.DENIED, "resident", resident.pk, detail={"field": field}, request=request)
+        audit(actor, AuditAction.DENIED, "resident", resident.pk, detail={"field": field})
         raise ServiceError.forbidden()
     purpose = " ".join(str(purpose or "").split())
     if len(purpose) < 2:
         raise ServiceError.one("purpose", "请填写查看事由", "Please state why you need the full number", "purpose")
-    audit(actor, AuditAction.REVEAL, "resident", resident.pk, detail={"field": field}, purpose=purpose, request=request)
+    audit(actor, AuditAction.REVEAL, "resident", resident.pk, detail={"field": field}, purpose=purpose)
     return getattr(resident, field)
 
 
-def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer_name: str = "", carer_phone: str = "", request=None) -> CareNote:
+def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer_name: str = "", carer_phone: str = "") -> CareNote:
     """Record what a special-group resident needs and who looks after them."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
@@ -222,12 +221,12 @@ def care_note_save(*, actor, resident_id: int, group: str, note: str = "", carer
         if f",{group}," not in resident.tags:
             resident.tags = clean_tags([*resident.tag_list, group])
             resident.save(update_fields=["tags", "updated_at"])
-        audit(actor, AuditAction.UPDATE, "care_note", note_row.pk, detail={"resident": resident.pk, "group": group}, request=request)
+        audit(actor, AuditAction.UPDATE, "care_note", note_row.pk, detail={"resident": resident.pk, "group": group})
     return note_row
 
 
 def resident_link(
-    *, actor, resident_id: int, household_id: int, kind: str = LinkKind.LIVES_HERE, make_current: bool = False, request=None
+    *, actor, resident_id: int, household_id: int, kind: str = LinkKind.LIVES_HERE, make_current: bool = False
 ) -> HouseLink:
     """Tie a resident to another household (人房关联); optionally make it the current address."""
     if not actor.can(Perm.EDIT_RESIDENTS):
@@ -252,5 +251,5 @@ def resident_link(
             resident.copy_scope_from(household)
             resident.save(update_fields=["household", "city", "district", "street", "community", "grid", "updated_at"])
         audit(actor, AuditAction.UPDATE, "resident", resident.pk,
-              detail={"link": household.pk, "kind": kind, "current": link.is_current}, request=request)
+              detail={"link": household.pk, "kind": kind, "current": link.is_current})
     return link

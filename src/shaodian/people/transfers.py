@@ -22,7 +22,7 @@ from shaodian.people.models import DocumentType, HouseLink, LinkKind, Resident, 
 from shaodian.people.selectors import households_for, id_hashes, residents_for
 from shaodian.people.services import clean_name, household_for_write
 from shaodian.people.transfer_states import Action, IllegalTransition, next_state
-from shaodian.security.audit import audit
+from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 
@@ -47,7 +47,6 @@ def transfer_request_create(
     document_type: str = DocumentType.RESIDENT_ID,
     link_kind: str = LinkKind.LIVES_HERE,
     note: str = "",
-    request=None,
 ) -> TransferRequest:
     """Ask the jurisdiction holding a person to let them move into one of the actor's households."""
     if not actor.can(Perm.EDIT_RESIDENTS):
@@ -96,7 +95,7 @@ def transfer_request_create(
                 link_kind=link_kind, note=note, requested_by=actor,
             )
             audit(actor, AuditAction.CREATE, "transfer_request", transfer.pk,
-                  detail={"to_household": household.pk}, request=request)
+                  detail={"to_household": household.pk})
     except IntegrityError:
         # The same request filed at the same moment by a colleague: theirs stands.
         return TransferRequest.objects.get(id_hash=id_hash, to_household=household, status=TransferStatus.PENDING)
@@ -112,7 +111,7 @@ def _transition(transfer: TransferRequest, action: Action) -> str:
         ) from None
 
 
-def transfer_request_decide(*, actor, transfer_id: int, accept: bool, reason: str = "", request=None) -> TransferRequest:
+def transfer_request_decide(*, actor, transfer_id: int, accept: bool, reason: str = "") -> TransferRequest:
     """The holding side accepts (the person moves, the old address is ended) or declines with a reason."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
@@ -135,7 +134,7 @@ def transfer_request_decide(*, actor, transfer_id: int, accept: bool, reason: st
         transfer.decided_at = timezone.now()
         transfer.reason = reason
         transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-        audit(actor, AuditAction.UPDATE, "transfer_request", transfer.pk, detail=detail, request=request)
+        audit(actor, AuditAction.UPDATE, "transfer_request", transfer.pk, detail=detail)
     return transfer
 
 
@@ -158,7 +157,7 @@ def _move(transfer: TransferRequest) -> dict:
     return {"from_household": old, "to_household": to.pk}
 
 
-def transfer_request_cancel(*, actor, transfer_id: int, request=None) -> TransferRequest:
+def transfer_request_cancel(*, actor, transfer_id: int) -> TransferRequest:
     """The requesting side withdraws a request that is still waiting."""
     if not actor.can(Perm.EDIT_RESIDENTS):
         raise ServiceError.forbidden()
@@ -174,7 +173,7 @@ def transfer_request_cancel(*, actor, transfer_id: int, request=None) -> Transfe
         transfer.decided_by = actor
         transfer.decided_at = timezone.now()
         transfer.save(update_fields=["status", "decided_by", "decided_at"])
-        audit(actor, AuditAction.UPDATE, "transfer_request", transfer.pk, detail={"action": "cancel"}, request=request)
+        audit(actor, AuditAction.UPDATE, "transfer_request", transfer.pk, detail={"action": "cancel"})
     return transfer
 
 
@@ -207,3 +206,11 @@ def transfers_outgoing(user):
         .select_related("to_household", "requested_by")
         .order_by("-id")
     )
+
+
+def transfers_shown(user, *, limit: int) -> tuple[list, list]:
+    """The incoming and outgoing requests a transfer page lists; the list shown is audited."""
+    incoming = list(transfers_incoming(user)[:limit])
+    outgoing = list(transfers_outgoing(user)[:limit])
+    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing])
+    return incoming, outgoing

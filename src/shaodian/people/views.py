@@ -4,10 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.people import selectors, services
-from shaodian.people.forms import ResidentEditForm
+from shaodian.people import idcard, selectors, services
+from shaodian.people.forms import CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm, RevealForm
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
 from shaodian.schema_types import ParamId, form_value
@@ -30,7 +30,7 @@ def resident_list(request):
     error = None
     try:
         params["grid"] = form_value(ParamId, params["grid"], field="grid", required=False, label=("网格", "Grid"))
-        page = selectors.resident_search(user, request=request, **params)
+        page = selectors.resident_search(user, **params)
     except ServiceError as exc:
         page, error = selectors.Page([], None), exc
     context = {
@@ -55,10 +55,7 @@ def resident_detail(request, resident_id):
 def _detail_page(request, resident_id, *, reveal: dict | None = None, status: int = 200):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
-    try:
-        resident = selectors.resident_get(user, resident_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    resident = selectors.resident_get(user, resident_id)
     response = render(
         request,
         "people/detail.html",
@@ -85,13 +82,12 @@ def _detail_page(request, resident_id, *, reveal: dict | None = None, status: in
 @require_POST
 def resident_reveal(request, resident_id):
     """Full number for a stated purpose, in the response body only (never a message, cookie or URL)."""
-    field = request.POST.get("field", "")
+    form = RevealForm(request.POST)
+    field = form.data.get("field", "")[:20]
     try:
-        value = services.resident_reveal(
-            actor=request.user, resident_id=resident_id, field=field, purpose=request.POST.get("purpose", ""), request=request
-        )
-    except NotFound:
-        return _not_found(request)
+        if not form.is_valid():
+            raise ServiceError({f: [Msg(e, e)] for f, es in form.errors_by_field().items() for e in es})
+        value = services.resident_reveal(actor=request.user, resident_id=resident_id, **form.cleaned_data)
     except ServiceError as exc:
         if request.htmx:
             return render(request, "people/_reveal.html", {"error": exc, "field": field, "resident_id": resident_id}, status=200)
@@ -106,10 +102,7 @@ def resident_reveal(request, resident_id):
 def household_detail(request, household_id):
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
-    try:
-        household, members = selectors.household_get(user, household_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    household, members = selectors.household_get(user, household_id)
     return render(
         request,
         "people/household.html",
@@ -125,59 +118,59 @@ def household_detail(request, household_id):
 def resident_create(request):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    try:
-        household_id = form_value(ParamId, request.GET.get("household") or request.POST.get("household_id"),
-                                  field="household_id")
-    except ServiceError:
-        return _not_found(request)
     errors: dict = {}
     duplicates = []
-    status_dupes = False
+    ask_confirm = False
     values = {"name": "", "id_number": "", "phone": "", "document_type": "resident_id", "tags": []}
     if request.method == "POST":
-        values = {
-            "name": request.POST.get("name", ""),
-            "id_number": request.POST.get("id_number", ""),
-            "phone": request.POST.get("phone", ""),
-            "document_type": request.POST.get("document_type", "resident_id"),
-            "tags": request.POST.getlist("tags"),
-        }
-        # Same name with the same birth date or phone: ask before registering a second record.
-        duplicates = _possible_duplicates(user, values)
-        if duplicates and not request.POST.get("confirm_new"):
-            status_dupes = True
-        else:
-            status_dupes = False
-            try:
-                resident = services.resident_create(actor=user, household_id=household_id, request=request, **values)
-            except ServiceError as exc:
-                errors = exc.errors
-            else:
-                messages.success(request, _("Resident registered."))
-                return redirect("resident_detail", resident_id=resident.pk)
-    try:
-        household = selectors.households_for(user).get(pk=int(household_id))
-    except (ValueError, TypeError, selectors.Household.DoesNotExist):
-        return _not_found(request)
+        form = ResidentCreateForm(request.POST)
+        valid = form.is_valid()
+        if "household_id" in form.errors:
+            raise NotFound
+        household_id = form.cleaned_data["household_id"]
+        values = {k: v for k, v in form.values().items() if k in values}
+        if valid:
+            # Same name with the same birth date or phone: ask before registering a second record.
+            duplicates = _possible_duplicates(user, form.person())
+            ask_confirm = bool(duplicates) and not form.cleaned_data["confirm_new"]
+            if not ask_confirm:
+                try:
+                    resident = services.resident_create(actor=user, household_id=household_id, **form.person())
+                except ServiceError as exc:
+                    errors = exc.errors  # kept whole: a refusal's code offers the transfer request
+                else:
+                    messages.success(request, _("Resident registered."))
+                    return redirect("resident_detail", resident_id=resident.pk)
+        errors = errors or form.errors_by_field()
+    else:
+        household_id = form_value(ParamId, request.GET.get("household"), field="household_id", required=False)
+        if household_id is None:
+            raise NotFound
     return render(
         request,
         "people/create.html",
         {
-            "h": household,
+            "h": household_in_scope(user, household_id),
             "errors": errors,
             "values": values,
             "duplicates": duplicates,
             "document_types": DocumentType.choices,
             "groups": SpecialGroup.choices,
-            "ask_confirm": status_dupes,
+            "ask_confirm": ask_confirm,
         },
         status=422 if errors else 200,
     )
 
 
-def _possible_duplicates(user, values) -> list:
-    from shaodian.people import idcard
+def household_in_scope(user, household_id) -> "selectors.Household":
+    """A household of the user's jurisdiction, or NotFound (the 404 page)."""
+    try:
+        return selectors.households_for(user).get(pk=int(household_id))
+    except (ValueError, TypeError, OverflowError, selectors.Household.DoesNotExist):
+        raise NotFound from None
 
+
+def _possible_duplicates(user, values) -> list:
     birth = None
     try:
         if values["document_type"] == "resident_id":
@@ -197,20 +190,16 @@ def resident_edit(request, resident_id):
     """
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    try:
-        resident = selectors.resident_get(user, resident_id, request=request)
-    except NotFound:
-        return _not_found(request)
+    resident = selectors.resident_get(user, resident_id)
     errors: dict = {}
     form = ResidentEditForm(initial={"name": resident.name, "tags": resident.tag_list}, stored_phone=resident.phone)
     if request.method == "POST":
         try:
-            if request.POST.get("form") == "care":
-                services.care_note_save(
-                    actor=user, resident_id=resident.pk, group=request.POST.get("group", ""),
-                    note=request.POST.get("note", ""), carer_name=request.POST.get("carer_name", ""),
-                    carer_phone=request.POST.get("carer_phone", ""), request=request,
-                )
+            if EditWhichForm(request.POST).which() == "care":
+                care = CareNoteForm(request.POST)
+                if not care.is_valid():
+                    raise ServiceError({f: [Msg(e, e)] for f, es in care.errors_by_field().items() for e in es})
+                services.care_note_save(actor=user, resident_id=resident.pk, **care.cleaned_data)
             else:
                 form = ResidentEditForm(request.POST, stored_phone=resident.phone)
                 if not form.is_valid():
@@ -219,7 +208,7 @@ def resident_edit(request, resident_id):
                 phone = form.phone_change()
                 if phone is not None:
                     changes["phone"] = phone
-                services.resident_update(actor=user, resident_id=resident.pk, request=request, **changes)
+                services.resident_update(actor=user, resident_id=resident.pk, **changes)
         except ServiceError as exc:
             errors = exc.errors
         else:

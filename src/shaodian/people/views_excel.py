@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from shaodian.core.shortcuts import not_found
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import Msg, ServiceError
 from shaodian.people import excel
+from shaodian.people.forms import ImportForm
 from shaodian.people.import_transfers import transfer_requests_from_import as import_transfers_service
 from shaodian.people.models import ImportJob
 from shaodian.security.roles import Perm
@@ -45,24 +45,16 @@ def resident_import(request):
     context: dict = {"max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024), "jobs": ImportJob.objects.filter(actor=user).order_by("-id")[:10]}
     status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
+        form = ImportForm(request.POST, request.FILES, max_bytes=settings.IMPORT_MAX_BYTES)
         try:
-            if upload is None:
-                raise ServiceError.one("file", "请选择要上传的文件", "Please choose a file to upload", "file")
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise ServiceError.one(
-                    "file",
-                    f"文件过大（上限{context['max_mb']}MB）",
-                    f"The file is too large (limit {context['max_mb']} MB)",
-                    "size",
-                )
-            if not upload.name.lower().endswith(".xlsx"):
-                raise ServiceError.one("file", "只能上传 .xlsx 文件", "Only .xlsx files can be imported", "file")
+            if not form.is_valid():
+                raise ServiceError({f: [Msg(e, e, "file")] for f, es in form.errors_by_field().items() for e in es})
+            upload = form.cleaned_data["file"]
             with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
                 for chunk in upload.chunks():
                     tmp.write(chunk)
                 tmp.flush()
-                result = excel.residents_import(actor=user, path=tmp.name, filename=upload.name, request=request)
+                result = excel.residents_import(actor=user, path=tmp.name, filename=upload.name)
         except ServiceError as exc:
             context["error"] = exc
             status = 422
@@ -80,9 +72,7 @@ def import_transfers(request, job_id):
     if not request.user.can(Perm.IMPORT):
         raise PermissionDenied
     try:
-        sent, failed = import_transfers_service(actor=request.user, job_id=job_id, request=request)
-    except NotFound:
-        return not_found(request)
+        sent, failed = import_transfers_service(actor=request.user, job_id=job_id)
     except ServiceError:
         raise PermissionDenied from None
     if sent:

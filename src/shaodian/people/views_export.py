@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from shaodian.core import exports
 from shaodian.errors import ServiceError
 from shaodian.people import export, selectors
+from shaodian.people.forms import ResidentQueryForm
 from shaodian.schema_types import ParamId, form_value
 from shaodian.security.roles import Perm
 
@@ -42,7 +43,7 @@ def resident_export(request):
         n = qs.count()
         if n > settings.EXPORT_SYNC_MAX_ROWS:
             return render(request, "people/exports.html", {**_list_context(user), "offer": query, "offer_rows": n})
-        out, _n = export.residents_export(actor=user, queryset=qs, query=query, request=request)
+        out, _n = export.residents_export(actor=user, queryset=qs, query=query)
     except (ServiceError, ValueError):
         return render(request, "web/error.html", {"code": 400}, status=400)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -64,10 +65,13 @@ def export_list(request):
     user = request.user
     _need_export(user)
     if request.method == "POST":
-        query = _query(request.POST)
+        form = ResidentQueryForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ServiceError.one("query", "筛选条件无效", "Invalid filters")
+            query = form.query()
             n = _filtered(user, query).count()
-            job = export.residents_export_queue(actor=user, query=query, rows_total=n, request=request)
+            job = export.residents_export_queue(actor=user, query=query, rows_total=n)
         except (ServiceError, ValueError):
             return render(request, "web/error.html", {"code": 400}, status=400)
         return redirect("resident_export_detail", job_id=job.pk)
@@ -91,7 +95,7 @@ def export_detail(request, job_id):
 
 @login_required
 def export_download(request, job_id):
-    result = export.export_download(actor=request.user, job_id=job_id, request=request)
+    result = export.export_download(actor=request.user, job_id=job_id)
     if result is None:
         raise Http404
     job, path = result

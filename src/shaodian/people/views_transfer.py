@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
+from shaodian.core.shortcuts import need as _need
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import selectors, transfers
 from shaodian.people.forms import TransferDecisionForm, TransferRequestForm
 from shaodian.people.models import TransferStatus
-from shaodian.security.audit import audit_list
+from shaodian.people.views import household_in_scope
 from shaodian.security.crypto import mask_id_number
 from shaodian.security.roles import Perm
 
@@ -29,10 +29,8 @@ def transfer_list(request):
     """Incoming requests to decide, and the status of the requests this jurisdiction sent."""
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    incoming = list(transfers.transfers_incoming(user)[:LIST_SIZE])
-    outgoing = list(transfers.transfers_outgoing(user)[:LIST_SIZE])
+    incoming, outgoing = transfers.transfers_shown(user, limit=LIST_SIZE)
     mine = set(selectors.residents_for(user).filter(pk__in=[t.resident_id for t in incoming]).values_list("pk", flat=True))
-    audit_list(user, "transfer_request", [t.pk for t in incoming + outgoing], request=request)
     return render(request, "people/transfers.html", {
         "incoming": [(t, t.status == TransferStatus.PENDING and t.resident_id in mine) for t in incoming],
         "outgoing": [(t, mask_id_number(t.id_number)) for t in outgoing],
@@ -45,26 +43,21 @@ def transfer_create(request):
     """The form; also reached in one click from a registration refused because the person is registered elsewhere."""
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
-    household_id = request.GET.get("household") if request.method == "GET" else request.POST.get("household_id")
-    try:
-        household = selectors.households_for(user).get(pk=int(household_id or ""))
-    except (ValueError, TypeError, OverflowError, selectors.Household.DoesNotExist):
-        return _not_found(request)
-    status = 200
-    if request.method == "POST":
-        form = TransferRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                transfers.transfer_request_create(actor=user, request=request, **form.cleaned_data)
-            except ServiceError as exc:
-                _service_errors_to_form(form, exc)
-            else:
-                messages.success(request, _("The transfer request was sent. The jurisdiction holding the person will accept or decline it."))
-                return redirect("transfer_list")
-        status = 422
-    else:
+    if request.method != "POST":
+        household = household_in_scope(user, request.GET.get("household", "")[:19])
         form = TransferRequestForm(initial={"household_id": household.pk})
-    return render(request, "people/transfer_form.html", {"form": form, "h": household}, status=status)
+        return render(request, "people/transfer_form.html", {"form": form, "h": household})
+    form = TransferRequestForm(request.POST)
+    household = household_in_scope(user, form.data.get("household_id", "")[:19])
+    if form.is_valid():
+        try:
+            transfers.transfer_request_create(actor=user, **form.cleaned_data)
+        except ServiceError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The transfer request was sent. The jurisdiction holding the person will accept or decline it."))
+            return redirect("transfer_list")
+    return render(request, "people/transfer_form.html", {"form": form, "h": household}, status=422)
 
 
 @login_required
@@ -75,11 +68,9 @@ def transfer_decide(request, transfer_id):
     form = TransferDecisionForm(request.POST)
     if form.is_valid():
         try:
-            transfers.transfer_request_decide(actor=user, transfer_id=transfer_id, request=request,
+            transfers.transfer_request_decide(actor=user, transfer_id=transfer_id,
                                               accept=form.cleaned_data["decision"] == "accept",
                                               reason=form.cleaned_data["reason"])
-        except NotFound:
-            return _not_found(request)
         except ServiceError as exc:
             for msgs in exc.errors.values():
                 for m in msgs:
@@ -89,7 +80,7 @@ def transfer_decide(request, transfer_id):
                              if form.cleaned_data["decision"] == "accept" else _("Declined."))
         return redirect("transfer_list")
     if not transfers.transfers_incoming(user).filter(pk=transfer_id).exists():
-        return _not_found(request)
+        raise NotFound
     for errors in form.errors.values():
         for e in errors:
             messages.error(request, e)
@@ -102,9 +93,7 @@ def transfer_cancel(request, transfer_id):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     try:
-        transfers.transfer_request_cancel(actor=user, transfer_id=transfer_id, request=request)
-    except NotFound:
-        return _not_found(request)
+        transfers.transfer_request_cancel(actor=user, transfer_id=transfer_id)
     except ServiceError as exc:
         for msgs in exc.errors.values():
             for m in msgs:

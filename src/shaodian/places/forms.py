@@ -42,3 +42,12 @@ class PlaceMergeForm(forms.Form):
     def __init__(self, *args, user, place: Place, **kwargs):
         super().__init__(*args, prefix="merge", **kwargs)
         self.fields["target"].queryset = selectors.merge_targets(user, place)
+
+
+class PlaceEditActionForm(forms.Form):
+    """Which of the two edit forms was sent: a move (the default) or a merge."""
+
+    action = forms.ChoiceField(required=False, choices=[("move", "move"), ("merge", "merge")])
+
+    def merging(self) -> bool:
+        return self.is_valid() and self.cleaned_data["action"] == "merge"

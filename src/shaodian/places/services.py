@@ -104,7 +104,7 @@ def _check_editable(actor, *nodes: Place, field: str) -> None:
 
 
 @transaction.atomic
-def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
+def place_move(*, actor, node: Place, new_parent: Place) -> Place:
     """Hang a subtree under another parent of the right kind (e.g. 撤街道并社区); every row below follows."""
     if not actor.can(Perm.EDIT_HIERARCHY):
         raise ServiceError.forbidden()
@@ -136,7 +136,6 @@ def place_move(*, actor, node: Place, new_parent: Place, request=None) -> Place:
         "place",
         node.pk,
         detail={"from": old_parent_id, "to": new_parent.pk},
-        request=request,
     )
     node.refresh_from_db()
     return node
@@ -151,7 +150,7 @@ class PlaceMerged:
 
 
 @transaction.atomic
-def place_merge(*, actor, source: Place, target: Place, request=None) -> PlaceMerged:
+def place_merge(*, actor, source: Place, target: Place) -> PlaceMerged:
     """Merge a node into another of the same level: its children, rows and accounts move, it is closed."""
     from shaodian.places.models import Located
     if source.kind != target.kind or source.pk == target.pk:
@@ -174,7 +173,7 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> PlaceMe
             model.objects.filter(grid_id=source.pk).update(grid_id=target.pk, **_ancestors_with_self(target.parent))
     else:
         for child in list(source.children.filter(active=True)):
-            place_move(actor=actor, node=child, new_parent=target, request=request)
+            place_move(actor=actor, node=child, new_parent=target)
     # Rows attached to the closed node itself (a checkpoint at its gate) now belong to the survivor.
     for model in _scoped_models():
         if issubclass(model, Located):
@@ -185,18 +184,18 @@ def place_merge(*, actor, source: Place, target: Place, request=None) -> PlaceMe
     for u in moved:
         u.node_id = target.pk
         audit(actor, AuditAction.UPDATE, "user", u.pk,
-              detail={"node": {"from": source.pk, "to": target.pk}, "reason": "merge"}, request=request)
+              detail={"node": {"from": source.pk, "to": target.pk}, "reason": "merge"})
     source.active = False
     source.save(update_fields=["active"])
     audit(actor, AuditAction.MOVE, "place", source.pk,
-          detail={"merged_into": target.pk, "users_moved": [u.pk for u in moved]}, request=request)
+          detail={"merged_into": target.pk, "users_moved": [u.pk for u in moved]})
     return PlaceMerged(target=target, moved_users=moved)
 
 
 __all__ = ["LEVELS", "PlaceMerged", "place_create", "place_move", "place_merge", "building_create"]
 
 
-def place_set_boundary(*, actor, place: Place, boundary, request=None) -> Place:
+def place_set_boundary(*, actor, place: Place, boundary) -> Place:
     """Attach a GeoJSON boundary (Polygon/MultiPolygon) to a node the actor may edit."""
     from shaodian.places.geo import InvalidBoundary, normalize_boundary
 
@@ -206,5 +205,5 @@ def place_set_boundary(*, actor, place: Place, boundary, request=None) -> Place:
     except InvalidBoundary as exc:
         raise ServiceError.one("boundary", exc.zh, exc.en, "boundary") from None
     place.save(update_fields=["boundary"])
-    audit(actor, AuditAction.UPDATE, "place", place.pk, detail={"boundary": place.boundary is not None}, request=request)
+    audit(actor, AuditAction.UPDATE, "place", place.pk, detail={"boundary": place.boundary is not None})
     return place

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.errors import ServiceError
 from shaodian.places import child_counts, selectors, services
-from shaodian.places.forms import PlaceMergeForm, PlaceMoveForm
+from shaodian.places.forms import PlaceEditActionForm, PlaceMergeForm, PlaceMoveForm
 from shaodian.places.models import PlaceKind
 from shaodian.security.roles import Perm
 
@@ -20,11 +20,7 @@ def place_browse(request, place_id=None):
         raise PermissionDenied
     if place_id is None:
         return redirect("place_detail", place_id=user.node_id)
-    try:
-        place = selectors.place_get(user, place_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    return _browse(request, place)
+    return _browse(request, selectors.place_get(user, place_id))
 
 
 def _browse(request, place, *, move_form=None, merge_form=None, status=200):
@@ -68,10 +64,7 @@ def _browse(request, place, *, move_form=None, merge_form=None, status=200):
 @login_required
 def building_detail(request, building_id):
     user = request.user
-    try:
-        building, units = selectors.building_get(user, building_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
+    building, units = selectors.building_get(user, building_id)
     return render(
         request,
         "places/building.html",
@@ -85,17 +78,15 @@ def place_edit(request, place_id):
     user = request.user
     if not user.can(Perm.EDIT_HIERARCHY) or request.method != "POST":
         raise PermissionDenied
-    try:
-        place = selectors.place_get(user, place_id)
-    except NotFound:
-        return render(request, "web/error.html", {"code": 404}, status=404)
-    merging = request.POST.get("action") == "merge"
-    form = (PlaceMergeForm if merging else PlaceMoveForm)(request.POST, user=user, place=place)
+    place = selectors.place_get(user, place_id)
+    merging = PlaceEditActionForm(request.POST).merging()
+    form_class = PlaceMergeForm if merging else PlaceMoveForm
+    form = form_class(request.POST, user=user, place=place)
     if form.is_valid():
         try:
             if merging:
                 target = form.cleaned_data["target"]
-                merged = services.place_merge(actor=user, source=place, target=target, request=request)
+                merged = services.place_merge(actor=user, source=place, target=target)
                 messages.success(request, _("%(source)s was merged into %(target)s.") % {"source": place.name, "target": target.name})
                 if merged.moved_users:
                     names = "、".join(str(u) for u in merged.moved_users)
@@ -106,7 +97,7 @@ def place_edit(request, place_id):
                     ) % {"count": len(merged.moved_users), "target": target.name, "names": names})
                 return redirect("place_detail", place_id=target.pk)
             parent = form.cleaned_data["parent"]
-            services.place_move(actor=user, node=place, new_parent=parent, request=request)
+            services.place_move(actor=user, node=place, new_parent=parent)
             messages.success(request, _("%(node)s now hangs under %(parent)s.") % {"node": place.name, "parent": parent.name})
             return redirect("place_detail", place_id=place.pk)
         except ServiceError as exc:

@@ -12,7 +12,7 @@ from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 
 
-def risk_confirm(*, actor, building_id, level: str, note: str = "", request=None, now=None) -> RiskConfirmation:
+def risk_confirm(*, actor, building_id, level: str, note: str = "", now=None) -> RiskConfirmation:
     """A person confirms (or changes, with a reason) the system's risk level for one building."""
     if not actor.can(Perm.CONFIRM_RISK):
         raise ServiceError.forbidden()
@@ -35,6 +35,6 @@ def risk_confirm(*, actor, building_id, level: str, note: str = "", request=None
             explanation={k: row[k] for k in ("probability", "impact", "probability_grade", "impact_grade",
                                              "explanation")},
             confirmed_by=actor, confirmed_at=now or timezone.now())
-        audit(actor, AuditAction.CREATE, "risk_confirmation", c.pk, request=request,
+        audit(actor, AuditAction.CREATE, "risk_confirmation", c.pk,
               detail={"building": building_id, "level": level, "suggested": row["level"]})
     return c

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from shaodian.errors import NotFound, ServiceError
+from shaodian.core.shortcuts import need as _need
+from shaodian.errors import ServiceError
 from shaodian.risk import indicators, labels, selectors, services
+from shaodian.risk.forms import RiskConfirmForm
 from shaodian.security.roles import Perm
-from shaodian.core.shortcuts import need as _need, not_found as _not_found
 
 RISK_ROWS = 50
 
@@ -20,16 +21,18 @@ def risk_page(request):
     _need(user, Perm.CONFIRM_RISK)
     errors, status = {}, 200
     if request.method == "POST":
-        try:
-            services.risk_confirm(actor=user, building_id=request.POST.get("building_id"),
-                                  level=request.POST.get("level", ""), note=request.POST.get("note", ""), request=request)
-        except NotFound:
-            return _not_found(request)
-        except ServiceError as exc:
-            errors, status = exc.errors, exc.status
-        else:
-            messages.success(request, _("Risk level confirmed."))
-            return redirect("measure_risk")
+        form = RiskConfirmForm(request.POST)
+        status = 422
+        if form.is_valid():
+            try:
+                services.risk_confirm(actor=user, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_service_errors(exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Risk level confirmed."))
+                return redirect("measure_risk")
+        errors = form.errors_by_field()
     rows = indicators.assess_buildings(user)[:RISK_ROWS]
     confirmed = {c.building_id: c for c in selectors.risk_confirmations_for(user).order_by("confirmed_at")}
     return render(request, "risk/risk.html", {

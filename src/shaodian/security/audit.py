@@ -1,5 +1,14 @@
-"""Writing audit rows: every list, read, reveal, export and change of personal data."""
+"""Writing audit rows: every list, read, reveal, export and change of personal data.
 
+Where a change came from (the client's address and the channel: web, api, cli, worker) is a context
+set once per request by `security.middleware.AuditContextMiddleware`, so services take the acting user and never the
+HTTP request; the worker and the command line run with no context and write `cli`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -16,10 +25,45 @@ def _redaction_key(field_key: str) -> bytes:
     return crypto.lookup_hash(field_key, "audit redaction key", purpose="audit-key").encode("ascii")
 
 
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+@dataclass
+class AuditContext:
+    ip: str | None = None
+    channel: str = "web"
+
+
+_context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
+
+
+def current_context() -> AuditContext | None:
+    return _context.get()
+
+
+def client_ip() -> str | None:
+    ctx = _context.get()
+    return ctx.ip if ctx is not None else None
+
+
+def current_channel() -> str:
+    ctx = _context.get()
+    return ctx.channel if ctx is not None else "cli"
+
+
+def channel_set(channel: str) -> None:
+    """The API's authentication says the request came through the API (a page session stays `web`)."""
+    ctx = _context.get()
+    if ctx is not None:
+        ctx.channel = channel
+
+
+@contextmanager
+def audit_context(*, ip: str | None = None, channel: str = "web") -> Iterator[AuditContext]:
+    ctx = AuditContext(ip=ip or None, channel=channel)
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
 
 
 def audit(
@@ -31,11 +75,10 @@ def audit(
     detail: dict | None = None,
     count: int = 1,
     purpose: str = "",
-    request=None,
     channel: str | None = None,
 ) -> AuditLog:
     if channel is None:
-        channel = getattr(request, "audit_channel", "web") if request is not None else "cli"
+        channel = current_channel()
     # Searches, file names and purposes are typed by people and may hold an ID or phone number:
     # masked here, where every audit row is written, so no caller can forget (the log is kept for years).
     key = _redaction_key(settings.FIELD_KEY)
@@ -52,11 +95,11 @@ def audit(
         count=count,
         purpose=redact_text(key, purpose[:200]),
         channel=channel,
-        ip=client_ip(request),
+        ip=client_ip(),
     )
 
 
-def audit_list(actor, object_type: str, rows, *, request=None, query: dict | None = None) -> None:
+def audit_list(actor, object_type: str, rows, *, query: dict | None = None) -> None:
     """One row per list shown: which ids the user saw and with which filter."""
     ids = [r.pk if isinstance(r, models.Model) else r for r in rows]
     audit(
@@ -65,5 +108,4 @@ def audit_list(actor, object_type: str, rows, *, request=None, query: dict | Non
         object_type,
         detail={"ids": ids, "query": {k: v for k, v in (query or {}).items() if v not in (None, "")}},
         count=len(ids),
-        request=request,
     )

@@ -1,6 +1,8 @@
-"""A strict Content-Security-Policy: every script, style, font and image comes from us; nothing dynamic is cached."""
+"""Headers on every answer (a strict Content-Security-Policy, no caching) and the audit context of each request."""
 
 from django.utils.cache import add_never_cache_headers
+
+from shaodian.security.audit import audit_context
 
 CSP = "; ".join(
     [
@@ -43,3 +45,14 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class AuditContextMiddleware:
+    """Each request's audit rows carry its client address and channel."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_context(ip=request.META.get("REMOTE_ADDR"), channel="web"):
+            return self.get_response(request)

@@ -23,7 +23,7 @@ class Created(Schema):
 @router.post("/cases", response={201: Created})
 def case_create(request, payload: CaseIn):
     case = services.case_register(actor=request.user, resident_id=payload.resident_id, kind=payload.kind,
-                                  onset_date=payload.onset_date, test_date=payload.test_date, request=request)
+                                  onset_date=payload.onset_date, test_date=payload.test_date)
     return Status(201, {"id": case.pk})
 
 
@@ -76,7 +76,7 @@ def contacts(request, payload: ContactsIn):
     found = services.contacts_find(
         actor=request.user, case_id=payload.case, t_from=payload.from_, t_to=payload.to,
         window_minutes=payload.window_minutes, min_overlap_minutes=payload.min_overlap_minutes,
-        second_degree=payload.second_degree, request=request)
+        second_degree=payload.second_degree)
     selectors.with_exposures(found["contacts"] + found["secondary"])
     return {"contacts": [contact_out(c) for c in found["contacts"]],
             "secondary": [contact_out(c) for c in found["secondary"]],
@@ -92,7 +92,7 @@ class DecideIn(Schema):
 def decide(request, contact_id: ParamId, payload: DecideIn):
     """A tracer confirms (monitoring starts) or dismisses a proposed contact."""
     contact = services.contact_decide(actor=request.user, contact_id=contact_id, confirm=payload.confirm,
-                                      note=payload.note, request=request)
+                                      note=payload.note)
     return contact_out(selectors.with_exposures([contact])[0])
 
 
@@ -112,6 +112,5 @@ class DecidedOut(Schema):
 def decide_many(request, case_id: ParamId, payload: DecideManyIn):
     """One decision with one reason on a selection of a case's contacts, or on its top N proposals at or above a score."""
     done = services.contacts_decide(actor=request.user, case_id=case_id, confirm=payload.confirm, note=payload.note,
-                                    contact_ids=payload.contact_ids, top=payload.top, min_score=payload.min_score,
-                                    request=request)
+                                    contact_ids=payload.contact_ids, top=payload.top, min_score=payload.min_score)
     return {"decided": [c.pk for c in done]}

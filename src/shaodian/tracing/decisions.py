@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from shaodian.errors import Msg, ServiceError
-from shaodian.security.audit import client_ip
+from shaodian.security.audit import client_ip, current_channel
 from shaodian.security.models import AuditAction, AuditLog
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped
@@ -44,7 +44,7 @@ def _clean_note(note) -> str:
     return " ".join(str(note or "").split())
 
 
-def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = "", request=None) -> list[Contact]:
+def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = "") -> list[Contact]:
     """Move contacts (locked by the caller) to `to`: all moves legal or none made; each move audited."""
     note = _clean_note(note)
     errors = ServiceError()
@@ -81,10 +81,10 @@ def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = 
         _start_monitoring(contacts, now)
     else:
         Monitoring.objects.filter(contact_id__in=ids, status=MonitoringStatus.ACTIVE).update(status=MonitoringStatus.ENDED)
-    channel = getattr(request, "audit_channel", "web") if request is not None else "cli"
+    channel = current_channel()
     AuditLog.objects.bulk_create([
         AuditLog(actor=actor, actor_name=actor.username, action=AuditAction.UPDATE, object_type="contact",
-                 object_id=str(c.pk), channel=channel, ip=client_ip(request),
+                 object_id=str(c.pk), channel=channel, ip=client_ip(),
                  detail={"from": before[c.pk], "to": to, "case": c.case_id, "resident": c.resident_id, "batch": len(ids)})
         for c in contacts
     ], batch_size=2000)
@@ -115,18 +115,18 @@ def _need(actor):
         raise ServiceError.forbidden()
 
 
-def contact_decide(*, actor, contact_id, confirm: bool, note: str = "", request=None) -> Contact:
+def contact_decide(*, actor, contact_id, confirm: bool, note: str = "") -> Contact:
     """A tracer confirms a contact (monitoring starts) or dismisses it, with a note."""
     _need(actor)
     with transaction.atomic():
         contact = get_scoped(contacts_for(actor).select_for_update(of=("self",)), contact_id)
         to = ContactStatus.CONFIRMED if confirm else ContactStatus.DISMISSED
-        contacts_transition(actor=actor, contacts=[contact], to=to, note=note, request=request)
+        contacts_transition(actor=actor, contacts=[contact], to=to, note=note)
     return contact
 
 
 def contacts_decide(*, actor, case_id, confirm: bool, note: str, contact_ids=None, top: int | None = None,
-                    min_score: float | None = None, request=None) -> list[Contact]:
+                    min_score: float | None = None) -> list[Contact]:
     """Confirm or dismiss many contacts of one case with one reason: a selection, or the top N proposals at or above a score."""
     _need(actor)
     case = case_get(actor, case_id)
@@ -161,4 +161,4 @@ def contacts_decide(*, actor, case_id, confirm: bool, note: str, contact_ids=Non
             if len(contacts) != len(contact_ids):
                 raise ServiceError.one("contacts", "部分所选密接不属于本病例或不在您的管辖范围内",
                                        "Some selected contacts are not of this case or outside your jurisdiction")
-        return contacts_transition(actor=actor, contacts=contacts, to=to, note=note, request=request)
+        return contacts_transition(actor=actor, contacts=contacts, to=to, note=note)

@@ -38,7 +38,7 @@ def _need(actor, perm=Perm.MANAGE_CASES):
 
 
 def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_date: dt.date | None = None,
-                  source_contact: Contact | None = None, request=None) -> Case:
+                  source_contact: Contact | None = None) -> Case:
     """Register a confirmed case or an asymptomatic infection of a resident in the actor's area."""
     _need(actor)
     errors = ServiceError()
@@ -62,8 +62,7 @@ def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_da
                                        source=source_contact, registered_by=actor)
             Monitoring.objects.filter(resident=resident, status=MonitoringStatus.ACTIVE).update(
                 status=MonitoringStatus.ENDED, task="转为病例")
-            audit(actor, AuditAction.CREATE, "case", case.pk, detail={"resident": resident.pk, "kind": kind},
-                  request=request)
+            audit(actor, AuditAction.CREATE, "case", case.pk, detail={"resident": resident.pk, "kind": kind})
     except IntegrityError:
         raise ServiceError.one("resident_id", "该居民已是在管病例", "This resident is already an active case") from None
     return case
@@ -117,8 +116,7 @@ def _exposures(contact: engine.Contact) -> list[engine.Exposure]:
 
 
 def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, window_minutes: float = 30,
-                  min_overlap_minutes: float = 0, second_degree: bool = False, dwell_minutes: float = 30,
-                  request=None) -> dict:
+                  min_overlap_minutes: float = 0, second_degree: bool = False, dwell_minutes: float = 30) -> dict:
     """Propose close (and on request secondary) contacts of a case, ranked by exposure; a person confirms."""
     _need(actor)
     case = case_get(actor, case_id)
@@ -163,7 +161,7 @@ def contacts_find(*, actor, case_id, t_from: dt.datetime, t_to: dt.datetime, win
                        via={p: s for p, s, *_ in secondary}, first_rows=rows)
         audit(actor, AuditAction.READ, "contacts", case.pk, count=len(rows) + len(rows2),
               detail={"from": t_from.isoformat(), "to": t_to.isoformat(), "window": window_minutes,
-                      "min_overlap": min_overlap_minutes, "second_degree": second_degree}, request=request)
+                      "min_overlap": min_overlap_minutes, "second_degree": second_degree})
     hidden = len({p for p, *_ in proposals} - visible - cases) + len({p for p, *_ in secondary} - visible - cases)
     return {"case": case, "contacts": rows, "secondary": rows2, "outside_jurisdiction": hidden,
             "already_cases": len(cases)}

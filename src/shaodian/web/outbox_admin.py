@@ -35,7 +35,7 @@ def event_label(event: str) -> str:
     return EVENT_LABELS.get(event, event)
 
 
-def outbox_item_retry(*, user, item_id: int, request=None) -> None:
+def outbox_item_retry(*, user, item_id: int) -> None:
     """Queue a dead or failing background job again now (administrators), with an audit row."""
     if not user.can(Perm.OPERATE):
         raise ServiceError.forbidden()
@@ -43,7 +43,7 @@ def outbox_item_retry(*, user, item_id: int, request=None) -> None:
         if not outbox.outbox_retry(item_id=item_id):
             raise ServiceError.one("item", "该任务不是失败或待重试状态，无需重试", "This job is neither failed nor waiting for a retry",
                                    "state", status=409)
-        audit(user, AuditAction.UPDATE, "outbox_item", item_id, detail={"retry": True}, request=request)
+        audit(user, AuditAction.UPDATE, "outbox_item", item_id, detail={"retry": True})
 
 
 @login_required
@@ -70,7 +70,7 @@ def outbox_page(request):
 @require_POST
 def outbox_retry_view(request, item_id):
     try:
-        outbox_item_retry(user=request.user, item_id=item_id, request=request)
+        outbox_item_retry(user=request.user, item_id=item_id)
     except ServiceError as exc:
         if exc.status == 403:
             raise PermissionDenied from None

@@ -203,3 +203,10 @@ def test_reading_the_list_is_audited(client_as, alert):
     client_as("staff_a").get("/checkpoints/alerts/")
     row = AuditLog.objects.filter(object_type="scan_alert", action="list").latest("id")
     assert row.actor_name == "staff_a" and row.detail["ids"] == [alert.pk]
+
+
+def test_a_note_over_200_characters_is_a_message_and_no_acknowledgement(client_as, alert):
+    res = client_as("staff_a").post(f"/checkpoints/alerts/{alert.pk}/acknowledge/", {"note": "长" * 201}, follow=True)
+    assert "200" in res.content.decode()
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None

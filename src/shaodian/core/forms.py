@@ -1,0 +1,134 @@
+"""What every page form shares: fields read as the API reads them, and a service's refusal shown on its field.
+
+A page validates its input with a form and hands the cleaned values to one service; whatever the
+service refuses (`ServiceError`) lands next to the field it names, under "general" otherwise.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shaodian.errors import ServiceError
+from shaodian.schema_types import DB_INT_MAX, Moment, form_value
+
+# What a datetime-local input sends (seconds appear when the browser adds them), and ISO for scripts.
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+class PageForm(forms.Form):
+    def add_service_errors(self, exc: ServiceError) -> None:
+        """Show the service's refusals next to the fields they concern."""
+        for name, msgs in exc.errors.items():
+            for msg in msgs:
+                self.add_error(name if name in self.fields else None, str(msg))
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        """The errors keyed as the templates expect: non-field errors under "general"."""
+        return {("general" if k == "__all__" else k): list(v) for k, v in self.errors.items()}
+
+    def values(self) -> dict[str, Any]:
+        """What was typed, to show again beside the errors (lists for multiple choices)."""
+        out: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.SelectMultiple | forms.MultipleHiddenInput):
+                out[name] = self.data.getlist(name) if hasattr(self.data, "getlist") else self.data.get(name, [])
+            else:
+                out[name] = self.data.get(name, "")
+        return out
+
+
+class SchemaField(forms.Field):
+    """A field read with the same bounded type as the API (`schema_types`), answering the API's message."""
+
+    def __init__(self, kind: Any, *, label_pair: tuple[str, str] | None = None, **kwargs):
+        self.kind, self.label_pair = kind, label_pair
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return form_value(self.kind, value, field="value", label=self.label_pair or ("", ""))
+        except ServiceError as exc:
+            raise forms.ValidationError([_strip_label(str(m)) for msgs in exc.errors.values() for m in msgs]) from None
+
+
+class LocalMomentField(SchemaField):
+    """A date and time read as the API reads one; a wall time without offset is Asia/Shanghai's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Moment, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_current_timezone())
+        return value
+
+
+def _strip_label(text: str) -> str:
+    # Without a label pair the message reads "：reason"; beside its field the reason alone is enough.
+    return text.lstrip("：: ")
+
+
+class IdField(forms.IntegerField):
+    """An id typed or posted: digits within the database's range (never an overflow further on)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", DB_INT_MAX)
+        super().__init__(**kwargs)
+
+
+class IdListField(forms.Field):
+    """Ticked ids (checkboxes); anything else than ids from the list is refused."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, max_items: int = 500, **kwargs):
+        self.max_items = max_items
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > self.max_items:
+            raise forms.ValidationError(_("Too many items selected."))
+        try:
+            ids = sorted({int(v) for v in values if str(v).isascii() and str(v).isdigit()})
+        except (TypeError, ValueError):
+            ids = []
+        if len(ids) != len(set(values)) or any(not 0 < i <= DB_INT_MAX for i in ids):
+            raise forms.ValidationError(_("Choose from the list."))
+        return ids
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A local date and time inside the window the platform works in (no year 1, no year 9999)."""
+
+    default_error_messages = {"invalid": _("Enter a date and time, e.g. 2024-03-01 08:00."),
+                              "out_of_range": _("The date must be between 2000-01-01 and 2100-12-31.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATETIME_FORMATS, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                         **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not EARLIEST <= value.date() <= LATEST:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return value
+
+
+def local_input(value: dt.datetime | None) -> str:
+    """A time as a datetime-local input shows it (Asia/Shanghai wall time)."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
