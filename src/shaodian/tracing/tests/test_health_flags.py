@@ -10,7 +10,7 @@ from shaodian.people import selectors as people
 from shaodian.people.models import HealthFlag
 from shaodian.tracing import services
 from shaodian.tracing.models import Contact, Monitoring
-from shaodian.tracing.tests.support import NOW
+from shaodian.tracing.tests.support import NOW, confirmed_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def gate_says(scene, resident) -> str:
     guard = scene["cdc"].__class__.objects.get(username="guard_a")
     code = checkpoints.identity_token(resident)
     return checkpoints.verify_at(actor=guard, checkpoint_id=scene["gate"].pk, code=code)["result"]
-
-
-def confirmed_contact(scene) -> Contact:
-    cdc, case = scene["cdc"], scene["case"]
-    services.contacts_find(actor=cdc, case_id=case.pk, t_from=NOW - dt.timedelta(days=1), t_to=NOW, window_minutes=0)
-    contact = Contact.objects.get(case=case, resident=scene["people"][1])
-    return services.contact_decide(actor=cdc, contact_id=contact.pk, confirm=True, note="同桌就餐")
 
 
 def test_it_turns_the_gate_green_again_when_the_case_is_closed(scene):
