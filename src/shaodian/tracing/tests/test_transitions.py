@@ -1,6 +1,7 @@
 """Cases and monitoring change status only through their transition tables: illegal moves refused, each move audited."""
 
 import itertools
+import json
 
 import pytest
 from django.utils import translation
@@ -81,3 +82,22 @@ def test_a_re_confirmed_contact_restarts_its_monitoring(scene):
     moves = AuditLog.objects.filter(object_type="monitoring", object_id=str(m.pk)).order_by("pk")
     assert [a.detail["move"] for a in moves] == ["end", "restart"]
 
+
+
+def test_the_api_closes_a_case_and_refuses_closing_it_again(scene, api_as):
+    api = api_as("cdc")
+    url = f"/api/v1/tracing/cases/{scene['case'].pk}/close"
+    ok = api.post(url, json.dumps({"note": "治愈出院"}), content_type="application/json")
+    assert ok.status_code == 200 and ok.json() == {"id": scene["case"].pk, "status": "recovered"}
+    again = api.post(url, json.dumps({"note": ""}), content_type="application/json")
+    assert again.status_code == 422 and "不能改为" in again.json()["msg_zh"]
+    outside = api_as("grid_b").post(url, json.dumps({}), content_type="application/json")
+    assert outside.status_code in (403, 404)
+
+
+def test_the_api_ends_monitoring(scene, api_as):
+    m = Monitoring.objects.get(contact=confirmed_contact(scene))
+    res = api_as("cdc").post(f"/api/v1/tracing/monitoring/{m.pk}/end", json.dumps({"note": "期满解除"}),
+                             content_type="application/json")
+    assert res.status_code == 200 and res.json()["status"] == "ended"
+    assert Monitoring.objects.get(pk=m.pk).task == "期满解除"
