@@ -92,3 +92,16 @@ def test_the_resident_page_reads_flags_in_the_users_area_only(scene, users):
     assert people.health_flags_of(users["cdc"], a.pk) == ["case"]
     assert people.health_flags_of(users["grid_b"], a.pk) == []  # another community
     assert people.health_flags_of(users["legal"], a.pk) == []  # sees no cases
+
+
+def test_the_data_migration_fills_the_flags_the_transitions_keep(scene):
+    import importlib
+
+    from django.apps import apps
+
+    confirmed_contact(scene)
+    kept = set(HealthFlag.objects.values_list("resident_id", "flag"))
+    assert kept and services.health_flags_refresh() == 0
+    HealthFlag.objects.all().delete()
+    importlib.import_module("shaodian.tracing.migrations.0003_fill_health_flags").fill(apps, None)
+    assert set(HealthFlag.objects.values_list("resident_id", "flag")) == kept
