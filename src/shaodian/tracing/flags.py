@@ -7,7 +7,7 @@ transaction, and so must anything else that writes those tables (the demo city, 
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Value, When
 from django.utils import timezone
@@ -56,6 +56,25 @@ def _everyone() -> set[int]:
             | set(HealthFlag.objects.values_list("resident_id", flat=True)))
 
 
+LOCK_CLASS = 2401  # the first key of the advisory locks taken per resident below
+
+
+def _serialise(ids: list[int]) -> None:
+    """On PostgreSQL, one transaction at a time refreshes a person's flags, each reading what the one before committed.
+
+    Without it, two transitions of one person in parallel (a contact dismissed while the person is
+    registered as a case) could each write flags from a view without the other's change. Locks are
+    taken in id order (no deadlock between refreshes) and held to the end of the transaction.
+    SQLite runs one writer at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        # Two int4 keys: ids past 2^31 share a lock with another id, which only serialises a little more.
+        cur.execute("SELECT count(pg_advisory_xact_lock(%s, (x %% 2147483647)::int)) "
+                    "FROM (SELECT x FROM unnest(%s::bigint[]) AS x ORDER BY x) AS s", [LOCK_CLASS, ids])
+
+
 def health_flags_refresh(resident_ids: Iterable[int] | None = None) -> int:
     """Bring these residents' flags (everyone's when None) in line with tracing's tables; returns rows changed."""
     ids = sorted(_everyone() if resident_ids is None else {int(pk) for pk in resident_ids if pk is not None})
@@ -64,6 +83,7 @@ def health_flags_refresh(resident_ids: Iterable[int] | None = None) -> int:
     now = timezone.now()
     changed = 0
     with transaction.atomic():
+        _serialise(ids)
         for part in _chunks(ids):
             wanted = {(pk, f) for pk, found in flags_computed(part).items() for f in found}
             held = set(HealthFlag.objects.filter(resident_id__in=part).values_list("resident_id", "flag"))
