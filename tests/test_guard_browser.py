@@ -30,13 +30,15 @@ from shaodian.checkpoints import services
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
 from shaodian.security.models import User
-from shaodian.tracing.selectors import health_flags
+from shaodian.checkpoints.health import flags_for
 
 staff = User.objects.get(username="staff_a")
 community = Place.objects.get(pk=staff.node_id)
 gate = services.checkpoint_create(actor=staff, place=community, name="测试东门", kind="community_gate")
 other = services.checkpoint_create(actor=staff, place=community, name="测试西门", kind="community_gate")
-people = [r for r in Resident.objects.filter(community_id=community.pk).order_by("id")[:40] if not health_flags(r.pk)][:7]
+nearby = list(Resident.objects.filter(community_id=community.pk).order_by("id")[:40])
+flagged = flags_for([r.pk for r in nearby])
+people = [r for r in nearby if r.pk not in flagged][:7]
 now = timezone.now()
 
 def issue(resident, checkpoint):

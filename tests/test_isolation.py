@@ -52,6 +52,7 @@ PARAM_FILLERS = {
     "pass_id": lambda ctx: ctx["pass"].pk,
     "case_id": lambda ctx: ctx["case"].pk,
     "contact_id": lambda ctx: ctx["contact"].pk,
+    "monitoring_id": lambda ctx: ctx["monitoring"].pk,
     "measure_id": lambda ctx: ctx["measure"].pk,
     "token": lambda ctx: ctx["vote_token"],
     "notification_id": lambda ctx: ctx["notification"].pk,
@@ -145,7 +146,7 @@ def _tracing_objects(users, resident) -> dict:
     from shaodian.checkpoints import services as checkpoints
     from shaodian.places.models import Place
     from shaodian.tracing import services as tracing
-    from shaodian.tracing.models import Contact
+    from shaodian.tracing.models import Contact, Monitoring
 
     community_b = Place.objects.get(pk=users["grid_b"].node.community_id)
     staff_b = type(users["staff_a"]).objects.create(username="staff_b", role="community_staff", node=community_b)
@@ -157,12 +158,14 @@ def _tracing_objects(users, resident) -> dict:
                                  test_date=timezone.localdate())
     neighbour = Resident.objects.filter(grid_id=resident.grid_id).exclude(pk=resident.pk).first()
     contact = Contact.objects.create(case=case, resident=neighbour, reason="manual")
+    monitoring = Monitoring.objects.create(resident=neighbour, reason="secondary_contact", starts_on=timezone.localdate(),
+                                           ends_on=timezone.localdate() + dt.timedelta(days=7))
     from shaodian.checkpoints.alerts import alerts_raise
     from shaodian.checkpoints.models import ScanAlert
 
     alerts_raise(actor=staff_b, stored=[("iso-alert-1", resident.pk, gate.pk, now, "in", 38.6, None)])
     alert = ScanAlert.objects.get(client_id="iso-alert-1", kind="case")
-    return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact, "alert": alert}
+    return {"checkpoint": gate, "pass": permit, "case": case, "contact": contact, "alert": alert, "monitoring": monitoring}
 
 
 def _measure_objects(users, resident) -> dict:
@@ -247,6 +250,9 @@ def _assert_untouched(ctx):
     ctx["contact"].refresh_from_db()
     ctx["alert"].refresh_from_db()
     assert ctx["pass"].revoked_at is None and ctx["contact"].status == "proposed"
+    ctx["case"].refresh_from_db()
+    ctx["monitoring"].refresh_from_db()
+    assert ctx["case"].status == "active" and ctx["monitoring"].status == "active"
     assert ctx["alert"].acknowledged_at is None
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"

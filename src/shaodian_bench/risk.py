@@ -101,6 +101,7 @@ def _make_outbreak(opts, now: dt.datetime, n_cases: int) -> dict:
     from shaodian.people.models import Resident
     from shaodian.security.models import User
     from shaodian.tracing.models import Case, Contact, Monitoring
+    from shaodian.tracing.services import health_flags_refresh
 
     rng = np.random.default_rng(opts.seed)
     Monitoring.objects.all().delete()
@@ -209,6 +210,7 @@ def _make_outbreak(opts, now: dt.datetime, n_cases: int) -> dict:
     for case, ago in everything:  # registered the day of the test, in the afternoon
         case.registered_at = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=ago), dt.time(15)))
     Case.objects.bulk_update([c for c, _ in everything], ["registered_at"], batch_size=1000)
+    health_flags_refresh()  # written around tracing's services: the gates' flags follow here
     return {"cases": len(everything), "contacts": len(contacts), "monitoring": len(monitorings),
             "scans": int(keep.sum())}
 

@@ -1,8 +1,9 @@
 """What a checkpoint must know of people's health status (case, close contact, monitoring), and nothing more.
 
-The one place where checkpoints read tracing's tables: verification asks about one person, scan
-ingestion about a whole batch at once (set-based, in the driver, like `scan_store`), so a batch
-of 5,000 scans costs one query here, not 5,000.
+The flags are data tracing writes into people.HealthFlag with every case, contact and monitoring
+change; checkpoints only read them. Verification asks about one person, scan ingestion about a
+whole batch at once (set-based, in the driver, like `scan_store`), so a batch of 5,000 scans costs
+one query here, not 5,000.
 """
 
 from collections.abc import Iterable
@@ -10,28 +11,20 @@ from collections.abc import Iterable
 from django.db import connection
 
 from shaodian.checkpoints.scan_store import _json, _pg_cursor
+from shaodian.people.models import HealthFlag, HealthFlagKind
 
-CASE, CLOSE_CONTACT, MONITORING = "case", "close_contact", "monitoring"
+CASE, CLOSE_CONTACT, MONITORING = HealthFlagKind.CASE.value, HealthFlagKind.CLOSE_CONTACT.value, HealthFlagKind.MONITORING.value
 
 
 # Up to this many people, each is looked up by index; above, the (far fewer) flagged rows are read and
-# matched against the batch: on SQLite 5,000 index probes per table cost 30 times more than that.
+# matched against the batch: on SQLite 5,000 index probes cost 30 times more than that.
 PROBE_MAX = 256
 
 
 def _sql(ids_param: str, probe: bool = True) -> str:
-    from shaodian.tracing.models import Case, Contact, Monitoring
-
-    case, monitoring, contact = Case._meta.db_table, Monitoring._meta.db_table, Contact._meta.db_table
     # "+" keeps SQLite from driving the query from the batch's list through the resident index.
     column = "resident_id" if probe or connection.vendor != "sqlite" else "+resident_id"
-    return (
-        f"SELECT resident_id, 'case' FROM {case} WHERE status = 'active' AND {column} IN ({ids_param}) "
-        f"UNION SELECT resident_id, CASE WHEN reason = 'close_contact' THEN 'close_contact' ELSE 'monitoring' END "
-        f"FROM {monitoring} WHERE status = 'active' AND {column} IN ({ids_param}) "
-        f"UNION SELECT resident_id, 'contact' FROM {contact} WHERE status = 'confirmed' AND degree = 1 "
-        f"AND {column} IN ({ids_param})"
-    )
+    return f"SELECT resident_id, flag FROM {HealthFlag._meta.db_table} WHERE {column} IN ({ids_param})"
 
 
 def flags_for(resident_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -51,10 +44,4 @@ def flags_for(resident_ids: Iterable[int]) -> dict[int, set[str]]:
     flags: dict[int, set[str]] = {}
     for resident_id, flag in rows:
         flags.setdefault(resident_id, set()).add(flag)
-    # A confirmed close contact not (yet) under monitoring is still a close contact, unless already more.
-    for found in flags.values():
-        if "contact" in found:
-            found.discard("contact")
-            if not found:
-                found.add(CLOSE_CONTACT)
     return flags

@@ -1,7 +1,8 @@
 """Closures (封闭点) under the negative list (禁止封堵清单, CHK-3), and the flags that protect places."""
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from shaodian.errors import Msg, ServiceError
 from shaodian.measures import rules
@@ -66,14 +67,72 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
     return closure
 
 
+class ClosureState(models.TextChoices):
+    """A closure's state, read from removed_at: in force until removed, by hand or with its measure."""
+
+    IN_FORCE = "in_force", _("In force")
+    REMOVED = "removed", _("Lifted")
+
+
+# (from, to) → the name of the move, as the audit row records it. A removed closure stays removed:
+# closing the place again is a new closure, checked against the negative list again.
+CLOSURE_MOVES: dict[tuple[str, str], str] = {
+    (ClosureState.IN_FORCE, ClosureState.REMOVED): "remove",
+}
+
+
+def closure_state(closure: Closure) -> str:
+    return ClosureState.REMOVED if closure.removed_at is not None else ClosureState.IN_FORCE
+
+
+def _label(state: str) -> tuple[str, str]:
+    name = ClosureState(state).label
+    with translation.override("zh-hans"):
+        zh = str(name)
+    with translation.override("en"):
+        return zh, str(name)
+
+
+def closures_transition(*, actor, closures: list[Closure], to: str, now, detail=None) -> list[Closure]:
+    """Move closures (locked by the caller) to `to`: all moves legal or none made; each move audited."""
+    if to not in ClosureState.values:
+        raise ServiceError.one("status", "未知的状态", f"Unknown status: {to}", "unknown_status")
+    illegal: dict[str, int] = {}
+    for c in closures:
+        if (closure_state(c), to) not in CLOSURE_MOVES:
+            illegal[closure_state(c)] = illegal.get(closure_state(c), 0) + 1
+    errors = ServiceError()
+    for state, n in illegal.items():
+        (zh_from, en_from), (zh_to, en_to) = _label(state), _label(to)
+        errors.add("status", Msg(f"{n}个封闭点已是「{zh_from}」，不能改为「{zh_to}」",
+                                 f"{n} closure(s) are {en_from.lower()} and cannot become {en_to.lower()}", "illegal_move"))
+    if errors.errors:
+        raise errors
+    with transaction.atomic():
+        for c in closures:
+            before = closure_state(c)
+            c.removed_at = now if to == ClosureState.REMOVED else None
+            c.save(update_fields=["removed_at"])
+            audit(actor, AuditAction.UPDATE, "closure", c.pk,
+                  detail={"from": before, "to": to, "move": CLOSURE_MOVES[(before, to)], **(detail or {})})
+    return closures
+
+
 def closure_remove(*, actor, closure_id, now=None) -> Closure:
+    """Lift a closure in force; a closure lifted already is refused."""
     _need(actor, Perm.MANAGE_CLOSURES)
-    closure = closure_get(actor, closure_id)
-    if closure.removed_at is None:
-        closure.removed_at = now or timezone.now()
-        closure.save(update_fields=["removed_at"])
-        audit(actor, AuditAction.UPDATE, "closure", closure.pk, detail={"removed": True})
+    visible = closure_get(actor, closure_id)
+    with transaction.atomic():
+        closure = Closure.objects.select_for_update().get(pk=visible.pk)
+        closures_transition(actor=actor, closures=[closure], to=ClosureState.REMOVED, now=now or timezone.now())
     return closure
+
+
+def closures_end_with(measure, *, actor, now) -> list[Closure]:
+    """A measure's closures end with it (expired or lifted): nothing stays shut after the term."""
+    rows = list(Closure.objects.select_for_update().filter(measure=measure, removed_at__isnull=True).order_by("pk"))
+    return closures_transition(actor=actor, closures=rows, to=ClosureState.REMOVED, now=now,
+                               detail={"measure": measure.pk})
 
 
 def place_flags_set(*, actor, place_id, flags) -> Place:

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from shaodian.errors import Msg, NotFound, ServiceError
-from shaodian.measures import area, codec, lifecycle, rules
+from shaodian.measures import area, closures, codec, lifecycle, rules
 from shaodian.measures.lifecycle import TransitionRefused
-from shaodian.measures.models import Closure, Measure, MeasureStatus, ZoneLevel
+from shaodian.measures.models import Measure, MeasureStatus, ZoneLevel
 from shaodian.measures.selectors import measure_get
 from shaodian.people.selectors import resident_in_area_get
 from shaodian.places.models import Building, Place, Unit
@@ -83,8 +83,7 @@ def _transit(measure: Measure, action, who: L.Actor, now: dt.datetime, *, user, 
     audit(user, AuditAction.UPDATE, "measure", measure.pk,
           detail={"action": entry.action, "from": entry.from_status.value, "to": entry.to_status.value, **(detail or {})})
     if new.status in (L.Status.EXPIRED, L.Status.LIFTED):
-        # The measure's closures end with it: nothing stays shut after the term.
-        Closure.objects.filter(measure=measure, removed_at__isnull=True).update(removed_at=now)
+        closures.closures_end_with(measure, actor=user, now=now)
     return measure
 
 

@@ -121,6 +121,27 @@ class CareNote(models.Model):
         constraints = [models.UniqueConstraint(fields=["resident", "group"], name="care_note_unique")]
 
 
+class HealthFlagKind(models.TextChoices):
+    CASE = "case", _("Active case")
+    CLOSE_CONTACT = "close_contact", _("Close contact under monitoring")
+    MONITORING = "monitoring", _("Under health monitoring")
+
+
+class HealthFlag(models.Model):
+    """What a gate must know of a person's health status, and nothing more: one row per flag held.
+
+    Written by tracing in the same transaction as the case, contact or monitoring that changes it,
+    so checkpoints and the resident page read one small table and never tracing's.
+    """
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="health_flags")
+    flag = models.CharField(max_length=16, choices=HealthFlagKind.choices)
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["resident", "flag"], name="health_flag_unique")]
+
+
 class ImportJob(models.Model):
     """One upload of the residents sheet: counts, and the bad rows (encrypted: they hold ID numbers)."""
 

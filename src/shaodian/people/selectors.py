@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from shaodian.errors import Msg, ServiceError
-from shaodian.people.models import Resident, SpecialGroup
+from shaodian.people.models import HealthFlag, Resident, SpecialGroup
 from shaodian.places.models import Household, Place, scope_lookup
 from shaodian.security import crypto
 from shaodian.security.audit import audit, audit_list
@@ -39,6 +39,12 @@ def residents_for(user, perm: Perm = Perm.VIEW_RESIDENTS) -> QuerySet:
 
 def households_for(user) -> QuerySet:
     return Household.objects.for_user(user, Perm.VIEW_RESIDENTS)
+
+
+def health_flags_of(user, resident_id) -> list[str]:
+    """The health flags (case, close contact, monitoring) of a resident in the user's area, for who may see cases."""
+    inside = Resident.objects.filter(pk=resident_id).for_user(user, Perm.VIEW_CASES)
+    return sorted(HealthFlag.objects.filter(resident__in=inside).values_list("flag", flat=True))
 
 
 def id_hashes(value: str) -> dict[str, str]:

@@ -13,7 +13,6 @@ from shaodian.places.selectors import grids_for
 from shaodian.schema_types import ParamId, form_value
 from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.roles import Perm
-from shaodian.tracing.selectors import health_flags
 
 
 @login_required
@@ -68,7 +67,7 @@ def _detail_page(request, resident_id, *, reveal: dict | None = None, status: in
             "can_reveal_phone": user.can(Perm.REVEAL_PHONE) and resident.phone,
             "can_reveal_id": user.can(Perm.REVEAL_ID),
             "can_edit": user.can(Perm.EDIT_RESIDENTS),
-            "health": sorted(health_flags(resident.pk)) if user.can(Perm.VIEW_CASES) else [],
+            "health": selectors.health_flags_of(user, resident.pk),
             "reveal": reveal or {},
         },
         status=status,

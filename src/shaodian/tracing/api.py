@@ -114,3 +114,26 @@ def decide_many(request, case_id: ParamId, payload: DecideManyIn):
     done = services.contacts_decide(actor=request.user, case_id=case_id, confirm=payload.confirm, note=payload.note,
                                     contact_ids=payload.contact_ids, top=payload.top, min_score=payload.min_score)
     return {"decided": [c.pk for c in done]}
+
+
+class NoteIn(Schema):
+    note: Short = ""
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+
+
+@router.post("/tracing/cases/{case_id}/close", response=StatusOut)
+def case_close(request, case_id: ParamId, payload: NoteIn):
+    """Close an active case (recovered, discharged): gates let the person through again. A closed case is refused."""
+    case = services.case_close(actor=request.user, case_id=case_id, note=payload.note)
+    return {"id": case.pk, "status": case.status}
+
+
+@router.post("/tracing/monitoring/{monitoring_id}/end", response=StatusOut)
+def monitoring_end(request, monitoring_id: ParamId, payload: NoteIn):
+    """End a monitoring period, at term or early with a reason. An ended period is refused."""
+    m = services.monitoring_end(actor=request.user, monitoring_id=monitoring_id, note=payload.note)
+    return {"id": m.pk, "status": m.status}

@@ -1,7 +1,7 @@
 """A person's decisions on contacts: confirm (monitoring starts) or dismiss, one by one or many at once.
 
 Every status change of a contact goes through `contacts_transition`, which checks each move against
-`CONTACT_MOVES`, writes them together and audits each one.
+`CONTACT_MOVES`, writes them together, audits each one and refreshes the people's health flags.
 """
 
 import datetime as dt
@@ -25,7 +25,9 @@ from shaodian.tracing.models import (
     MonitoringReason,
     MonitoringStatus,
 )
+from shaodian.tracing.flags import health_flags_refresh
 from shaodian.tracing.selectors import case_get, contacts_for
+from shaodian.tracing.transitions import monitoring_transition
 
 MONITORING_DAYS = 14
 NOTE_MAX = 200
@@ -78,9 +80,10 @@ def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = 
     for c in contacts:
         c.status, c.decided_by, c.decided_at, c.note = to, actor, now, note
     if to == ContactStatus.CONFIRMED:
-        _start_monitoring(contacts, now)
+        _start_monitoring(actor, contacts, now)
     else:
-        Monitoring.objects.filter(contact_id__in=ids, status=MonitoringStatus.ACTIVE).update(status=MonitoringStatus.ENDED)
+        ending = list(Monitoring.objects.select_for_update().filter(contact_id__in=ids, status=MonitoringStatus.ACTIVE))
+        monitoring_transition(actor=actor, rows=ending, to=MonitoringStatus.ENDED)
     channel = current_channel()
     AuditLog.objects.bulk_create([
         AuditLog(actor=actor, actor_name=actor.username, action=AuditAction.UPDATE, object_type="contact",
@@ -88,14 +91,18 @@ def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = 
                  detail={"from": before[c.pk], "to": to, "case": c.case_id, "resident": c.resident_id, "batch": len(ids)})
         for c in contacts
     ], batch_size=2000)
+    health_flags_refresh({c.resident_id for c in contacts})
     return contacts
 
 
-def _start_monitoring(contacts: list[Contact], now: dt.datetime) -> None:
+def _start_monitoring(actor, contacts: list[Contact], now: dt.datetime) -> None:
     """Monitoring from the last exposure (or today) for 14 days; a contact's earlier monitoring row is reused."""
     last = dict(Contact.objects.filter(pk__in=[c.pk for c in contacts]).annotate(last=Max("exposures__end"))
                 .values_list("pk", "last"))
-    existing = {m.contact_id: m for m in Monitoring.objects.filter(contact_id__in=list(last))}
+    existing = {m.contact_id: m for m in Monitoring.objects.select_for_update().filter(contact_id__in=list(last))}
+    # An ended period starts again through its transition; its dates and task are set below.
+    monitoring_transition(actor=actor, rows=[m for m in existing.values() if m.status != MonitoringStatus.ACTIVE],
+                          to=MonitoringStatus.ACTIVE)
     new, old = [], []
     for c in contacts:
         start = timezone.localtime(last.get(c.pk) or now).date()
@@ -103,11 +110,10 @@ def _start_monitoring(contacts: list[Contact], now: dt.datetime) -> None:
         m.resident_id = c.resident_id
         m.reason = MonitoringReason.CLOSE_CONTACT if c.degree == 1 else MonitoringReason.SECONDARY_CONTACT
         m.starts_on, m.ends_on = start, start + dt.timedelta(days=MONITORING_DAYS)
-        m.status = MonitoringStatus.ACTIVE
         m.task = ("网格员每日两次电话随访测温，出现症状立即上报" if c.degree == 1 else "每日健康打卡")
         (old if m.pk else new).append(m)
     Monitoring.objects.bulk_create(new, batch_size=2000)
-    Monitoring.objects.bulk_update(old, ["resident_id", "reason", "starts_on", "ends_on", "status", "task"], batch_size=2000)
+    Monitoring.objects.bulk_update(old, ["resident_id", "reason", "starts_on", "ends_on", "task"], batch_size=2000)
 
 
 def _need(actor):

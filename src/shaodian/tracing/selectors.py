@@ -11,7 +11,7 @@ from shaodian.security.crypto import mask_name
 from shaodian.places.models import scope_lookup
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
-from shaodian.tracing.models import Case, CaseStatus, Contact, ContactExposure, ContactStatus, Monitoring, MonitoringStatus
+from shaodian.tracing.models import Case, Contact, ContactExposure, ContactStatus, Monitoring
 
 
 def _by_resident(user, qs: QuerySet, perm: Perm = Perm.VIEW_CASES) -> QuerySet:
@@ -32,20 +32,6 @@ def contacts_for(user) -> QuerySet:
 
 def monitoring_for(user) -> QuerySet:
     return _by_resident(user, Monitoring.objects.select_related("resident"))
-
-
-def health_flags(resident_id: int) -> set[str]:
-    """What a checkpoint must know about one person (no details): case, close contact, monitoring."""
-    flags = set()
-    if Case.objects.filter(resident_id=resident_id, status=CaseStatus.ACTIVE).exists():
-        flags.add("case")
-    for reason in Monitoring.objects.filter(resident_id=resident_id, status=MonitoringStatus.ACTIVE).values_list(
-        "reason", flat=True
-    ):
-        flags.add("close_contact" if reason == "close_contact" else "monitoring")
-    if Contact.objects.filter(resident_id=resident_id, status=ContactStatus.CONFIRMED, degree=1).exists() and not flags:
-        flags.add("close_contact")
-    return flags
 
 
 # Past this many confirmed contacts of one case, the drawing shows one node with the rest's count.

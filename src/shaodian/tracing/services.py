@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shaodian.checkpoints.models import Checkpoint, Scan
-from shaodian.errors import Msg, ServiceError
+from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import selectors as people
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.tracing import engine
 from shaodian.tracing.decisions import contact_decide, contacts_decide, contacts_transition  # noqa: F401 (public here)
+from shaodian.tracing.flags import health_flags_refresh  # noqa: F401 (public here: for writers outside tracing)
 from shaodian.tracing.models import (
     Case,
     CaseKind,
@@ -25,7 +26,8 @@ from shaodian.tracing.models import (
     Monitoring,
     MonitoringStatus,
 )
-from shaodian.tracing.selectors import case_get
+from shaodian.tracing.selectors import case_get, monitoring_for
+from shaodian.tracing.transitions import cases_transition, monitoring_transition
 
 MAX_WINDOW = dt.timedelta(days=28)
 # Scans this long before the query window are read too, so a stay that began earlier is whole.
@@ -60,12 +62,39 @@ def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_da
         with transaction.atomic():
             case = Case.objects.create(resident=resident, kind=kind, test_date=test_date, onset_date=onset_date,
                                        source=source_contact, registered_by=actor)
-            Monitoring.objects.filter(resident=resident, status=MonitoringStatus.ACTIVE).update(
-                status=MonitoringStatus.ENDED, task="转为病例")
             audit(actor, AuditAction.CREATE, "case", case.pk, detail={"resident": resident.pk, "kind": kind})
+            # A case is isolated and treated: the monitoring of a contact ends when the contact becomes one.
+            monitored = list(Monitoring.objects.select_for_update().filter(resident=resident, status=MonitoringStatus.ACTIVE))
+            monitoring_transition(actor=actor, rows=monitored, to=MonitoringStatus.ENDED, task="转为病例",
+                                  detail={"case": case.pk})
+            health_flags_refresh([resident.pk])
     except IntegrityError:
         raise ServiceError.one("resident_id", "该居民已是在管病例", "This resident is already an active case") from None
     return case
+
+
+def case_close(*, actor, case_id, note: str = "") -> Case:
+    """Close an active case (recovered, discharged): its flag goes, and gates let the person through again."""
+    _need(actor)
+    visible = case_get(actor, case_id)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=visible.pk)
+        cases_transition(actor=actor, cases=[case], to=CaseStatus.RECOVERED, note=note)
+    return case
+
+
+def monitoring_end(*, actor, monitoring_id, note: str = "") -> Monitoring:
+    """End a monitoring period (at term, or early with a reason): its flag goes with it."""
+    _need(actor)
+    try:
+        visible = monitoring_for(actor).get(pk=int(monitoring_id))
+    except (Monitoring.DoesNotExist, ValueError, TypeError):
+        raise NotFound from None
+    with transaction.atomic():
+        monitoring = Monitoring.objects.select_for_update().get(pk=visible.pk)
+        monitoring_transition(actor=actor, rows=[monitoring], to=MonitoringStatus.ENDED,
+                              task=note or None)
+    return monitoring
 
 
 def _epoch(t: dt.datetime) -> int:

@@ -22,3 +22,14 @@ def visit(cid, person, venue, start_min_ago, minutes):
         {"client_id": f"{cid}-out", "person": person, "checkpoint": venue,
          "at": (t_in + dt.timedelta(minutes=minutes)).isoformat(), "direction": "out"},
     ]
+
+
+def confirmed_contact(scene):
+    """The scene's close contact b, found and confirmed by the health official: monitoring starts."""
+    from shaodian.tracing import services
+    from shaodian.tracing.models import Contact
+
+    cdc, case = scene["cdc"], scene["case"]
+    services.contacts_find(actor=cdc, case_id=case.pk, t_from=NOW - dt.timedelta(days=1), t_to=NOW, window_minutes=0)
+    contact = Contact.objects.get(case=case, resident=scene["people"][1])
+    return services.contact_decide(actor=cdc, contact_id=contact.pk, confirm=True, note="同桌就餐")

@@ -6,14 +6,20 @@ import json
 import pytest
 from django.utils import timezone
 
+from shaodian.checkpoints.health import flags_for
 from shaodian.errors import ServiceError
 from shaodian.people.models import Resident
 from shaodian.tracing import chain, services
 from shaodian.tracing.models import Contact, Monitoring
-from shaodian.tracing.selectors import chain_of, health_flags
+from shaodian.tracing.selectors import chain_of
 from shaodian.tracing.tests.support import NOW
 
 pytestmark = pytest.mark.django_db
+
+
+def health_flags(pk) -> set[str]:
+    """What a gate reads of one person."""
+    return flags_for([pk]).get(pk, set())
 
 
 def found_ids(result, key="contacts"):

@@ -1,4 +1,5 @@
-"""health.flags_for, set-based, against the one-person reference (tracing's health_flags) on random statuses."""
+"""Flags as tracing writes them (health_flags_refresh) and gates read them (checkpoints' flags_for, set-based),
+against a one-person reference read from tracing's tables, on random statuses."""
 
 import datetime as dt
 
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 
 from shaodian.checkpoints import health
 from shaodian.people.models import Resident
-from shaodian.tracing.models import Case, Contact, Monitoring
-from shaodian.tracing.selectors import health_flags
+from shaodian.tracing.flags import health_flags_refresh
+from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus, Monitoring, MonitoringStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,20 @@ pytestmark = pytest.mark.django_db
 #              contact: none/confirmed 1/confirmed 2/proposed 1/dismissed 1)
 PERSON = st.tuples(st.booleans(), st.booleans(), st.sampled_from(["", "close", "secondary", "ended"]),
                    st.sampled_from(["", "c1", "c2", "p1", "d1"]))
+
+
+def health_flags(resident_id: int) -> set[str]:
+    """The reference: what a checkpoint must know about one person (no details), straight from tracing's tables."""
+    flags = set()
+    if Case.objects.filter(resident_id=resident_id, status=CaseStatus.ACTIVE).exists():
+        flags.add("case")
+    for reason in Monitoring.objects.filter(resident_id=resident_id, status=MonitoringStatus.ACTIVE).values_list(
+        "reason", flat=True
+    ):
+        flags.add("close_contact" if reason == "close_contact" else "monitoring")
+    if Contact.objects.filter(resident_id=resident_id, status=ContactStatus.CONFIRMED, degree=1).exists() and not flags:
+        flags.add("close_contact")
+    return flags
 
 
 class Rollback(Exception):
@@ -55,6 +70,7 @@ def test_flags_for_a_batch_are_each_persons_flags(users, statuses, padding):
         with transaction.atomic():
             _build(users, residents, statuses)
             ids = [r.pk for r in residents]
+            health_flags_refresh(ids)
             expected = {pk: flags for pk in ids if (flags := health_flags(pk))}
             assert health.flags_for(ids) == expected
             assert (len(ids) > health.PROBE_MAX) == (padding > 0)
