@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shaodian.checkpoints",
     "shaodian.tracing",
     "shaodian.measures",
+    "shaodian.complaints",
     "shaodian.web",
 ]
 
