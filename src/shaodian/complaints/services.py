@@ -19,6 +19,7 @@ from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm
 
 NOTE_MAX = 1000
+NOT_REPORTER = Msg("受理编号或查询码不正确", "Wrong tracking number or query code", "not_found")
 # Actions whose note is the answer the reporter reads (required).
 ANSWERED = {states.Action.START, states.Action.RESOLVE, states.Action.CLOSE_UNRESOLVED}
 
