@@ -372,6 +372,9 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
 
             step("measures")
             build_measures_story(rng)
+            from shaodian.complaints.demo import build_complaints_story
+
+            build_complaints_story(rng)
         step("commit")
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     step("analyze")
