@@ -134,7 +134,8 @@ def complaint_file(*, actor=None, channel: str, text: str, place_id, category: s
                           source_hash=src_digest, filed_by=actor, on_behalf_reason=str(on_behalf_reason or "")[:200],
                           photo=photo, body=body, handling_node=node, answer_by=due.answer_by,
                           resolve_by=due.resolve_by, duplicate_of=_duplicate_of(place, category, now),
-                          external_id=str(external_id or "")[:64], filed_at=now, updated_at=now)
+                          external_id=str(external_id or "")[:64], filed_at=now,
+                          filed_day=timezone.localtime(now).date(), updated_at=now)
             c.locate_at(place)
             try:
                 with transaction.atomic():

@@ -3,15 +3,13 @@ response and reopen rates against their targets, late items, and a trend over da
 
 import datetime as dt
 
-from django.db.models import Count, DurationField, F, Q, Value
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shaodian.complaints.models import Status
 
 # Seed 003: blocked-door complaints closed 100 %, satisfaction ≥ 80 %; one province's 24 h response ≥ 90 %.
 TARGETS = {"closure": 1.0, "satisfaction": 0.8, "response_24h": 0.9}
-DAY = dt.timedelta(hours=24)
 
 
 def _counts(now):
@@ -22,8 +20,7 @@ def _counts(now):
         "resolved": Count("pk", filter=Q(status=Status.RESOLVED)),
         "feedback": Count("pk", filter=Q(satisfied__isnull=False)),
         "satisfied": Count("pk", filter=Q(satisfied=True)),
-        "responded_24h": Count("pk", filter=Q(responded_at__isnull=False,
-                                              responded_at__lte=F("filed_at") + Value(DAY, DurationField()))),
+        "responded_24h": Count("pk", filter=Q(answered_in_24h=True)),
         "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
         "late": Count("pk", filter=~closed & Q(resolve_by__lt=now) | Q(escalated_at__isnull=False)),
     }
@@ -54,7 +51,7 @@ def kpis(queryset, *, now=None, days: int = 30, category: str = "") -> dict:
     by_body = [_rates(r) for r in qs.values("body").annotate(**counts).order_by("-total", "body")[:50]]
     by_area = [_rates(r) for r in qs.values("community_id", "community__name").annotate(**counts)
                .order_by("-total", "community__name")[:50]]
-    trend = list(qs.annotate(day=TruncDate("filed_at", tzinfo=timezone.get_current_timezone())).values("day")
+    trend = list(qs.values(day=F("filed_day"))
                  .annotate(filed=Count("pk"), closed=Count("pk", filter=Q(closed_at__isnull=False)),
                            resolved=Count("pk", filter=Q(status=Status.RESOLVED))).order_by("day"))
     return {"overall": overall, "by_body": by_body, "by_area": by_area, "trend": trend, "targets": TARGETS,

@@ -65,6 +65,9 @@ class Complaint(Located):
     answer_by = models.DateTimeField(_("answer by"))
     resolve_by = models.DateTimeField(_("resolve by"))
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Kept beside the times so the KPI aggregates are plain column sums on both databases.
+    answered_in_24h = models.BooleanField(default=False)
+    filed_day = models.DateField(db_index=True)  # the local (Asia/Shanghai) day, for the daily trend
     closed_at = models.DateTimeField(null=True, blank=True)
     satisfied = models.BooleanField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)

@@ -36,6 +36,7 @@ def _apply(c: Complaint, action: states.Action, *, now, actor=None, by_reporter=
         raise ServiceError.one("action", exc.zh, exc.en, exc.code, status=409) from None
     c.status, c.responded_at, c.closed_at = new.status.value, new.responded_at, new.closed_at
     c.satisfied, c.reopen_count, c.updated_at = new.satisfied, new.reopen_count, now
+    c.answered_in_24h = c.responded_at is not None and c.responded_at - c.filed_at <= deadlines.ANSWER
     if action == states.Action.REOPEN:  # a reopened report gets fresh deadlines from now
         due = deadlines.due(c.category, now)
         c.answer_by, c.resolve_by, c.escalated_at, c.escalated_to = due.answer_by, due.resolve_by, None, None
