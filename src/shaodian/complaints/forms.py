@@ -69,13 +69,6 @@ class DecideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RoutingForm(forms.Form):
-    category = forms.ChoiceField(choices=Category.choices)
-    level = forms.ChoiceField(choices=[("community", "community"), ("street", "street"), ("district", "district"),
-                                       ("city", "city")])
-    body = forms.CharField(max_length=100)
-
-
 def form_errors(form) -> dict[str, list]:
     """A form's errors in the shape the services raise (field → messages)."""
     return {name: [Msg(str(e), str(e)) for e in errs] for name, errs in form.errors.items()}

@@ -160,3 +160,11 @@ def test_an_answered_item_escalates_when_its_resolve_deadline_passes(town):
     services.complaint_act(actor=town.users["east_staff"], complaint_id=c.pk, action="start", note="收到", now=T0)
     assert services.complaints_escalate(now=T0 + dt.timedelta(hours=71)) == 0
     assert services.complaints_escalate(now=T0 + dt.timedelta(hours=73)) == 1
+
+
+def test_the_routing_table_overrides_the_defaults(town):
+    with pytest.raises(ServiceError):
+        services.routing_rule_set(actor=town.users["street"], category="rumour", level="community", body="社区居委会")
+    services.routing_rule_set(actor=town.users["district"], category="rumour", level="community", body="社区网格站")
+    c, _ = file(town, category="rumour", reporter_phone="")
+    assert c.body == "社区网格站" and c.handling_node == town.east
