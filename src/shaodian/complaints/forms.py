@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shaodian.complaints.models import Category, ReviewOutcome
 from shaodian.complaints.photos import MAX_UPLOAD
 from shaodian.errors import Msg
+from shaodian.places.models import PlaceKind
 
 TEXT_MAX = 2000
 
@@ -72,3 +73,9 @@ class DecideForm(forms.Form):
 def form_errors(form) -> dict[str, list]:
     """A form's errors in the shape the services raise (field → messages)."""
     return {name: [Msg(str(e), str(e)) for e in errs] for name, errs in form.errors.items()}
+
+
+class RoutingForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=[(k, v) for k, v in PlaceKind.choices if k != "grid"])
+    body = forms.CharField(label=_("Responsible body"), max_length=100)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/kpi/", views.complaint_kpi, name="complaint_kpi"),
+    path("complaints/routing/", views.routing, name="complaint_routing"),
     path("complaints/reviews/", views.review_list, name="complaint_reviews"),
     path("complaints/reviews/run/", views.reviews_run, name="complaint_reviews_run"),
     path("complaints/reviews/<int:review_id>/", views.review_detail, name="complaint_review"),

@@ -184,3 +184,38 @@ def reviews_run(request):
     need(request.user, Perm.DECIDE_REVIEW)
     reviews.reviews_detect()
     return redirect("complaint_reviews")
+
+
+@login_required
+def routing(request):
+    """The routing table: which body handles each category, at which level; district and city staff change it."""
+    from shaodian.complaints.forms import RoutingForm
+    from shaodian.complaints.models import RoutingRule
+    from shaodian.complaints.routing import DEFAULT_ROUTES
+
+    user = request.user
+    need(user, Perm.VIEW_COMPLAINTS)
+    errors, status = {}, 200
+    form = RoutingForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            errors, status = form_errors(form), 422
+        else:
+            try:
+                services.routing_rule_set(actor=user, request=request, **form.cleaned_data)
+            except ServiceError as exc:
+                errors, status = exc.errors, exc.status
+            else:
+                return redirect("complaint_routing")
+    rules = dict(RoutingRule.objects.values_list("category", "pk"))
+    overrides = {r.category: r for r in RoutingRule.objects.all()}
+    levels = dict(PlaceKind.choices)
+    rows = []
+    for code, label in Category.choices:
+        rule = overrides.get(code)
+        level, body = (rule.level, rule.body) if rule else DEFAULT_ROUTES[code]
+        rows.append({"label": label, "level": levels[level], "body": body, "changed": code in rules})
+    may_change = user.can(Perm.HANDLE_COMPLAINTS) and user.node and user.node.kind in (PlaceKind.CITY,
+                                                                                        PlaceKind.DISTRICT)
+    return render(request, "complaints/routing.html", {"rows": rows, "form": form, "errors": errors,
+                                                       "may_change": may_change}, status=status)

@@ -128,3 +128,14 @@ def test_roles_without_the_right_are_refused(client, town):
     client.force_login(town.users["volunteer"])
     assert client.get("/complaints/").status_code == 403
     assert client.get("/complaints/new/").status_code == 403
+
+
+def test_the_routing_page_shows_the_table_and_a_district_changes_it(client, town):
+    client.force_login(town.users["east_staff"])
+    page = client.get("/complaints/routing/").content.decode()
+    assert "分派规则" in page and "街道卫生健康办" in page and "保存分派规则" not in page
+    client.force_login(town.users["district"])
+    r = client.post("/complaints/routing/", {"category": "rumour", "level": "street", "body": "街道宣传办"})
+    assert r.status_code == 302
+    assert "街道宣传办" in client.get("/complaints/routing/").content.decode()
+    assert client.post("/complaints/routing/", {"category": "x", "level": "street", "body": "y"}).status_code == 422
