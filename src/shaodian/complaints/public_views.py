@@ -40,8 +40,9 @@ def report(request):
 @never_cache
 def track(request):
     """Look a report up by number and code; the reporter may then give feedback or reopen."""
-    data = request.POST if request.method == "POST" else (request.GET if "number" in request.GET else None)
-    form = TrackForm(data)
+    # The code never travels in an address (addresses end up in logs): a lookup by link carries the number only.
+    data = request.POST if request.method == "POST" else None
+    form = TrackForm(data, initial={"number": request.GET.get("number", "")[:16]})
     c, errors, status, done = None, {}, 200, ""
     if data is not None and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
