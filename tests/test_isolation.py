@@ -59,6 +59,9 @@ PARAM_FILLERS = {
     "item_id": lambda ctx: ctx["outbox_item"].pk,
     "alert_id": lambda ctx: ctx["alert"].pk,
     "transfer_id": lambda ctx: ctx["transfer"].pk,
+    "complaint_id": lambda ctx: ctx["complaint"].pk,
+    "review_id": lambda ctx: ctx["review"].pk,
+    "request_id": lambda ctx: ctx["complaint"].number,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -113,7 +116,7 @@ def ctx(users):
     # staff_a's job is not grid_a's: grid_a must not read it either.
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
-            "transfer": _transfer_object(users, resident)}
+            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident)}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -125,6 +128,17 @@ def _outbox_objects(users, resident) -> dict:
     item = OutboxItem.objects.get(key="notify:isolation:inapp")
     outbox.work(worker="isolation")
     return {"notification": Notification.objects.get(recipient=users["grid_b"]), "outbox_item": item}
+
+
+def _complaint_objects(users, resident) -> dict:
+    """An anonymous complaint by grid_b's marked resident, and the over-blocking review it triggers."""
+    from shaodian.complaints import intake, reviews
+
+    complaint, _code = intake.complaint_file(channel="web", text="消防通道被铁栅栏挡住", place_id=resident.grid_id,
+                                             category="fire_lane", reporter_name=resident.name,
+                                             reporter_phone=resident.phone, anonymous=True)
+    review = next(r for r in reviews.reviews_detect() if r.evidence["complaints"][0]["id"] == complaint.pk)
+    return {"complaint": complaint, "review": review}
 
 
 def _transfer_object(users, resident):

@@ -24,7 +24,7 @@ ROLES = ["grid_a", "grid_b", "staff_a", "street_a", "commander", "cdc", "legal",
 
 # Modules with vocabularies of their own, outside any model field's choices.
 PURE_VOCABULARIES = ["shaodian.measures.lifecycle.vocabulary", "shaodian.measures.rules", "shaodian.risk.matrix",
-                     "shaodian.security.roles", "shaodian.people.transfer_states"]
+                     "shaodian.security.roles", "shaodian.people.transfer_states", "shaodian.complaints.states"]
 
 # English words seen on Chinese pages; the vocabularies below catch the codes among them.
 ENGLISH_UI_WORDS = {"low", "medium", "high", "no_carer", "grid_worker", "elderly_alone", "care_assignment",

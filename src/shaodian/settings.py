@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shaodian.tracing",
     "shaodian.risk",
     "shaodian.measures",
+    "shaodian.complaints",
     "shaodian.web",
     "shaodian.demo",  # the demo city and its `demo-city` command; no product app imports it
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("measures/", include("shaodian.measures.urls")),
     path("public/", include("shaodian.measures.public_urls")),
     path("notifications/", include("shaodian.core.urls")),
+    path("", include("shaodian.complaints.urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

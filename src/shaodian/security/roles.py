@@ -42,6 +42,10 @@ class Perm(str, Enum):
     MANAGE_CLOSURES = "manage_closures"  # closures and negative-list flags of places
     CONFIRM_RISK = "confirm_risk"  # confirm a risk assessment (人机协同)
     OPERATE = "operate"  # see the background jobs (outbox) and retry a failed one
+    VIEW_COMPLAINTS = "view_complaints"  # complaints (诉求) of the jurisdiction, reporters hidden or masked
+    HANDLE_COMPLAINTS = "handle_complaints"  # file for a resident (12345), assign, answer, resolve, close
+    REVEAL_REPORTER = "reveal_reporter"  # the designated role: an anonymous reporter's identity (audited)
+    DECIDE_REVIEW = "decide_review"  # decide an over-blocking review (过度封堵核查)
 
 
 R, P = Role, Perm
@@ -52,6 +56,8 @@ _COMMAND = {P.VIEW_CHECKPOINTS, P.MANAGE_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_CASES
 # Measures (MEA-3): staff prepare, command approves, health evaluates, the legal office reviews.
 _MEASURE_STAFF = {P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.MANAGE_MEASURES, P.MANAGE_CLOSURES, P.CONFIRM_RISK}
 _MEASURE_COMMAND = _MEASURE_STAFF | {P.EVALUATE_MEASURE, P.APPROVE_MEASURE}
+# Complaints (PUB-1): staff handle them; only the commanders of the handling body see who reported.
+_COMPLAINTS = {P.VIEW_COMPLAINTS, P.HANDLE_COMPLAINTS}
 
 # Least data: guards, volunteers, suppliers and legal reviewers do not browse residents.
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
@@ -59,10 +65,12 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
                                                                   P.VIEW_MEASURES}),
     R.COMMUNITY_STAFF: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND | _MEASURE_STAFF
-        | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT}
+        | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT} | _COMPLAINTS
     ),
-    R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | {P.EXPORT}),
-    R.DISTRICT_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | {P.EXPORT, P.EDIT_HIERARCHY}),
+    R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | _COMPLAINTS
+                                  | {P.EXPORT, P.REVEAL_REPORTER}),
+    R.DISTRICT_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | _COMPLAINTS
+                                    | {P.EXPORT, P.EDIT_HIERARCHY, P.REVEAL_REPORTER}),
     R.HEALTH_OFFICIAL: frozenset(
         _RESIDENT_READERS | {P.REVEAL_PHONE, P.REVEAL_ID, P.EXPORT, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_CASES,
                              P.MANAGE_CASES, P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.EVALUATE_MEASURE, P.CONFIRM_RISK}
@@ -72,10 +80,11 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     R.SUPPLY_OFFICER: frozenset({P.VIEW_PLACES, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_MEASURES}),
     R.CHECKPOINT_GUARD: frozenset(_CHECKPOINTS),
     R.VOLUNTEER: frozenset(),
-    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES}),
+    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES, P.VIEW_COMPLAINTS, P.DECIDE_REVIEW}),
     R.ADMIN: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND
         | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES, P.VIEW_MEASURES, P.OPERATE}
+        | _COMPLAINTS
     ),
 }
 
