@@ -42,3 +42,17 @@ def test_a_browser_asking_for_english_still_gets_chinese_pages(client_as):
     client = client_as("grid_a")
     page = client.get("/residents/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-CN"' in page and "查询" in page
+
+
+def test_no_message_is_defined_twice():
+    """Two entries for one msgid (without a context) leave one of them silently unused, and GNU msgfmt refuses the file."""
+    from collections import Counter
+    from pathlib import Path
+
+    import polib
+
+    import shaodian
+
+    po = polib.pofile(str(Path(shaodian.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"))
+    twice = [k for k, n in Counter((e.msgctxt, e.msgid) for e in po).items() if n > 1]
+    assert not twice, twice

@@ -17,7 +17,7 @@ from shaodian.security import crypto
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
+from shaodian.places.selectors import scoped_places
 
 TEXT_MAX = 2000
 DUPLICATE_WINDOW = dt.timedelta(hours=48)

@@ -17,7 +17,7 @@ from shaodian.places.models import PlaceKind
 from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
-from shaodian.security.scope import scoped_places
+from shaodian.places.selectors import scoped_places
 from shaodian.core.shortcuts import need
 
 LIST_LIMIT = 200

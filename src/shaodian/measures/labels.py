@@ -3,7 +3,7 @@
 Pages show these labels, never the codes; tests/test_django_vocabulary.py checks that no code leaks into the text.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from shaodian.measures import lifecycle, rules
 from shaodian.measures.models import MeasureStatus
@@ -20,7 +20,7 @@ STATUS_LABELS = {**dict(MeasureStatus.choices), LEGAL_PASSED: _("Legal review pa
 ACTION_LABELS = {
     "propose": _("Measure proposed"), "revise": _("Revised"), "evaluate": _("Evaluated"),
     "submit_for_legal_review": _("Sent to legal review"), "legal_approve": _("Passed legal review"),
-    "legal_return": _("Returned by legal review"), "approve": _("Approved"), "decline": _("Declined"),
+    "legal_return": _("Returned by legal review"), "approve": _("Approved"), "decline": pgettext_lazy("measure decision", "Declined"),
     "record_vote": _("Vote recorded"), "record_gate": _("Special-group gate checked"),
     "publish_notice": _("Notice published"), "enter_force": _("In force"), "extend": _("Extended"),
     "expire": _("Expired"), "lift": _("Lifted"), "withdraw": _("Withdrawn"), "start_recovery": _("Recovery started"),
