@@ -41,10 +41,19 @@ class ReportForm(forms.Form):
 class HotlineForm(ReportForm):
     """The 12345 operator's form, or staff filing on a resident's behalf (with the reason)."""
 
+    # "suggest": classify the text and show the form again with the suggestion; empty: file.
+    step = forms.CharField(required=False, max_length=16)
+
     channel = forms.ChoiceField(label=_("Received by"), choices=[("hotline", _("12345 hotline")),
                                                                  ("staff", _("Filed by staff for a resident"))])
     on_behalf_reason = forms.CharField(label=_("Why you file on the resident's behalf"), max_length=200,
                                        required=False)
+
+
+class RevealForm(forms.Form):
+    """The designated role asks to see an anonymous reporter (the look is audited)."""
+
+    reveal = forms.BooleanField(required=False)
 
 
 class ActForm(forms.Form):
@@ -57,6 +66,8 @@ class ActForm(forms.Form):
 class TrackForm(forms.Form):
     number = forms.CharField(label=_("Tracking number"), max_length=16)
     code = forms.CharField(label=_("Query code"), max_length=16)
+    # Set when the reporter gives feedback or reopens (ReporterActForm then reads the rest).
+    action = forms.CharField(required=False, max_length=16)
 
 
 class ReporterActForm(TrackForm):
@@ -79,3 +90,19 @@ class RoutingForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     level = forms.ChoiceField(label=_("Level"), choices=[(k, v) for k, v in PlaceKind.choices if k != "grid"])
     body = forms.CharField(label=_("Responsible body"), max_length=100)
+
+
+class Open311RequestForm(forms.Form):
+    """POST requests.json (GeoReport v2): the fields a client sends, bounded; the view checks their meaning."""
+
+    api_key = forms.CharField(required=False, max_length=128)
+    service_code = forms.CharField(required=False, max_length=64)
+    lat = forms.CharField(required=False, max_length=32)
+    long = forms.CharField(required=False, max_length=32)
+    address_id = forms.CharField(required=False, max_length=64)
+    address_string = forms.CharField(required=False, max_length=300)
+    description = forms.CharField(required=False, max_length=4000, strip=False)
+    first_name = forms.CharField(required=False, max_length=64)
+    last_name = forms.CharField(required=False, max_length=64)
+    phone = forms.CharField(required=False, max_length=32)
+    device_id = forms.CharField(required=False, max_length=128)

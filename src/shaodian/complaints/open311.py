@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from shaodian.complaints import intake
+from shaodian.complaints.forms import Open311RequestForm
 from shaodian.complaints.models import Category, Complaint, Open311Key, Status
 from shaodian.errors import ServiceError
 from shaodian.places.models import Place, PlaceKind
@@ -128,7 +129,7 @@ def _locate(post) -> Place | None:
     code = post.get("address_id", "").strip()
     if code:
         return Place.objects.filter(code=code, active=True).exclude(kind=PlaceKind.CITY).first()
-    lat, lon = float(post["lat"]), float(post["long"])
+    lat, lon = float(post["lat"]), float(post["long"])  # checked by the caller
     for place in Place.objects.filter(kind=PlaceKind.COMMUNITY, active=True, boundary__isnull=False).only(
             "pk", "boundary"):
         if _point_in(place.boundary, lat, lon):
@@ -137,7 +138,11 @@ def _locate(post) -> Place | None:
 
 
 def _create(request):
-    post = request.POST
+    form = Open311RequestForm(request.POST)
+    if not form.is_valid():
+        field, problems = next(iter(form.errors.items()))
+        return _error(400, 400, f"{field}: {problems[0]}")
+    post = form.cleaned_data
     key = Open311Key.objects.filter(key_hash=key_hash(post.get("api_key", "")), active=True).first()
     if key is None:
         return _error(403, 403, "a valid api_key is required")

@@ -41,12 +41,12 @@ def report(request):
 def track(request):
     """Look a report up by number and code; the reporter may then give feedback or reopen."""
     # The code never travels in an address (addresses end up in logs): a lookup by link carries the number only.
-    data = request.POST if request.method == "POST" else None
-    form = TrackForm(data, initial={"number": request.GET.get("number", "")[:16]})
+    posted = request.method == "POST"
+    form = TrackForm(request.POST if posted else None, initial={"number": request.GET.get("number", "")[:16]})
     c, errors, status, done = None, {}, 200, ""
-    if data is not None and form.is_valid():
+    if posted and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]
-        if request.method == "POST" and request.POST.get("action"):
+        if form.cleaned_data["action"]:
             act = ReporterActForm(request.POST)
             if act.is_valid():
                 d = act.cleaned_data
@@ -63,7 +63,7 @@ def track(request):
             c = services.reporter_complaint(number, code)
         except NotFound:
             errors, status = errors or {"general": [services.NOT_REPORTER]}, 404 if not errors else status
-    elif data is not None:
+    elif posted:
         errors, status = form_errors(form), 422
     return render(request, "complaints/public_track.html", {
         "form": form, "c": c, "errors": errors, "done": done,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shaodian.complaints import classify, intake, kpi, reviews, selectors, services
-from shaodian.complaints.forms import ActForm, DecideForm, HotlineForm, form_errors
+from shaodian.complaints.forms import ActForm, DecideForm, HotlineForm, RevealForm, form_errors
 from shaodian.complaints.models import Category, IntakeRefusal, ReviewOutcome, Status
 from shaodian.errors import NotFound, ServiceError
 from shaodian.places.models import PlaceKind
@@ -59,9 +59,9 @@ def complaint_new(request):
     form = HotlineForm(request.POST or None, request.FILES or None, places=places)
     errors, status, suggested = {}, 200, ""
     if request.method == "POST":
-        if form.is_valid() and request.POST.get("step") == "suggest":
+        if form.is_valid() and form.cleaned_data["step"] == "suggest":
             suggested = classify.suggest(form.cleaned_data["text"])
-            data = request.POST.copy()
+            data = form.data.copy()
             data["category"] = suggested
             form = HotlineForm(data, places=places)
             form.is_valid()
@@ -102,7 +102,8 @@ def complaint_detail(request, complaint_id):
     c = selectors.complaint_get(request.user, complaint_id)
     if request.method != "POST":
         return _detail(request, c)
-    if request.POST.get("reveal"):
+    reveal = RevealForm(request.POST)
+    if reveal.is_valid() and reveal.cleaned_data["reveal"]:
         return _detail(request, c, reveal=True)
     form = ActForm(request.POST)
     if not form.is_valid():

@@ -42,8 +42,11 @@ def _raw_reads(path: Path, root: Path = ROOT) -> list[str]:
         if not (isinstance(node, ast.Attribute) and node.attr in BODY and isinstance(node.value, ast.Name)
                 and node.value.id == "request"):
             continue
-        call = parents.get(node)
-        callee = getattr(call, "func", None) if isinstance(call, ast.Call) and node in call.args else None
+        arg = node
+        while isinstance(parents.get(arg), (ast.BoolOp, ast.IfExp)):  # `request.POST or None` handed to a form
+            arg = parents[arg]
+        call = parents.get(arg)
+        callee = getattr(call, "func", None) if isinstance(call, ast.Call) and arg in call.args else None
         name = getattr(callee, "id", None) or getattr(callee, "attr", "")
         if not name.lower().endswith(("form", "form_class")):
             out.append(f"{path.relative_to(root)}:{node.lineno} request.{node.attr}")
