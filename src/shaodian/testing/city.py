@@ -211,5 +211,7 @@ def story_ground() -> None:
 
     grid_a = Place.objects.get(pk=User.objects.get(username="grid_a").node_id)
     CaseFactory(resident=resident_in("grid_a", 5), kind="confirmed", registered_by=User.objects.get(username="cdc"))
-    crowd(grid_a, 9, per_household=1)  # one voter a household: the story's vote has enough households to pass
-    crowd(grid_a, 9, per_household=1)
+    # One person a household: the story's community vote (60 % of households vote, 85 % of them for)
+    # then has enough voters to pass as it does in the demo city.
+    crowd(grid_a, 30, per_household=1)
+    crowd(grid_a, 30, per_household=1)
