@@ -83,6 +83,66 @@ def cmdline(pid: int) -> str:
         return ""
 
 
+# --- databases of their own -----------------------------------------------------------------------
+
+
+def suite_database_url() -> str:
+    return os.environ.get("SHAODIAN_DATABASE_URL", "")
+
+
+# A server or worker test runs on SQLite, and on PostgreSQL too when the suite does.
+BACKENDS = ["sqlite"] + (["postgresql"] if suite_database_url().startswith(("postgres://", "postgresql://")) else [])
+
+
+class ScratchDatabase:
+    """A database for one server or worker: a SQLite file in `data`, or a PostgreSQL database created
+    beside the suite's (same server and user) and dropped by `drop()`."""
+
+    def __init__(self, backend: str, data: Path, name: str):
+        self.backend = backend
+        if backend == "sqlite":
+            self.path = data / f"{name}.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        else:
+            import secrets
+            from urllib.parse import urlsplit, urlunsplit
+
+            self.name = f"{name}_{secrets.token_hex(4)}"
+            base = urlsplit(suite_database_url())
+            self.url = urlunsplit(base._replace(path=f"/{self.name}"))
+            self.admin = urlunsplit(base._replace(path="/postgres"))
+            self._admin(f'CREATE DATABASE "{self.name}"')
+
+    @staticmethod
+    def _dsn(url: str) -> str:
+        return url.replace("postgres://", "postgresql://", 1)
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self._dsn(self.admin), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def rows(self, sql: str) -> list[tuple]:
+        """The rows of one query, read beside the server (not through Django)."""
+        if self.backend == "sqlite":
+            import sqlite3
+
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                return list(conn.execute(sql))
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self._dsn(self.url)) as conn:
+            return list(conn.execute(sql))
+
+    def drop(self) -> None:
+        if self.backend != "sqlite":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
 # --- the server -----------------------------------------------------------------------------------
 
 

@@ -10,16 +10,12 @@ must be stored exactly once, each batch wholly or not at all.
 import datetime as dt
 import http.client
 import json
-import os
-import secrets
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from .serving import Site
+from .serving import BACKENDS, ScratchDatabase, Site
 
 BATCHES, PER_BATCH = 40, 500
 KILLS = (4, 9)  # acknowledged batches (this round) after which the server is killed
@@ -37,56 +33,8 @@ print(json.dumps({"checkpoint": gate.pk, "people": people}))
 """
 
 
-def _suite_url() -> str:
-    return os.environ.get("SHAODIAN_DATABASE_URL", "")
-
-
-BACKENDS = ["sqlite"] + (["postgresql"] if _suite_url().startswith(("postgres://", "postgresql://")) else [])
-
-
-class Database:
-    """A throwaway database for the server, and a way to count what it holds."""
-
-    def __init__(self, backend: str, data: Path):
-        self.backend = backend
-        if backend == "sqlite":
-            self.path = data / "crash.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-        else:
-            self.name = f"crash_{secrets.token_hex(4)}"
-            base = urlsplit(_suite_url())
-            self.url = urlunsplit(base._replace(path=f"/{self.name}"))
-            self.admin = urlunsplit(base._replace(path="/postgres"))
-            self._admin(f'CREATE DATABASE "{self.name}"')
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self._dsn(self.admin), autocommit=True) as conn:
-            conn.execute(sql)
-
-    @staticmethod
-    def _dsn(url: str) -> str:
-        return url.replace("postgres://", "postgresql://", 1)
-
-    def client_ids(self) -> list[str]:
-        sql = "SELECT client_id FROM checkpoints_scan WHERE client_id LIKE 'crash-%'"
-        if self.backend == "sqlite":
-            import sqlite3
-
-            conn = sqlite3.connect(self.path, timeout=30)
-            try:
-                return [row[0] for row in conn.execute(sql)]
-            finally:
-                conn.close()
-        import psycopg
-
-        with psycopg.connect(self._dsn(self.url)) as conn:
-            return [row[0] for row in conn.execute(sql)]
-
-    def drop(self) -> None:
-        if self.backend != "sqlite":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+def _client_ids(db: ScratchDatabase) -> list[str]:
+    return [row[0] for row in db.rows("SELECT client_id FROM checkpoints_scan WHERE client_id LIKE 'crash-%'")]
 
 
 def _request(site: Site, method, path, body=None, headers=None, conn=None):
@@ -108,7 +56,7 @@ def _request(site: Site, method, path, body=None, headers=None, conn=None):
 def city(request):
     """(site, database, setup) for a fresh small demo city on the chosen database, not yet serving."""
     site = Site("crash")
-    db = Database(request.param, site.data)
+    db = ScratchDatabase(request.param, site.data, "crash")
     site.env["SHAODIAN_DATABASE_URL"] = db.url
     try:
         site.run("migrate", "-v0")
@@ -189,7 +137,7 @@ def test_it_keeps_every_acknowledged_scan_across_kills(city):
         server = site
         site.start()
         try:
-            stored = set(db.client_ids())
+            stored = set(_client_ids(db))
             # Durable before anything is resent: an HTTP 200 means the batch survives a crash.
             for b in acknowledged:
                 missing = {f"crash-{b:02d}-{n:03d}" for n in range(PER_BATCH)} - stored
@@ -207,6 +155,6 @@ def test_it_keeps_every_acknowledged_scan_across_kills(city):
         finally:
             site.stop()
     assert acknowledged == set(range(BATCHES))
-    stored = db.client_ids()
+    stored = _client_ids(db)
     assert len(stored) == len(set(stored)) == len(every), (len(stored), len(set(stored)), len(every))
     assert set(stored) == every
