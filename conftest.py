@@ -1,8 +1,9 @@
 """Shared fixtures: the small fixture city (shaodian.testing.city) built once per test session.
 
 Nothing here imports Django at module level, so the pure cores' tests run without it:
-`python -m pytest src/shaodian/tracing/tests/test_engine.py -p no:django`.
-A test that needs the big random demo city asks for it by name (`demo_city`, tests/conftest.py).
+`python -m pytest src/shaodian/tracing/tests/test_engine.py -p no:django` (tests/test_pure_cores.py).
+The demo is imported only inside `measures_story`; the browser, WAL and crash tests serve a demo city
+of their own through tests/serving.py (`demo_site`), as `./run demo` shows it.
 """
 
 import pytest
