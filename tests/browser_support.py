@@ -1,19 +1,12 @@
-"""What the headless-Chromium tests share: a real `shaodian serve` on its own SQLite, the browser, the form login.
+"""What the headless-Chromium tests share: a real `shaodian serve` (tests/serving.py), the browser, the form login.
 
 Plain helpers, no fixtures: each browser test module builds its own fixtures from these. Call
 `require_chromium()` at the top of such a module so it is skipped (failed when CI is set) without Chromium.
 """
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,9 +17,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from . import serving
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-PASSWORD = "shaodian-demo"
+PASSWORD = serving.PASSWORD
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 PHONE = (360, 640)
 DESKTOP = (1280, 800)
@@ -49,95 +44,9 @@ def require_chromium():
         pytest.skip(why, allow_module_level=True)
 
 
-# --- the server ---------------------------------------------------------------------------------------
+# --- the server: one harness for every test that starts `shaodian serve` (tests/serving.py) --------------
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url, *, data=None, headers=None, timeout=5):
-    """(status, body) of a plain HTTP request; an error status is an answer, not an exception."""
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-class Site:
-    """`shaodian serve` on a free port with its own data dir and SQLite database, started and stopped at will."""
-
-    def __init__(self, name: str):
-        self.data = Path(tempfile.mkdtemp(prefix=f"shaodian-{name}-"))
-        self.cli = str(Path(sys.executable).parent / "shaodian")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
-        env.update(SHAODIAN_DATA_DIR=str(self.data), SHAODIAN_DATABASE_URL=f"sqlite:///{self.data}/{name}.sqlite3")
-        env.pop("SHAODIAN_LOGIN_FAILURE_LIMIT", None)
-        self.env = env
-        self.port = None  # taken at the first start, kept across restarts (the service worker's origin)
-        self.base = None
-        self.proc = None
-        self.log = open(self.data / "serve.log", "w+")
-
-    def run(self, *args) -> str:
-        done = subprocess.run([self.cli, *args], cwd=self.data, env=self.env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"shaodian {' '.join(args)[:80]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    def facts(self, code: str):
-        """Run `code` in `shaodian shell`; it prints one line `FACTS<json>`, returned decoded."""
-        out = self.run("shell", "-c", code)
-        return json.loads(next(line[5:] for line in out.splitlines() if line.startswith("FACTS")))
-
-    def start(self):
-        if self.port is None:
-            self.port = free_port()
-            self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([self.cli, "serve", "--port", str(self.port)], cwd=self.data, env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(self.base + "/login/", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.log.seek(0)
-                pytest.fail(f"shaodian serve did not answer on {self.base}:\n{self.log.read()}")
-            time.sleep(0.2)
-
-    def stop(self):
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
-
-    def close(self):
-        self.stop()
-        self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
-@contextmanager
-def demo_site(name: str, *, residents: int, seed: int):
-    """A migrated Site with a fresh demo city, not yet serving; removed with its data dir on exit."""
-    site = Site(name)
-    try:
-        site.run("migrate", "-v0")
-        site.run("demo-city", "--residents", str(residents), "--seed", str(seed), "-v0")
-        yield site
-    finally:
-        site.close()
+Site, demo_site, fetch, free_port = serving.Site, serving.demo_site, serving.fetch, serving.free_port
 
 
 # --- the browser --------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
     python -m tests.outbox_probe enqueue N [--sleep S --sleep-on-attempt A --marker DIR]
     python -m tests.outbox_probe worker [worker options]
     python -m tests.outbox_probe facts
-    python -m tests.outbox_probe export-setup       # a small demo city and one queued resident export
+    python -m tests.outbox_probe export-setup [N]   # the fixture city (N residents) and one queued resident export
     python -m tests.outbox_probe export-facts
 
 The handler `probe.effect` is atomic: it writes one effect row per run (keyed by job and attempt, so a
@@ -66,10 +66,12 @@ def main(argv: list[str]) -> None:
                             .annotate(n=Count("pk")).order_by()),
         }))
     elif command == "export-setup":
-        from shaodian.demo import city as demo
         from shaodian.people import export, selectors
+        from shaodian.people.models import Resident
+        from shaodian.testing import city, factories
 
-        demo.build_city(residents=int(rest[0]) if rest else 200, seed=3, with_measures=False)
+        nodes = city.build()
+        factories.crowd(nodes["grid_a"], max(0, (int(rest[0]) if rest else 200) - Resident.objects.count()))
         actor = User.objects.get(username="commander")
         job = export.residents_export_queue(actor=actor, query={},
                                             rows_total=selectors.resident_filter(actor).count())

@@ -1,6 +1,6 @@
 """A server killed (SIGKILL) while phones send scan batches loses no acknowledged scan and stores none twice.
 
-A real `shaodian serve` on its own database (SQLite; also PostgreSQL when the suite runs on it,
+A real `shaodian serve` (tests/serving.py) on its own database (SQLite; also PostgreSQL when the suite runs on it,
 in a scratch database created and dropped here) receives batches from a thread while the test
 kills it mid-stream, twice. After each restart, every scan of every batch that got its HTTP 200
 must be in the database before anything is resent; then everything is resent, and each client_id
@@ -10,21 +10,13 @@ must be stored exactly once, each batch wholly or not at all.
 import datetime as dt
 import http.client
 import json
-import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-BIN = Path(sys.executable).parent
+from .serving import BACKENDS, ScratchDatabase, Site
+
 BATCHES, PER_BATCH = 40, 500
 KILLS = (4, 9)  # acknowledged batches (this round) after which the server is killed
 SETUP = """
@@ -41,130 +33,39 @@ print(json.dumps({"checkpoint": gate.pk, "people": people}))
 """
 
 
-def _suite_url() -> str:
-    return os.environ.get("SHAODIAN_DATABASE_URL", "")
+def _client_ids(db: ScratchDatabase) -> list[str]:
+    return [row[0] for row in db.rows("SELECT client_id FROM checkpoints_scan WHERE client_id LIKE 'crash-%'")]
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if _suite_url().startswith(("postgres://", "postgresql://")) else [])
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Database:
-    """A throwaway database for the server, and a way to count what it holds."""
-
-    def __init__(self, backend: str, data: Path):
-        self.backend = backend
-        if backend == "sqlite":
-            self.path = data / "crash.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-        else:
-            self.name = f"crash_{secrets.token_hex(4)}"
-            base = urlsplit(_suite_url())
-            self.url = urlunsplit(base._replace(path=f"/{self.name}"))
-            self.admin = urlunsplit(base._replace(path="/postgres"))
-            self._admin(f'CREATE DATABASE "{self.name}"')
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self._dsn(self.admin), autocommit=True) as conn:
-            conn.execute(sql)
-
-    @staticmethod
-    def _dsn(url: str) -> str:
-        return url.replace("postgres://", "postgresql://", 1)
-
-    def client_ids(self) -> list[str]:
-        sql = "SELECT client_id FROM checkpoints_scan WHERE client_id LIKE 'crash-%'"
-        if self.backend == "sqlite":
-            import sqlite3
-
-            conn = sqlite3.connect(self.path, timeout=30)
-            try:
-                return [row[0] for row in conn.execute(sql)]
-            finally:
-                conn.close()
-        import psycopg
-
-        with psycopg.connect(self._dsn(self.url)) as conn:
-            return [row[0] for row in conn.execute(sql)]
-
-    def drop(self) -> None:
-        if self.backend != "sqlite":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-class Server:
-    def __init__(self, env: dict, data: Path):
-        self.env, self.data = env, data
-        self.port = _free_port()
-        self.log = open(data / "serve.log", "a+")
-        self.proc = subprocess.Popen([BIN / "shaodian", "serve", "--port", str(self.port)], cwd=data, env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while self.request("GET", "/login/")[0] != 200:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                self.log.seek(0)
-                pytest.fail(f"shaodian serve did not answer:\n{self.log.read()}")
-            time.sleep(0.1)
-
-    def request(self, method, path, body=None, headers=None, conn=None):
-        """(status, body); (0, b"") when the server is not there (or went away mid-request)."""
-        own = conn is None
-        conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response.status, response.read()
-        except (OSError, http.client.HTTPException):
-            return 0, b""
-        finally:
-            if own:
-                conn.close()
-
-    def kill(self) -> None:
-        self.proc.kill()  # SIGKILL: no handler runs, nothing is flushed
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+def _request(site: Site, method, path, body=None, headers=None, conn=None):
+    """(status, body); (0, b"") when the server is not there (or went away mid-request)."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", site.port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    except (OSError, http.client.HTTPException):
+        return 0, b""
+    finally:
+        if own:
+            conn.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def city(request):
-    """(environment, data dir, database, setup) for a fresh small demo city on the chosen database."""
-    data = Path(tempfile.mkdtemp(prefix="shaodian-crash-"))
-    db = Database(request.param, data)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
-    env.update(SHAODIAN_DATA_DIR=str(data), SHAODIAN_DATABASE_URL=db.url, PYTHONUNBUFFERED="1")
-    env.pop("SHAODIAN_LOGIN_FAILURE_LIMIT", None)
-
-    def run(*args) -> str:
-        done = subprocess.run([BIN / "shaodian", *args], cwd=data, env=env, capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, f"shaodian {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
+    """(site, database, setup) for a fresh small demo city on the chosen database, not yet serving."""
+    site = Site("crash")
+    db = ScratchDatabase(request.param, site.data, "crash")
+    site.env["SHAODIAN_DATABASE_URL"] = db.url
     try:
-        run("migrate", "-v0")
-        run("demo-city", "--residents", "400", "--seed", "5", "-v0")
-        setup = json.loads(run("shell", "-c", SETUP).strip().splitlines()[-1])
-        yield env, data, db, setup
+        site.run("migrate", "-v0")
+        site.run("demo-city", "--residents", "400", "--seed", "5", "-v0")
+        setup = json.loads(site.run("shell", "-c", SETUP).strip().splitlines()[-1])
+        yield site, db, setup
     finally:
+        site.close()
         db.drop()
-        shutil.rmtree(data, ignore_errors=True)
 
 
 def _batches(setup: dict) -> list[bytes]:
@@ -181,14 +82,14 @@ def _batches(setup: dict) -> list[bytes]:
     return out
 
 
-def _token(server: Server) -> str:
-    status, body = server.request("POST", "/api/v1/auth/token", json.dumps({"username": "guard_a",
+def _token(server: Site) -> str:
+    status, body = _request(server, "POST", "/api/v1/auth/token", json.dumps({"username": "guard_a",
                                   "password": "shaodian-demo"}), {"Content-Type": "application/json"})
     assert status == 200, body
     return json.loads(body)["token"]
 
 
-def _send(server: Server, token: str, bodies: list[bytes], acked: dict[int, list[str]], kill_after: int | None) -> int:
+def _send(server: Site, token: str, bodies: list[bytes], acked: dict[int, list[str]], kill_after: int | None) -> int:
     """Send every batch in order from a thread; acked[b] = the statuses of each batch that got its 200.
 
     With kill_after, the server is SIGKILLed once that many batches were acknowledged in this
@@ -202,7 +103,7 @@ def _send(server: Server, token: str, bodies: list[bytes], acked: dict[int, list
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         try:
             for b, body in enumerate(bodies):
-                status, answer = server.request("POST", "/api/v1/scans/batch", body, headers, conn=conn)
+                status, answer = _request(server, "POST", "/api/v1/scans/batch", body, headers, conn=conn)
                 if status == 0 and kill_after is not None:
                     return  # killed under us
                 results = json.loads(answer)["results"] if status == 200 else []
@@ -228,14 +129,15 @@ def _send(server: Server, token: str, bodies: list[bytes], acked: dict[int, list
 
 
 def test_it_keeps_every_acknowledged_scan_across_kills(city):
-    env, data, db, setup = city
+    site, db, setup = city
     bodies = _batches(setup)
     every = {f"crash-{b:02d}-{n:03d}" for b in range(BATCHES) for n in range(PER_BATCH)}
     acknowledged: set[int] = set()
     for kill_after in (*KILLS, None):
-        server = Server(env, data)
+        server = site
+        site.start()
         try:
-            stored = set(db.client_ids())
+            stored = set(_client_ids(db))
             # Durable before anything is resent: an HTTP 200 means the batch survives a crash.
             for b in acknowledged:
                 missing = {f"crash-{b:02d}-{n:03d}" for n in range(PER_BATCH)} - stored
@@ -251,8 +153,8 @@ def test_it_keeps_every_acknowledged_scan_across_kills(city):
                     assert statuses[0] == "duplicate", f"batch {b} was stored twice"
             acknowledged |= set(acked)
         finally:
-            server.stop()
+            site.stop()
     assert acknowledged == set(range(BATCHES))
-    stored = db.client_ids()
+    stored = _client_ids(db)
     assert len(stored) == len(set(stored)) == len(every), (len(stored), len(set(stored)), len(every))
     assert set(stored) == every

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shaodian.measures import services as measures
 from shaodian.people.models import Resident
 from shaodian.places.models import Building
+from shaodian.testing import city
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_a_case_with_a_test_date_in_9999_is_refused(api_as, case):
 
 
 def test_a_carer_named_with_a_semicolon_is_a_form_error(client_as, users):
-    resident = Resident.objects.filter(grid_id=users["grid_a"].node_id).order_by("pk").first()
+    resident = city.resident_in("grid_a", 1)  # the insulin user who has no carer yet
     r = client_as("staff_a").post(f"/residents/{resident.pk}/edit/", {"form": "care", "group": "insulin",
                                                                     "carer_name": "张;三", "carer_phone": ""})
     assert r.status_code == 422 and "姓名含有不允许的字符" in r.content.decode()

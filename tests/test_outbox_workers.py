@@ -6,57 +6,32 @@ worker command with one probe handler whose effect rows can be counted per job a
 """
 
 import json
-import os
-import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-BIN = Path(sys.executable).parent
+from .serving import BACKENDS, ScratchDatabase, Site
+
 ROOT = Path(__file__).resolve().parents[1]  # where `python -m tests.outbox_probe` is found
 LEASE = 3  # seconds: how long a killed worker's row waits before another worker may take it
 
 
-def _suite_url() -> str:
-    return os.environ.get("SHAODIAN_DATABASE_URL", "")
-
-
-BACKENDS = ["sqlite"] + (["postgresql"] if _suite_url().startswith(("postgres://", "postgresql://")) else [])
-
-
 class Scratch:
-    """A migrated database of its own and a way to run probe processes against it."""
+    """A migrated database of its own (tests/serving.py) and a way to run probe processes against it."""
 
     def __init__(self, backend: str):
-        self.data = Path(tempfile.mkdtemp(prefix="shaodian-outbox-"))
-        self.backend = backend
-        if backend == "sqlite":
-            url = f"sqlite:///{self.data / 'outbox.sqlite3'}"
-        else:
-            self.name = f"outbox_{secrets.token_hex(4)}"
-            base = urlsplit(_suite_url())
-            url = urlunsplit(base._replace(path=f"/{self.name}"))
-            self.admin = urlunsplit(base._replace(path="/postgres")).replace("postgres://", "postgresql://", 1)
-            self._admin(f'CREATE DATABASE "{self.name}"')
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SHAODIAN_DATABASE_URL")}
-        self.env.update(SHAODIAN_DATA_DIR=str(self.data), SHAODIAN_DATABASE_URL=url, PYTHONUNBUFFERED="1",
-                        SHAODIAN_OUTBOX_LEASE_SECONDS=str(LEASE), SHAODIAN_OUTBOX_RETRY_BASE_SECONDS="1")
-        done = subprocess.run([BIN / "shaodian", "migrate", "-v0"], env=self.env, capture_output=True, text=True,
-                              timeout=600)
-        assert done.returncode == 0, done.stderr
+        self.site = Site("outbox")
+        self.data = self.site.data
+        self.db = ScratchDatabase(backend, self.data, "outbox")
+        self.env = self.site.env
+        self.env.update(SHAODIAN_DATABASE_URL=self.db.url, SHAODIAN_OUTBOX_LEASE_SECONDS=str(LEASE),
+                        SHAODIAN_OUTBOX_RETRY_BASE_SECONDS="1")
+        self.site.run("migrate", "-v0", timeout=600)
         self.logs: list[Path] = []
-
-    def _admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            conn.execute(sql)
 
     def probe(self, *args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "tests.outbox_probe", *args], env=self.env, cwd=ROOT,
@@ -78,8 +53,8 @@ class Scratch:
         return "\n".join(f"--- {p.name}\n{p.read_text()}" for p in self.logs if p.exists())
 
     def drop(self) -> None:
-        if self.backend != "sqlite":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.site.close()
+        self.db.drop()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -36,10 +36,10 @@ def all_text_in_database() -> str:
 
 
 def test_no_plaintext_numbers_at_rest():
-    from shaodian.demo import city as demo
+    from shaodian.testing import city
 
     if not Resident.objects.exists():  # transactional tests flush the session's city
-        demo.build_city(residents=300, seed=11)
+        city.build()
     from shaodian.security.models import User
 
     staff = User.objects.get(username="staff_a")
@@ -69,13 +69,13 @@ def test_searches_reveals_exports_and_imports_leave_no_plaintext_number(client, 
 
     from openpyxl import Workbook
 
-    from shaodian.demo import city as demo
+    from shaodian.testing import city
     from shaodian.people import excel
     from shaodian.places.models import Place
     from shaodian.security.models import AuditLog, User
 
     if not Resident.objects.exists():
-        demo.build_city(residents=300, seed=11)
+        city.build()
     staff = User.objects.get(username="staff_a")
     client.force_login(staff)
     target = Resident.objects.filter(community_id=staff.node.community_id).exclude(phone="").first()
@@ -121,13 +121,13 @@ def test_scans_and_verification_by_id_card_number_leave_no_plaintext():
 
     from django.utils import timezone
 
-    from shaodian.demo import city as demo
+    from shaodian.testing import city
     from shaodian.checkpoints import services as checkpoints
     from shaodian.checkpoints.scans import scan_batch_ingest
     from shaodian.security.models import User
 
     if not Resident.objects.exists():
-        demo.build_city(residents=300, seed=11)
+        city.build()
     staff, guard = User.objects.get(username="staff_a"), User.objects.get(username="guard_a")
     checkpoints._scope_cache.clear()
     gate = checkpoints.checkpoint_create(actor=staff, place=staff.node, name="明文检查门", kind="community_gate")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import PASSWORD, demo_site, free_port
+from .serving import PASSWORD, demo_site, free_port
 
 LOAD_SECONDS = float(os.environ.get("SHAODIAN_WAL_TEST_SECONDS", "40"))
 SENDERS = 8

@@ -169,16 +169,12 @@ def test_every_page_for_every_role_is_chinese(client, users, ctx):  # noqa: F811
     assert not problems, _report(problems)
 
 
-def test_the_demo_story_pages_are_chinese(client, users):
+def test_the_demo_story_pages_are_chinese(client, users, measures_story):
     """The demo's measures in every state (expired, sealed, held at the gate, voted), its closures, risk and audit."""
-    import random
-
-    from shaodian.demo.measures import build_measures_story
-
     from shaodian.security.audit import audit
     from shaodian.security.models import AuditAction
 
-    story = build_measures_story(random.Random(7))
+    story = measures_story(7)
     assert set(story) == {"expired", "sealed", "gated", "voted"}
     audit(None, AuditAction.UPDATE, "measure", story["expired"])  # written by the worker: no user acted
     lists = [fill(r, {}) for r in page_routes() if "<" not in r and not r.startswith(("i18n", "logout"))]

@@ -1,20 +1,17 @@
 """The demo story: a sealed building with evidence, a vote passed, a fire lane refused, a gate held, an expiry."""
 
-import random
-
 import pytest
 from django.utils import timezone
 
 from shaodian.measures import selectors, services
-from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import Measure
 from shaodian.security.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_tells_the_whole_story(users):
-    ids = build_measures_story(random.Random(3))
+def test_it_tells_the_whole_story(users, measures_story):
+    ids = measures_story(3)
     assert set(ids) == {"expired", "sealed", "gated", "voted"}
     status = dict(Measure.objects.filter(pk__in=ids.values()).values_list("pk", "status"))
     assert status[ids["expired"]] == "expired" and status[ids["sealed"]] == "in_force"

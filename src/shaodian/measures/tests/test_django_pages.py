@@ -1,11 +1,9 @@
 """The measure pages render for each role, and a refused action is shown on the page with its reason."""
 
-import random
 
 import pytest
 
 from shaodian.measures import votes
-from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import Measure
 from shaodian.measures.tests.helpers import advance, building_of, propose
 
@@ -13,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("username", ["staff_a", "street_a", "commander", "cdc", "legal", "grid_a", "supervisor"])
-def test_every_measure_page_renders(users, client_as, username):
-    ids = build_measures_story(random.Random(5))
+def test_every_measure_page_renders(users, client_as, username, measures_story):
+    ids = measures_story(5)
     client = client_as(username)
     urls = ["/measures/", "/measures/zones/", "/measures/closures/", "/public/measures"]
     for pk in ids.values():

@@ -1,13 +1,11 @@
 """The measures pages speak Chinese: no code value of an enum appears as visible text (issue 9, item 8)."""
 
-import random
 import re
 from html.parser import HTMLParser
 
 import pytest
 
 from shaodian.measures import lifecycle, rules, services
-from shaodian.demo.measures import build_measures_story
 from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.risk.matrix import RiskLevel
 from shaodian.measures.tests.helpers import advance, building_of, propose
@@ -69,8 +67,8 @@ def test_the_detector_finds_a_code_in_visible_text_only():
 
 
 @pytest.fixture
-def story(users, clock):
-    ids = build_measures_story(random.Random(5))
+def story(users, clock, measures_story):
+    ids = measures_story(5)
     # A measure returned by the legal reviewer, one that passed legal review, and one withdrawn.
     building = building_of(users["grid_a"])
     returned = advance(users, propose(users, building, clock), clock, "legal_review")

@@ -17,7 +17,7 @@ from shaodian.security.models import AuditAction, AuditLog
 
 @pytest.fixture
 def small_limit(settings, tmp_path):
-    settings.EXPORT_SYNC_MAX_ROWS = 10
+    settings.EXPORT_SYNC_MAX_ROWS = 3  # below any grid of the fixture city (twelve people each)
     settings.DATA_DIR = tmp_path
     return settings
 

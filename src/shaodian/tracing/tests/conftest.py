@@ -3,18 +3,20 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
-
-from shaodian.checkpoints import services as checkpoints
-from shaodian.people.models import Resident
-from shaodian.tracing import services
-from shaodian.tracing.tests.support import NOW, scan, visit
 
 
 @pytest.fixture
 def scene(users):
-    staff, guard, cdc = users["staff_a"], users["guard_a"], users["cdc"]
+    # Imported here, not above: the engine's tests in this folder run without Django (-p no:django).
+    from django.utils import timezone
+
+    from shaodian.checkpoints import services as checkpoints
+    from shaodian.people.models import Resident
     from shaodian.places.models import Place
+    from shaodian.tracing import services
+    from shaodian.tracing.tests.support import NOW, scan, visit
+
+    staff, guard, cdc = users["staff_a"], users["guard_a"], users["cdc"]
 
     community = Place.objects.get(pk=staff.node_id)
     canteen = checkpoints.checkpoint_create(actor=staff, place=community, name="测试食堂", kind="restaurant")

@@ -8,6 +8,7 @@ from shaodian.errors import NotFound, ServiceError
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
 from shaodian.security.models import AuditLog, RoleChoice, User
+from shaodian.testing.factories import crowd
 from shaodian.tracing import services
 from shaodian.tracing.models import CONTACT_MOVES, Case, Contact, ContactExposure, ContactStatus, Monitoring
 from shaodian.tracing.tests.support import NOW
@@ -80,6 +81,7 @@ def test_the_transition_table_is_the_only_way(scene):
 
 def test_it_confirms_the_top_proposals_above_a_score_in_one_action(scene, django_assert_max_num_queries):
     cdc, case = scene["cdc"], scene["case"]
+    crowd(Place.objects.get(pk=case.resident.grid_id), 30)  # thirty people of the case's community to propose
     rows = proposals(case, 30)  # scores 1..30
     Contact.objects.filter(pk=rows[-1].pk).update(status="dismissed")  # 30 is decided already: not a proposal
     ContactExposure.objects.create(contact=rows[-2], checkpoint=scene["canteen"], start=NOW - dt.timedelta(days=3),

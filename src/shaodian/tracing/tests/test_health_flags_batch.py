@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from shaodian.checkpoints import health
 from shaodian.people.models import Resident
+from shaodian.testing.factories import crowd
 from shaodian.tracing.flags import health_flags_refresh
 from shaodian.tracing.models import Case, CaseStatus, Contact, ContactStatus, Monitoring, MonitoringStatus
 
@@ -59,11 +60,19 @@ def _build(users, residents, statuses):
                                    status={"c": "confirmed", "p": "proposed", "d": "dismissed"}[contact[0]])
 
 
+@pytest.fixture
+def crowded(users):
+    """More untouched people than health.PROBE_MAX, for the large batches."""
+    from shaodian.places.models import Place
+
+    crowd(Place.objects.get(pk=users["grid_b"].node_id), health.PROBE_MAX + 160)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(statuses=st.lists(PERSON, min_size=1, max_size=12), padding=st.sampled_from([0, 400]))
-def test_flags_for_a_batch_are_each_persons_flags(users, statuses, padding):
+def test_flags_for_a_batch_are_each_persons_flags(users, crowded, statuses, padding):
     """Small batches probe by index, large ones (padding) read the flagged rows: both agree with the reference."""
-    # People the demo city gave no case, contact or monitoring: each example sets them from scratch.
+    # People the test city gave no case, contact or monitoring: each example sets them from scratch.
     untouched = Resident.objects.filter(cases=None, contact_records=None, monitoring=None).order_by("pk")
     residents = list(untouched[:len(statuses) + 1 + padding])
     try:
