@@ -16,10 +16,8 @@ ALLOWED = {
     "people/": "the app that owns residents and offers the selectors everyone else reads through",
     "places/": "Household is a places model: the tree's moves rewrite its scope columns and a building page lists "
                "its rooms; places lies below people and cannot read through it",
-    "demo.py": "the demo builder creates the city's residents before any user exists",
     "demo/": "the demo builder creates the city's residents before any user exists",
-    "measures/demo.py": "the demo builder's measures story picks its patients from the city it built",
-    "bench/": "benchmarks build and time data at scale, outside any request",
+    "testing/": "the tests' factories and fixture city create residents before any user exists",
 }
 
 
@@ -102,6 +100,6 @@ def test_it_keeps_people_migrations_tests_and_the_listed_exceptions_out():
     assert _allowed("people/selectors.py")
     assert _allowed("tracing/migrations/0001_initial.py")
     assert _allowed("measures/tests/helpers.py")
-    assert _allowed("bench/ingest.py")
+    assert _allowed("testing/factories.py")
     assert not _allowed("measures/area.py")
     assert not _allowed("peoplex/models.py")
