@@ -30,6 +30,12 @@ OBJECT_TYPES = {
     "transfer_request": _t("Transfer request"),
     "outbox_item": _t("Outbox item"),
     "resident_export_file": _t("Resident export file"),
+    "monitoring": _t("Health monitoring"),
+    "complaint": _t("Complaint"),
+    "complaint_photo": _t("Complaint photo"),
+    "complaint_reporter": _t("Complaint reporter's identity"),
+    "complaint_review": _t("Over-blocking review"),
+    "complaint_routing": _t("Complaint routing rule"),
 }
 
 
