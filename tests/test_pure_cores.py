@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APPS = "src/shaodian"
 PURE_TESTS = [
     "tracing/tests/test_engine.py", "tracing/tests/test_merge_exposures.py",
-    "measures/tests/test_lifecycle.py", "risk/tests/test_matrix.py", "measures/tests/test_rules.py",
+    "measures/tests/test_lifecycle.py", "measures/tests/test_lifecycle_walks.py", "risk/tests/test_matrix.py", "measures/tests/test_rules.py",
     "measures/tests/test_codec.py", "measures/tests/test_votes.py",
     "people/tests/test_idcard.py", "people/tests/test_names.py", "people/tests/test_buildings.py",
     "security/tests/test_crypto.py", "security/tests/test_redact.py", "core/tests/test_backoff.py",
