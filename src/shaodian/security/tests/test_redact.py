@@ -10,10 +10,14 @@ KEY, OTHER = b"k" * 32, b"o" * 32
 
 
 def longest_digit_run(text: str) -> int:
-    """Brute force: the longest stretch of consecutive digits."""
+    """Brute force: the longest stretch of consecutive decimal digits (any script's 0-9, fullwidth included).
+
+    Superscripts and circled digits ("¹", "①") are digits to `str.isdigit` but write no number a phone or an
+    ID card carries: they count as the break between two runs, as they do for the masking.
+    """
     best = run = 0
     for ch in text:
-        run = run + 1 if ch.isdigit() else 0
+        run = run + 1 if ch.isdecimal() else 0
         best = max(best, run)
     return best
 
