@@ -97,6 +97,20 @@ def monitoring_end(*, actor, monitoring_id, note: str = "") -> Monitoring:
     return monitoring
 
 
+def monitoring_expire(now: dt.datetime | None = None) -> int:
+    """End the monitoring periods whose last day (Beijing time) is over, with their flags: the worker's hourly job."""
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        rows = list(Monitoring.objects.select_for_update()
+                    .filter(status=MonitoringStatus.ACTIVE, ends_on__lt=today).order_by("pk")[:EXPIRE_BATCH])
+        monitoring_transition(actor=None, rows=rows, to=MonitoringStatus.ENDED, detail={"expired": True})
+    return len(rows)
+
+
+# Periods ended by one run of the job; a larger backlog ends over the next runs.
+EXPIRE_BATCH = 5000
+
+
 def _epoch(t: dt.datetime) -> int:
     return int(t.timestamp())
 

@@ -78,6 +78,23 @@ def test_ending_monitoring_takes_its_flag_off(scene):
     assert Monitoring.objects.get(pk=m.pk).task == "期满解除"
 
 
+def test_a_monitoring_period_past_its_last_day_ends_with_its_flag(scene):
+    b = scene["people"][1]
+    contact = confirmed_contact(scene)
+    m = Monitoring.objects.get(contact=contact)
+    Contact.objects.filter(pk=contact.pk).update(degree=2)  # a secondary contact: the monitoring alone flags
+    Monitoring.objects.filter(pk=m.pk).update(reason="secondary_contact")
+    services.health_flags_refresh([b.pk])
+    last_day = Monitoring.objects.get(pk=m.pk).ends_on
+    on_last_day = dt.datetime.combine(last_day, dt.time(23, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert services.monitoring_expire(now=on_last_day) == 0  # the last day still counts
+    assert flags_for([b.pk]) == {b.pk: {"monitoring"}}
+    assert services.monitoring_expire(now=on_last_day + dt.timedelta(hours=2)) == 1
+    assert Monitoring.objects.get(pk=m.pk).status == "ended"
+    assert flags_for([b.pk]) == {}
+    assert services.monitoring_expire(now=on_last_day + dt.timedelta(hours=3)) == 0
+
+
 def test_the_refresh_repairs_flags_written_around_the_services(scene):
     a, b = scene["people"][:2]
     HealthFlag.objects.filter(resident=a).delete()
