@@ -115,9 +115,12 @@ def test_it_does_a_job_exactly_once_after_the_worker_is_killed_mid_job(scratch):
 
 def test_two_workers_never_run_the_same_row(scratch):
     jobs = 150
-    scratch.probe("enqueue", str(jobs), "--sleep", "0.02", "--sleep-on-attempt", "-1")
     workers = [scratch.worker("a"), scratch.worker("b")]
     try:
+        # Both must be looking before the rows exist: on a loaded machine one process can take a few
+        # seconds longer to start, and the other would have done all 150 short jobs by then.
+        _wait(lambda: all("running" in log.read_text() for log in scratch.logs), 120, "both workers to start", scratch)
+        scratch.probe("enqueue", str(jobs), "--sleep", "0.02", "--sleep-on-attempt", "-1")
         _wait(lambda: all(i["status"] == "done" for i in scratch.facts()["items"]), 240, "every job to be done", scratch)
     finally:
         for w in workers:
