@@ -10,13 +10,17 @@ from ninja.security import HttpBearer, SessionAuth
 
 from shaodian.checkpoints.api import router as checkpoints
 from shaodian.errors import FORBIDDEN, NOT_FOUND, Msg, NotFound, ServiceError, validation_messages
+from shaodian.monitoring.api import router as monitoring
 from shaodian.measures.api import public_router as public_measures, router as measures
 from shaodian.people.api import router as people
 from shaodian.places.api import router as places
 from shaodian.schema_types import ApiError
+from shaodian.screening.api import router as screening
 from shaodian.security.api import router as security
 from shaodian.security.audit import channel_set
 from shaodian.security.models import ApiToken
+from shaodian.supplies.api import router as supplies
+from shaodian.tasks.api import router as tasks
 from shaodian.tracing.api import router as tracing
 
 
@@ -164,6 +168,10 @@ def _register_routers():
     api.add_router("/", tracing)
     api.add_router("/", measures)
     api.add_router("/", public_measures)
+    api.add_router("/", tasks)
+    api.add_router("/", screening)
+    api.add_router("/", monitoring)
+    api.add_router("/", supplies)
 
 
 _register_routers()

@@ -54,7 +54,11 @@ INSTALLED_APPS = [
     "shaodian.tracing",
     "shaodian.risk",
     "shaodian.measures",
+    "shaodian.tasks",
     "shaodian.complaints",
+    "shaodian.screening",
+    "shaodian.monitoring",
+    "shaodian.supplies",
     "shaodian.web",
     "shaodian.demo",  # the demo city and its `demo-city` command; no product app imports it
 ]

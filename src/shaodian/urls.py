@@ -16,6 +16,10 @@ urlpatterns = [
     path("public/", include("shaodian.measures.public_urls")),
     path("notifications/", include("shaodian.core.urls")),
     path("", include("shaodian.complaints.urls")),
+    path("", include("shaodian.tasks.urls")),
+    path("", include("shaodian.screening.urls")),
+    path("", include("shaodian.monitoring.urls")),
+    path("", include("shaodian.supplies.urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

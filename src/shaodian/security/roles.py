@@ -46,6 +46,21 @@ class Perm(str, Enum):
     HANDLE_COMPLAINTS = "handle_complaints"  # file for a resident (12345), assign, answer, resolve, close
     REVEAL_REPORTER = "reveal_reporter"  # the designated role: an anonymous reporter's identity (audited)
     DECIDE_REVIEW = "decide_review"  # decide an over-blocking review (过度封堵核查)
+    # Sentinel (SEN-1 … SEN-5): screening, health monitoring, tasks down and whistles up, workforce.
+    VIEW_SCREENING = "view_screening"  # campaigns, coverage, monitoring, tasks and whistles of the jurisdiction
+    RUN_CAMPAIGNS = "run_campaigns"  # start and close screening campaigns and testing rounds, import returnee lists
+    VISIT = "visit"  # record door visits, health reports for a resident, follow-up calls (grid worker)
+    MANAGE_MONITORING = "manage_monitoring"  # put under and end health monitoring, acknowledge alerts, risk areas
+    DISPATCH_TASKS = "dispatch_tasks"  # dispatch tasks down, keep the admission list (准入清单), raise whistles
+    DO_TASKS = "do_tasks"  # acknowledge and complete the tasks given to oneself or one's team
+    ANSWER_WHISTLE = "answer_whistle"  # a department answers a community's whistle (吹哨报到)
+    MANAGE_WORKFORCE = "manage_workforce"  # workload, reassignment (统筹补缺), training, secondments, commendations
+    # Supplies (SUP-1 … SUP-7): from stock to door.
+    VIEW_SUPPLIES = "view_supplies"  # stock, demand, plans, routes and deliveries of the jurisdiction
+    MANAGE_SUPPLIES = "manage_supplies"  # ledger entries, suppliers, memos, freight nodes, prices, equipment
+    PLAN_SUPPLIES = "plan_supplies"  # wartime activation, allocation and route plans (confirmed by a person)
+    REQUEST_SUPPLIES = "request_supplies"  # a household's request or a building group order, on a resident's behalf
+    DELIVER = "deliver"  # last 100 metres: mark deliveries door by door
 
 
 R, P = Role, Perm
@@ -58,29 +73,41 @@ _MEASURE_STAFF = {P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.MANAGE_MEASURES, P.MANAG
 _MEASURE_COMMAND = _MEASURE_STAFF | {P.EVALUATE_MEASURE, P.APPROVE_MEASURE}
 # Complaints (PUB-1): staff handle them; only the commanders of the handling body see who reported.
 _COMPLAINTS = {P.VIEW_COMPLAINTS, P.HANDLE_COMPLAINTS}
+# Sentinel: the grid worker visits and reports; staff and commanders run campaigns and dispatch work.
+_FIELD = {P.VIEW_SCREENING, P.VISIT, P.DO_TASKS}
+_SENTINEL_STAFF = _FIELD | {P.RUN_CAMPAIGNS, P.MANAGE_MONITORING, P.DISPATCH_TASKS, P.MANAGE_WORKFORCE}
+_SENTINEL_COMMAND = {P.VIEW_SCREENING, P.RUN_CAMPAIGNS, P.MANAGE_MONITORING, P.DISPATCH_TASKS, P.DO_TASKS,
+                     P.MANAGE_WORKFORCE}
+# Supplies: officers keep the ledger and plan; commanders plan and activate; the field asks and delivers.
+_SUPPLY_FIELD = {P.VIEW_SUPPLIES, P.REQUEST_SUPPLIES, P.DELIVER}
+_SUPPLY_PLAN = {P.VIEW_SUPPLIES, P.MANAGE_SUPPLIES, P.PLAN_SUPPLIES}
 
 # Least data: guards, volunteers, suppliers and legal reviewers do not browse residents.
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     R.GRID_WORKER: frozenset(_RESIDENT_READERS | _CHECKPOINTS | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.EXPORT, P.VIEW_CASES,
-                                                                  P.VIEW_MEASURES}),
+                                                                  P.VIEW_MEASURES} | _FIELD | _SUPPLY_FIELD),
     R.COMMUNITY_STAFF: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND | _MEASURE_STAFF
-        | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT} | _COMPLAINTS
+        | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT} | _COMPLAINTS | _SENTINEL_STAFF | _SUPPLY_FIELD
     ),
     R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | _COMPLAINTS
-                                  | {P.EXPORT, P.REVEAL_REPORTER}),
+                                  | {P.EXPORT, P.REVEAL_REPORTER} | _SENTINEL_COMMAND | _SUPPLY_PLAN),
     R.DISTRICT_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | _COMPLAINTS
-                                    | {P.EXPORT, P.EDIT_HIERARCHY, P.REVEAL_REPORTER}),
+                                    | {P.EXPORT, P.EDIT_HIERARCHY, P.REVEAL_REPORTER} | _SENTINEL_COMMAND | _SUPPLY_PLAN),
     R.HEALTH_OFFICIAL: frozenset(
         _RESIDENT_READERS | {P.REVEAL_PHONE, P.REVEAL_ID, P.EXPORT, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_CASES,
-                             P.MANAGE_CASES, P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.EVALUATE_MEASURE, P.CONFIRM_RISK}
+                             P.MANAGE_CASES, P.VIEW_MEASURES, P.PROPOSE_MEASURE, P.EVALUATE_MEASURE, P.CONFIRM_RISK,
+                             P.VIEW_SCREENING, P.RUN_CAMPAIGNS, P.MANAGE_MONITORING, P.DO_TASKS, P.ANSWER_WHISTLE}
     ),
     # The legal reviewer sees measures (counts of special-group people, never their names).
     R.LEGAL_REVIEWER: frozenset({P.VIEW_PLACES, P.VIEW_MEASURES, P.LEGAL_REVIEW}),
-    R.SUPPLY_OFFICER: frozenset({P.VIEW_PLACES, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_MEASURES}),
+    R.SUPPLY_OFFICER: frozenset({P.VIEW_PLACES, P.VIEW_CHECKPOINTS, P.ISSUE_PASS, P.VIEW_MEASURES, P.DO_TASKS,
+                                 P.ANSWER_WHISTLE} | _SUPPLY_PLAN),
     R.CHECKPOINT_GUARD: frozenset(_CHECKPOINTS),
-    R.VOLUNTEER: frozenset(),
-    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES, P.VIEW_COMPLAINTS, P.DECIDE_REVIEW}),
+    # Volunteers and resident groups: their own tasks and delivery rounds, never the resident register.
+    R.VOLUNTEER: frozenset({P.DO_TASKS, P.DELIVER}),
+    R.SUPERVISOR: frozenset({P.VIEW_PLACES, P.VIEW_AUDIT, P.VIEW_MEASURES, P.VIEW_COMPLAINTS, P.DECIDE_REVIEW,
+                             P.VIEW_SCREENING, P.VIEW_SUPPLIES}),
     R.ADMIN: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND
         | {P.EDIT_RESIDENTS, P.IMPORT, P.EXPORT, P.EDIT_HIERARCHY, P.VIEW_AUDIT, P.MANAGE_CASES, P.VIEW_MEASURES, P.OPERATE}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "shaodian.tasks"
+    verbose_name = "tasks"
