@@ -9,9 +9,10 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from shaodian.checkpoints.api import router as checkpoints
+from shaodian.delivery.api import router as delivery
 from shaodian.errors import FORBIDDEN, NOT_FOUND, Msg, NotFound, ServiceError, validation_messages
-from shaodian.monitoring.api import router as monitoring
 from shaodian.measures.api import public_router as public_measures, router as measures
+from shaodian.monitoring.api import router as monitoring
 from shaodian.people.api import router as people
 from shaodian.places.api import router as places
 from shaodian.schema_types import ApiError
@@ -172,6 +173,7 @@ def _register_routers():
     api.add_router("/", screening)
     api.add_router("/", monitoring)
     api.add_router("/", supplies)
+    api.add_router("/", delivery)
 
 
 _register_routers()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shaodian.screening",
     "shaodian.monitoring",
     "shaodian.supplies",
+    "shaodian.delivery",
     "shaodian.web",
     "shaodian.demo",  # the demo city and its `demo-city` command; no product app imports it
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("shaodian.screening.urls")),
     path("", include("shaodian.monitoring.urls")),
     path("", include("shaodian.supplies.urls")),
+    path("", include("shaodian.delivery.urls")),
 ]
 
 handler404 = "shaodian.web.views.not_found"

@@ -1,0 +1,3 @@
+"""Every page address of the delivery app."""
+
+urlpatterns: list = []
