@@ -40,3 +40,15 @@ def test_supervisor_reads_the_audit_log_and_others_cannot(client_as):
     r = client.get("/audit/?actor=grid_a")
     assert r.status_code == 200 and "grid_a" in r.content.decode()
     assert client_as("grid_a").get("/audit/").status_code == 403
+
+
+def test_the_audit_filters_survive_bad_values_and_keep_the_good_ones(client_as):
+    client_as("grid_a").get("/residents/")
+    client_as("staff_a").get("/residents/")
+    client = client_as("supervisor")
+    for query in ["actor=grid_a&action=bogus&before=abc", "actor=grid_a&before=99999999999999999999",
+                  "actor=grid_a&before=-3", "actor=grid_a&action=%00"]:
+        r = client.get(f"/audit/?{query}")
+        assert r.status_code == 200, query
+        page = r.content.decode()
+        assert "grid_a" in page and "staff_a" not in page.split("<tbody>")[1], query

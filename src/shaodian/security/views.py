@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -5,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from shaodian.core.forms import PageForm
+from shaodian.schema_types import DB_INT_MAX
 from shaodian.security.devices import remember_device
 from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm
@@ -48,21 +51,34 @@ def locked_out(request, credentials=None, *args, **kwargs):
 AUDIT_PAGE = 50
 
 
+class AuditFilterForm(PageForm):
+    """The audit log's filters, read from the query string: an unknown action or a bad page mark filters nothing."""
+
+    actor = forms.CharField(required=False, max_length=150, strip=True)
+    action = forms.ChoiceField(required=False, choices=[("", ""), *AuditAction.choices])
+    before = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            # Keep what is valid: a typo in one filter should not drop the others.
+            return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return self.cleaned_data
+
+
 @login_required
 def audit_list(request):
     """Supervisors read who touched which personal data, newest first (scoped to their own tree)."""
     if not request.user.can(Perm.VIEW_AUDIT):
         raise PermissionDenied
     rows = audit_for(request.user)
-    actor = request.GET.get("actor", "").strip()
-    action = request.GET.get("action", "")
+    wanted = AuditFilterForm(request.GET).filters()
+    actor, action, before = wanted.get("actor") or "", wanted.get("action") or "", wanted.get("before")
     if actor:
         rows = rows.filter(actor_name=actor)
-    if action in AuditAction.values:
+    if action:
         rows = rows.filter(action=action)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        rows = rows.filter(id__lt=int(before))
+    if before:
+        rows = rows.filter(id__lt=before)
     page = list(rows.order_by("-id")[: AUDIT_PAGE + 1])
     more = len(page) > AUDIT_PAGE
     page = page[:AUDIT_PAGE]
