@@ -7,7 +7,7 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.places.models import Jurisdictional
+from shaodian.places.models import Jurisdictional, Located
 
 
 class NeedKind(models.TextChoices):
@@ -143,3 +143,86 @@ class DeliveryTap(models.Model):
     reason = models.CharField(max_length=200, blank=True)
     by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft, waiting for confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class Plan(Located):
+    """An allocation plan (调配方案) for an area and a day: computed, explained, then confirmed by a person."""
+
+    day = models.DateField(_("day"))
+    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    cost = models.FloatField(_("transport cost"), default=0)
+    # [{item, item_name, community, community_name, asked, given, special_asked, special_given, why, zh, en}]
+    shortages = models.JSONField(default=list)
+    # [{item, item_name, community, community_name, special, ordinary, special_asked, ordinary_asked}]
+    served = models.JSONField(default=list)
+    unmatched = models.JSONField(default=list)  # needs no catalogue item covers: [{kind, quantity}]
+    created_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class PlanLine(models.Model):
+    """One shipment of the plan: so much of an item from a warehouse to a community."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
+    warehouse = models.ForeignKey("supplies.Warehouse", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("supplies.Item", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["community__code", "item__code", "warehouse_id"]
+
+
+class DeliveryOrder(Located):
+    """What a confirmed plan sends to one community from one warehouse (the stock is already issued)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="orders")
+    warehouse = models.ForeignKey("supplies.Warehouse", on_delete=models.PROTECT, related_name="+")
+    load_kg = models.PositiveIntegerField(_("load (kg)"))
+    lines = models.JSONField(default=list)  # [{item, item_name, unit, quantity}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["plan_id", "warehouse_id", "place__code"]
+
+
+class RouteRun(Located):
+    """Vehicle routes from one warehouse or transfer station to the community drop points of a plan's orders."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="route_runs")
+    warehouse = models.ForeignKey("supplies.Warehouse", on_delete=models.PROTECT, related_name="+")
+    vehicles = models.PositiveIntegerField(_("vehicles"))
+    capacity_kg = models.PositiveIntegerField(_("capacity per vehicle (kg)"))
+    distance_km = models.FloatField(default=0)
+    vehicles_used = models.PositiveIntegerField(default=0)
+    unserved = models.JSONField(default=list)  # [{order, community_name, why, zh, en}]
+    created_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class RouteStop(models.Model):
+    """One stop of one vehicle's route, in order; minutes count from the depot's opening."""
+
+    run = models.ForeignKey(RouteRun, on_delete=models.CASCADE, related_name="stops")
+    route_no = models.PositiveIntegerField()
+    vehicle = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField()
+    order = models.ForeignKey(DeliveryOrder, on_delete=models.PROTECT, related_name="+")
+    arrival_min = models.FloatField()
+
+    class Meta:
+        ordering = ["route_no", "seq"]
