@@ -101,3 +101,30 @@ def test_a_day_without_demand_says_so(users, ground):
         plans.plan_build(actor=users["supply"], area_id=ground["district"].pk,
                          day=timezone.localdate() - timezone.timedelta(days=3))
     assert exc.value.errors["area"][0].code == "no_demand"
+
+
+def test_routes_serve_every_order_or_say_why(users, ground):
+    from shaodian.delivery import routes
+
+    plan = plans.plan_build(actor=users["supply"], area_id=ground["district"].pk)
+    with pytest.raises(ServiceError) as exc:
+        routes.route_plan(actor=users["supply"], plan_id=plan.pk, warehouse_id=ground["wh"].pk, vehicles=1,
+                          capacity_kg=500)
+    assert exc.value.status == 409  # not confirmed yet
+    plans.plan_confirm(actor=users["supply"], plan_id=plan.pk)
+    run = routes.route_plan(actor=users["supply"], plan_id=plan.pk, warehouse_id=ground["wh"].pk, vehicles=2,
+                            capacity_kg=500, seconds=0.5)
+    assert run.unserved == [] and run.stops.count() == 2 and run.vehicles_used >= 1
+    sheets = routes.route_sheets(run)
+    assert sum(len(s["stops"]) for s in sheets) == 2 and all(":" in st["arrival"] for s in sheets for st in s["stops"])
+    # A truck of 70 kg cannot carry grid_b's community's 90 kg (18 bags of 5 kg): that order is named, with why.
+    small = routes.route_plan(actor=users["supply"], plan_id=plan.pk, warehouse_id=ground["wh"].pk, vehicles=1,
+                              capacity_kg=70, seconds=0.5)
+    [left] = small.unserved
+    assert left["community_name"] == users["grid_b"].node.community.name and left["why"] == "over_capacity"
+    assert left["community_name"] in left["zh"] and "90" in left["zh"]
+    drawn = routes.route_map(small)
+    assert drawn["depot"] and len(drawn["unserved"]) == 1
+    with pytest.raises(ServiceError):
+        routes.route_plan(actor=users["supply"], plan_id=plan.pk, warehouse_id=ground["wh"].pk, vehicles=0,
+                          capacity_kg=50)
