@@ -96,3 +96,22 @@ class CloseForm(PageForm):
 
     def reasons(self) -> dict[str, str]:
         return {k.removeprefix("reason_"): v for k, v in self.cleaned_data.items() if k.startswith("reason_") and v}
+
+
+class PlanForm(PageForm):
+    area = forms.TypedChoiceField(label=_("Area"), coerce=int)
+    day = forms.DateField(label=_("Day"))
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Choose"))] + list(areas)
+
+
+class RouteForm(PageForm):
+    warehouse = forms.TypedChoiceField(label=_("From warehouse or transfer station"), coerce=int)
+    vehicles = forms.IntegerField(label=_("Vehicles"), min_value=1, max_value=200)
+    capacity_kg = forms.IntegerField(label=_("Capacity per vehicle (kg)"), min_value=1, max_value=50000)
+
+    def __init__(self, *args, warehouses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].choices = list(warehouses)

@@ -128,3 +128,27 @@ def test_routes_serve_every_order_or_say_why(users, ground):
     with pytest.raises(ServiceError):
         routes.route_plan(actor=users["supply"], plan_id=plan.pk, warehouse_id=ground["wh"].pk, vehicles=0,
                           capacity_kg=50)
+
+
+def test_the_officer_builds_confirms_and_routes_on_the_pages(users, ground, client_as):
+    client = client_as("supply")
+    r = client.post("/delivery/plans/", {"area": ground["district"].pk, "day": timezone.localdate().isoformat()})
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "缺" in page and "确认方案" in page
+    plan_url = r["Location"]
+    assert client.post(plan_url + "decide/", {"decision": "confirm"}).status_code == 302
+    r = client.post(plan_url + "route/", {"warehouse": ground["wh"].pk, "vehicles": "1", "capacity_kg": "70"})
+    assert r.status_code == 302
+    page = client.get(r["Location"]).content.decode()
+    assert "<svg" in page and "无法配送" in page and "海棠东里社区" in page and "@media print" not in page
+
+
+def test_a_grid_worker_neither_sees_the_districts_plans_nor_builds_one(users, ground, client_as):
+    plan = plans.plan_build(actor=users["supply"], area_id=ground["district"].pk)
+    client = client_as("grid_a")
+    page = client.get("/delivery/plans/").content.decode()
+    assert f"/delivery/plans/{plan.pk}/" not in page and "计算方案" not in page
+    assert client.get(f"/delivery/plans/{plan.pk}/").status_code == 404
+    assert client.post("/delivery/plans/", {"area": users["grid_a"].node.community_id}).status_code == 403
+    assert client.post(f"/delivery/plans/{plan.pk}/decide/", {"decision": "confirm"}).status_code == 403
