@@ -115,3 +115,19 @@ class RouteForm(PageForm):
     def __init__(self, *args, warehouses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].choices = list(warehouses)
+
+
+class WhichForm(PageForm):
+    """Which of the demand page's three forms was sent."""
+
+    form = forms.ChoiceField(choices=[("demand", "demand"), ("group", "group"), ("link", "link")])
+
+
+class BuildingPickForm(PageForm):
+    """The building chosen on the round form, read first: its volunteers are the volunteer field's choices."""
+
+    building = forms.IntegerField(min_value=1)
+
+
+class DecideForm(PageForm):
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm the plan")), ("discard", _("Discard"))])

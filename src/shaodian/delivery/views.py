@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from shaodian.core.shortcuts import need
 from shaodian.delivery import demand, rounds, selectors
-from shaodian.delivery.forms import CloseForm, DemandForm, GroupOrderForm, LinkForm, PublicDemandForm, RoundForm, TapForm
+from shaodian.delivery.forms import (BuildingPickForm, CloseForm, DemandForm, GroupOrderForm, LinkForm, PublicDemandForm,
+                                     RoundForm, TapForm, WhichForm)
 from shaodian.delivery.models import RoundStatus, StopStatus
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import households_for
@@ -65,11 +66,11 @@ def demand_new(request):
     user = request.user
     need(user, Perm.REQUEST_SUPPLIES)
     households, buildings = _households(user), _buildings(user)
-    posted = request.POST if request.method == "POST" else None
-    which = (posted or {}).get("form", "")
-    forms = {"demand": DemandForm(posted if which == "demand" else None, households=households, prefix="d"),
-             "group": GroupOrderForm(posted if which == "group" else None, buildings=buildings, prefix="g"),
-             "link": LinkForm(posted if which == "link" else None, households=households, prefix="l",
+    picked = WhichForm(request.POST or None)
+    which = picked.cleaned_data["form"] if picked.is_bound and picked.is_valid() else ""
+    forms = {"demand": DemandForm(request.POST if which == "demand" else None, households=households, prefix="d"),
+             "group": GroupOrderForm(request.POST if which == "group" else None, buildings=buildings, prefix="g"),
+             "link": LinkForm(request.POST if which == "link" else None, households=households, prefix="l",
                               initial={"days": demand.LINK_DAYS})}
     done, link_url, status = "", "", 200
     form = forms.get(which)
@@ -105,9 +106,9 @@ def round_new(request):
     picked = Building.objects.for_user(user, Perm.REQUEST_SUPPLIES).filter(
         pk__in=[b for b, _a in buildings[:1]]).first()
     volunteers = [(u.pk, f"{u.display_name or u.username}") for u in rounds.volunteers_for(user, picked)] if picked else []
-    if request.method == "POST":
-        bid = request.POST.get("building", "")
-        chosen = Building.objects.for_user(user, Perm.REQUEST_SUPPLIES).filter(pk=int(bid)).first() if bid.isdigit() else None
+    pick = BuildingPickForm(request.POST) if request.method == "POST" else None
+    if pick is not None and pick.is_valid():
+        chosen = Building.objects.for_user(user, Perm.REQUEST_SUPPLIES).filter(pk=pick.cleaned_data["building"]).first()
         if chosen is not None:
             volunteers = [(u.pk, u.display_name or u.username) for u in rounds.volunteers_for(user, chosen)]
     form = RoundForm(request.POST or None, buildings=buildings, volunteers=volunteers)

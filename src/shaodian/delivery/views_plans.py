@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from shaodian.core.shortcuts import need
 from shaodian.delivery import plans, routes
-from shaodian.delivery.forms import PlanForm, RouteForm
+from shaodian.delivery.forms import DecideForm, PlanForm, RouteForm
 from shaodian.delivery.models import DeliveryOrder, PlanStatus
 from shaodian.errors import ServiceError
 from shaodian.security.roles import Perm
@@ -66,7 +66,8 @@ def plan_decide(request, plan_id):
     user = request.user
     need(user, Perm.PLAN_SUPPLIES)
     plan = plans.plan_get(user, plan_id)
-    decision = request.POST.get("decision", "")
+    form = DecideForm(request.POST)
+    decision = form.cleaned_data["decision"] if form.is_valid() else ""
     try:
         if decision == "confirm":
             plans.plan_confirm(actor=user, plan_id=plan.pk)
