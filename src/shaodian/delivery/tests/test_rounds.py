@@ -134,3 +134,23 @@ def test_the_round_page_taps_and_closes(users, round_a, client_as):
     r = client.post(f"/delivery/rounds/{round_a.pk}/close/", {"confirm": "1", f"reason_{last.pk}": "住户外出就医"})
     assert r.status_code == 302
     assert DeliveryStop.objects.get(pk=last.pk).reason == "住户外出就医"
+
+
+def test_the_phone_sends_queued_taps_once(users, round_a, api_as):
+    import json
+
+    api = api_as("volunteer_a")
+    listed = api.get("/api/v1/delivery/rounds").json()["items"]
+    assert [r["id"] for r in listed] == [round_a.pk]
+    doors = api.get(f"/api/v1/delivery/rounds/{round_a.pk}").json()["stops"]
+    taps = [{"client_id": f"q-{d['id']}", "stop": d["id"], "status": "delivered"} for d in doors[:2]]
+    taps.append({"client_id": "q-miss", "stop": doors[-1]["id"], "status": "unreached"})  # no reason: refused
+    url = f"/api/v1/delivery/rounds/{round_a.pk}/taps"
+    for _ in range(2):  # the network dropped the first answer: the phone sends the queue again
+        out = api.post(url, json.dumps({"taps": taps}), content_type="application/json").json()["results"]
+        assert [r["ok"] for r in out] == [True, True, False] and out[2]["message_zh"]
+    assert DeliveryTap.objects.count() == 2
+    other = rounds.round_create(actor=users["grid_a"], building_id=building_of(users["grid_a"]).pk,
+                                volunteer_id=users["volunteer_a"].pk)
+    foreign = {"client_id": "q-x", "stop": other.stops.first().pk, "status": "delivered"}
+    assert api.post(url, json.dumps({"taps": [foreign]}), content_type="application/json").status_code == 404
