@@ -222,6 +222,7 @@ class RouteStop(models.Model):
     vehicle = models.CharField(max_length=64)
     seq = models.PositiveIntegerField()
     order = models.ForeignKey(DeliveryOrder, on_delete=models.PROTECT, related_name="+")
+    load_kg = models.PositiveIntegerField(default=0)  # an order heavier than a vehicle is carried in parts
     arrival_min = models.FloatField()
 
     class Meta:

@@ -65,36 +65,44 @@ def route_plan(*, actor, plan_id, warehouse_id, vehicles, capacity_kg, seconds: 
         raise ServiceError.one("warehouse", "该方案没有从此仓库发出的订单", "The plan sends nothing from this warehouse",
                                "no_orders")
     origin = _where(warehouse)
-    places = [geo.centroid(o.place.boundary) for o in orders]
-    if origin is None or any(p is None for p in places):
+    places = {o.pk: geo.centroid(o.place.boundary) for o in orders}
+    if origin is None or any(p is None for p in places.values()):
         raise ServiceError.one("warehouse", "仓库或社区缺少坐标，无法排线", "A warehouse or community has no coordinates",
                                "no_coordinates")
-    xy = geo.local_km([origin, *places], origin)
-    # The solver names stops in its explanations: the community's name, made unique where two share one.
+    # An order heavier than a vehicle goes in several loads to the same drop point, each its own stop.
     names = [o.place.name for o in orders]
-    keys = [n if names.count(n) == 1 else f"{n}#{o.pk}" for n, o in zip(names, orders, strict=True)]
+    loads: list[tuple[str, DeliveryOrder, int]] = []
+    for o in orders:
+        name = o.place.name if names.count(o.place.name) == 1 else f"{o.place.name}#{o.pk}"
+        parts = -(-o.load_kg // capacity_kg)
+        for n in range(parts):
+            load = min(capacity_kg, o.load_kg - n * capacity_kg)
+            loads.append((name if parts == 1 else f"{name}（{n + 1}/{parts}）", o, load))
+    xy = geo.local_km([origin, *(places[o.pk] for _k, o, _l in loads)], origin)
     problem = routing.RoutingProblem(
         depot=routing.Depot(key=warehouse.name, x=xy[0][0], y=xy[0][1], opens=0, closes=DEPOT_CLOSES_MIN),
-        stops=tuple(routing.Stop(key=k, demand=o.load_kg, x=x, y=y, ready=0, due=DROP_DUE_MIN,
-                                 service=SERVICE_MIN) for k, o, (x, y) in zip(keys, orders, xy[1:], strict=True)),
+        stops=tuple(routing.Stop(key=k, demand=load, x=x, y=y, ready=0, due=DROP_DUE_MIN, service=SERVICE_MIN)
+                    for (k, _o, load), (x, y) in zip(loads, xy[1:], strict=True)),
         vehicles=(routing.Vehicles(key="vehicle", capacity=capacity_kg, count=vehicles),),
         speed=SPEED_KM_PER_MIN)
     try:
         solution = routing.solve(problem, seconds=seconds, seed=1)
     except routing.RoutingError as exc:
         raise ServiceError.one("general", str(exc), str(exc), "routing") from None
-    by_pk = dict(zip(keys, orders, strict=True))
+    by_key = {k: (o, load) for k, o, load in loads}
     with transaction.atomic():
         run = RouteRun(plan=plan, warehouse=warehouse, vehicles=vehicles, capacity_kg=capacity_kg,
                        distance_km=round(solution.distance, 3), vehicles_used=solution.vehicles_used,
                        created_by=actor, created_at=now,
-                       unserved=[{"order": by_pk[u.stop].pk, "community_name": by_pk[u.stop].place.name, "why": u.why.value,
+                       unserved=[{"order": by_key[u.stop][0].pk, "community_name": by_key[u.stop][0].place.name,
+                                  "load_kg": by_key[u.stop][1], "why": u.why.value,
                                   "zh": routing.explain(u, "zh"), "en": routing.explain(u, "en")}
                                  for u in solution.unserved])
         run.locate_at(plan.place)
         run.save()
         RouteStop.objects.bulk_create([
-            RouteStop(run=run, route_no=n, vehicle=f"{n}", seq=i, order=by_pk[v.stop], arrival_min=round(v.arrival, 1))
+            RouteStop(run=run, route_no=n, vehicle=f"{n}", seq=i, order=by_key[v.stop][0], load_kg=by_key[v.stop][1],
+                      arrival_min=round(v.arrival, 1))
             for n, route in enumerate(solution.routes, start=1) for i, v in enumerate(route.visits, start=1)])
         audit(actor, AuditAction.CREATE, "route_run", run.pk,
               detail={"plan": plan.pk, "routes": solution.vehicles_used, "unserved": len(solution.unserved)})
@@ -116,9 +124,12 @@ def route_sheets(run: RouteRun) -> list[dict]:
     for s in run.stops.select_related("order__place").order_by("route_no", "seq"):
         sheet = sheets.setdefault(s.route_no, {"no": s.route_no, "colour": COLOURS[(s.route_no - 1) % len(COLOURS)],
                                                "stops": [], "load": 0})
+        share = s.load_kg / s.order.load_kg if s.order.load_kg else 1
         sheet["stops"].append({"seq": s.seq, "community": s.order.place.name, "arrival": clock(s.arrival_min),
-                               "load_kg": s.order.load_kg, "lines": s.order.lines})
-        sheet["load"] += s.order.load_kg
+                               "load_kg": s.load_kg, "part": s.load_kg < s.order.load_kg,
+                               "lines": s.order.lines if share >= 1 else
+                               [{**line, "quantity": f"≈{line['quantity'] * share:.0f}"} for line in s.order.lines]})
+        sheet["load"] += s.load_kg
     return list(sheets.values())
 
 
@@ -127,7 +138,7 @@ def route_map(run: RouteRun, width: int = 640, height: int = 480) -> dict:
     origin = _where(run.warehouse)
     stops = list(run.stops.select_related("order__place").order_by("route_no", "seq"))
     unserved_ids = [u["order"] for u in run.unserved]
-    unserved = list(DeliveryOrder.objects.filter(pk__in=unserved_ids).select_related("place"))
+    unserved = list(DeliveryOrder.objects.filter(pk__in=set(unserved_ids)).select_related("place"))
     points = [origin] + [geo.centroid(s.order.place.boundary) for s in stops] + \
         [geo.centroid(o.place.boundary) for o in unserved]
     if origin is None or any(p is None for p in points):

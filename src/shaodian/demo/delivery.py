@@ -59,10 +59,11 @@ def _needs(rng, grid_worker: User, street: Place, now) -> None:
         first = rounds.door_list(grid_worker, buildings[0])[0]
         _link, raw = demand.demand_link_issue(actor=grid_worker, household_id=first["household_id"], now=now)
         demand.demand_submit_by_link(token=raw, lines=[("milk", 2), ("vegetables", 1)], note="家中老人行动不便", now=now)
-    staff = {u.node_id: u for u in User.objects.filter(role="community_staff", node__parent=street)}
+    field = list(User.objects.filter(role__in=["community_staff", "grid_worker"], node__street_id=street.pk)
+                 .select_related("node").order_by("role", "username"))
     for community in Place.objects.filter(parent=street, kind=PlaceKind.COMMUNITY).order_by("code")[:4]:
         building = Building.objects.filter(community_id=community.pk).order_by("name").first()
-        actor = staff.get(community.pk) or (grid_worker if grid_worker.node.community_id == community.pk else None)
+        actor = next((u for u in field if community.pk in (u.node_id, u.node.community_id)), None)
         if building is None or actor is None:
             continue
         demand.group_order_submit(actor=actor, building_id=building.pk, kind="rice", quantity=rng.randint(30, 45),
