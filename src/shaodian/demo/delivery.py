@@ -9,6 +9,7 @@ from shaodian.delivery import demand, plans, rounds, routes
 from shaodian.delivery.geo import centroid
 from shaodian.places.models import Building, Place, PlaceKind
 from shaodian.security.models import User
+from shaodian.security.roles import Perm
 from shaodian.supplies import services as ledger
 from shaodian.supplies.models import Category, Item, Warehouse, WarehouseKind, WarehouseLevel
 from shaodian.supplies.selectors import stock_on_hand
@@ -62,9 +63,12 @@ def _needs(rng, grid_worker: User, street: Place, now) -> None:
     field = list(User.objects.filter(role__in=["community_staff", "grid_worker"], node__street_id=street.pk)
                  .select_related("node").order_by("role", "username"))
     for community in Place.objects.filter(parent=street, kind=PlaceKind.COMMUNITY).order_by("code")[:4]:
-        building = Building.objects.filter(community_id=community.pk).order_by("name").first()
         actor = next((u for u in field if community.pk in (u.node_id, u.node.community_id)), None)
-        if building is None or actor is None:
+        if actor is None:
+            continue
+        building = (Building.objects.for_user(actor, Perm.REQUEST_SUPPLIES).filter(community_id=community.pk)
+                    .order_by("name").first())
+        if building is None:
             continue
         demand.group_order_submit(actor=actor, building_id=building.pk, kind="rice", quantity=rng.randint(30, 45),
                                   households=rng.randint(20, 40), note="楼栋团购", now=now)
