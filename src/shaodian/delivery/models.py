@@ -6,6 +6,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shaodian.places.models import Jurisdictional, Located
 
@@ -78,8 +79,8 @@ class DemandLink(Jurisdictional):
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("delivery round", "Under way")
+    CLOSED = "closed", pgettext_lazy("delivery round", "Finished")
 
 
 class StopStatus(models.TextChoices):
