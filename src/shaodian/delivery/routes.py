@@ -146,11 +146,15 @@ def route_map(run: RouteRun, width: int = 640, height: int = 480) -> dict:
     px = geo.frame(geo.local_km(points, origin), width, height)
     depot, placed, rest = px[0], px[1:1 + len(stops)], px[1 + len(stops):]
     routes: dict[int, dict] = {}
+    named: set[int] = set()  # a drop point served in several loads is named once on the map
     for s, (x, y) in zip(stops, placed, strict=True):
         r = routes.setdefault(s.route_no, {"no": s.route_no, "colour": COLOURS[(s.route_no - 1) % len(COLOURS)],
                                            "points": [depot], "stops": []})
         r["points"].append((x, y))
-        r["stops"].append({"x": round(x, 1), "y": round(y, 1), "seq": s.seq, "name": s.order.place.name})
+        r["stops"].append({"x": round(x, 1), "y": round(y, 1), "seq": s.seq,
+                           "name": "" if s.order.place_id in named else s.order.place.name,
+                           "dy": 4 + 14 * sum(1 for t in stops[:stops.index(s)] if t.order.place_id == s.order.place_id)})
+        named.add(s.order.place_id)
     for r in routes.values():
         r["points"].append(depot)
         r["path"] = " ".join(f"{x:.1f},{y:.1f}" for x, y in r["points"])
