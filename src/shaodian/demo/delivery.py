@@ -83,7 +83,7 @@ def _rounds(grid_worker: User, volunteer: User, now) -> None:
                                drop_point=f"{buildings[0].name}东侧接驳点", goods="大米、胰岛素、奶粉", now=now)
     stops = list(done.stops.all())
     missed = next((s for s in stops if s.special_tags), stops[-1])
-    for i, s in enumerate(stops):
+    for s in stops:
         if s.pk == missed.pk:
             rounds.stop_mark(actor=volunteer, stop_id=s.pk, status="unreached", client_id=f"demo-{s.pk}",
                              reason="敲门无应答，电话未接通，已告知网格员", now=now)
