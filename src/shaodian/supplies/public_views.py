@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from shaodian.people.models import Resident
+from shaodian.people.selectors import population_of
 from shaodian.supplies import prices
 from shaodian.supplies.days import days_of_demand
 from shaodian.supplies.models import Item, StockBalance
@@ -16,7 +16,7 @@ from shaodian.supplies.models import Item, StockBalance
 
 def sufficiency() -> list[dict]:
     """Per necessity: total stock in every reserve and the days it covers the whole population."""
-    people = Resident.objects.count()
+    people = population_of()
     totals = {r["item_id"]: r["q"] for r in StockBalance.objects.filter(warehouse__active=True)
               .values("item_id").annotate(q=Sum("quantity")).order_by()}
     out = []

@@ -15,6 +15,8 @@ urlpatterns = [
     path("supplies/freight/", views_market.freight_list, name="supplies_freight"),
     path("supplies/equipment/", views_market.equipment_gaps, name="supplies_equipment"),
     path("supplies/vehicles/", views_market.vehicle_list, name="supplies_vehicles"),
-    path("supplies/vehicles/<str:kind>/", views_market.vehicle_action, name="supplies_vehicle_action"),
+    path("supplies/vehicles/disinfect/", views_market.vehicle_action, {"kind": "disinfect"}, name="supplies_disinfect"),
+    path("supplies/vehicles/driver/", views_market.vehicle_action, {"kind": "driver"}, name="supplies_driver_change"),
+    path("supplies/vehicles/check/", views_market.vehicle_action, {"kind": "check"}, name="supplies_health_check"),
     path("public/supplies/", public_views.public_supplies, name="public_supplies"),
 ]

@@ -4,15 +4,18 @@ the reopening rule and equipment gaps, each against a brute-force reading of its
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shaodian.supplies import days, gaps, orders, pricing, reopening
 
+# A loaded machine must not fail a correct rule: no deadline, no slowness check.
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("20000"), places=2)
 qty = st.decimals(min_value=Decimal(0), max_value=Decimal("100000"), places=3)
 
 
+@RELAXED
 @given(stock=qty, population=st.integers(0, 10_000), need=st.decimals(min_value=Decimal(0), max_value=Decimal(5),
                                                                        places=3), min_days=st.integers(0, 30))
 def test_days_of_demand_agree_with_counting_days(stock, population, need, min_days):
@@ -26,6 +29,7 @@ def test_days_of_demand_agree_with_counting_days(stock, population, need, min_da
     assert days.under_minimum(stock, population, need, min_days) == (stock < total * min_days)
 
 
+@RELAXED
 @given(price=st.decimals(min_value=Decimal("-10"), max_value=Decimal("20000"), places=2),
        history=st.lists(money, max_size=9))
 def test_absurd_prices_follow_the_stated_rule(price, history):
@@ -38,6 +42,7 @@ def test_absurd_prices_follow_the_stated_rule(price, history):
     assert verdict == expected
 
 
+@RELAXED
 @given(price=money, history=st.lists(money, max_size=9))
 def test_a_spike_is_more_than_a_fifth_over_the_week_median(price, history):
     is_spike, med = pricing.spike(price, history)
@@ -57,6 +62,7 @@ def test_spike_examples():
     assert pricing.absurd(Decimal("60"), [Decimal(5)] * 3) == "far_from_median"
 
 
+@RELAXED
 @given(path=st.lists(st.sampled_from(list(orders.Action)), max_size=6))
 def test_orders_move_only_along_the_chain(path):
     status = orders.Status.RAISED
@@ -76,6 +82,7 @@ def test_a_received_order_is_final():
         orders.transition(orders.Status.RECEIVED, orders.Action.CANCEL)
 
 
+@RELAXED
 @given(nodes=st.lists(st.tuples(st.integers(1, 99), st.sampled_from(reopening.KINDS),
                                 st.sampled_from(["open", "closed"]),
                                 st.sampled_from(["", "precaution", "controlled", "sealed"])), max_size=12))
@@ -91,6 +98,7 @@ def test_the_strictest_zone_governs():
     assert reopening.strictest([]) == ""
 
 
+@RELAXED
 @given(workers=st.dictionaries(st.integers(1, 5), st.integers(0, 20), max_size=4),
        stock=st.dictionaries(st.tuples(st.integers(1, 5), st.integers(1, 3)), qty, max_size=10))
 def test_gaps_list_every_community_item_short_of_its_minimum(workers, stock):
