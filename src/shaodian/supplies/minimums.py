@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shaodian.core.notify import notify
-from shaodian.people.models import Resident
-from shaodian.places.models import Place, PlaceKind
+from shaodian.people.selectors import population_of
+from shaodian.places.models import Place
 from shaodian.security.models import RoleChoice, User
 from shaodian.supplies.days import days_of_demand, under_minimum
 from shaodian.supplies.models import Item, MinimumAlert, StockBalance, Warehouse
@@ -21,9 +21,7 @@ ALERTED_ROLES = (RoleChoice.SUPPLY_OFFICER, RoleChoice.DISTRICT_COMMANDER, RoleC
 
 def population(place: Place) -> int:
     """Residents living at or below a node of the tree."""
-    if place.kind == PlaceKind.CITY:
-        return Resident.objects.filter(city_id=place.pk).count()
-    return Resident.objects.filter(**{f"{place.kind}_id": place.pk}).count()
+    return population_of(place)
 
 
 def _recipients(place: Place):

@@ -149,3 +149,9 @@ class MinimumAlert(models.Model):
         ordering = ["-raised_at"]
         constraints = [models.UniqueConstraint(fields=["warehouse", "item"], condition=models.Q(cleared_at=None),
                                                name="minimum_alert_one_open")]
+
+
+from shaodian.supplies.models_fleet import Disinfection, Driver, Vehicle  # noqa: E402,F401 - registered with the app
+from shaodian.supplies.models_market import (  # noqa: E402,F401
+    FreightNode, PriceObservation, Supplier, SupplierContact, SupplyOrder, WartimeMemo,
+)

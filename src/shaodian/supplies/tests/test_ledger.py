@@ -106,3 +106,27 @@ def test_roles_without_the_ledger_permission_are_refused(users, ground):
         services.stock_receive(actor=users["grid_a"], warehouse_id=ground["community"].pk,
                                item_id=ground["item"].pk, quantity=1)
     assert exc.value.status == 403
+
+
+def test_stock_under_its_minimum_in_days_of_demand_alerts_and_a_receipt_clears_it(users, ground):
+    from shaodian.core.models import OutboxItem
+    from shaodian.supplies.minimums import minimum_alerts_for, population
+    from shaodian.supplies.models import MinimumAlert
+
+    supply, item, wh = users["supply"], ground["item"], ground["community"]
+    people = population(wh.place)
+    assert people == 24  # two grids of twelve
+    need = Decimal("0.5") * people  # 12 kg a day; a 7-day minimum is 84 kg
+    services.stock_receive(actor=supply, warehouse_id=wh.pk, item_id=item.pk, quantity=100)
+    assert not MinimumAlert.objects.filter(warehouse=wh).exists()
+    services.stock_issue(actor=supply, warehouse_id=wh.pk, item_id=item.pk, quantity=20)
+    alert = MinimumAlert.objects.get(warehouse=wh, item=item, cleared_at=None)
+    assert alert.days_left == Decimal("6.6") and 80 / need < 7
+    assert OutboxItem.objects.filter(key__startswith=f"notify:supplies.minimum:{alert.pk}:").exists()
+    assert list(minimum_alerts_for(users["staff_a"])) == [alert]
+    assert list(minimum_alerts_for(users["grid_b"])) == []
+    services.stock_issue(actor=supply, warehouse_id=wh.pk, item_id=item.pk, quantity=10)
+    assert MinimumAlert.objects.filter(warehouse=wh).count() == 1  # still the one alert, updated
+    services.stock_receive(actor=supply, warehouse_id=wh.pk, item_id=item.pk, quantity=20)
+    alert.refresh_from_db()
+    assert alert.cleared_at is not None
