@@ -62,6 +62,10 @@ PARAM_FILLERS = {
     "complaint_id": lambda ctx: ctx["complaint"].pk,
     "review_id": lambda ctx: ctx["review"].pk,
     "request_id": lambda ctx: ctx["complaint"].number,
+    "round_id": lambda ctx: ctx["delivery_round"].pk,
+    "plan_id": lambda ctx: ctx["plan"].pk,
+    "run_id": lambda ctx: ctx["route_run"].pk,
+    "warehouse_id": lambda ctx: ctx["warehouse"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -116,7 +120,8 @@ def ctx(users):
     # staff_a's job is not grid_a's: grid_a must not read it either.
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
-            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident)}
+            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
+            **_supplies_objects(users, resident), **_delivery_objects(users, resident)}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -139,6 +144,58 @@ def _complaint_objects(users, resident) -> dict:
                                              reporter_phone=resident.phone, anonymous=True)
     review = next(r for r in reviews.reviews_detect() if r.evidence["complaints"][0]["id"] == complaint.pk)
     return {"complaint": complaint, "review": review}
+
+
+def _delivery_objects(users, resident) -> dict:
+    """grid_b's demand and request link for the marked household, a round of its building, and a plan and routes
+    of grid_b's community."""
+    from django.utils import timezone
+
+    from shaodian.delivery import demand, rounds
+    from shaodian.delivery.models import Plan, RouteRun
+    from shaodian.places.models import Place
+    from shaodian.supplies.tests.factories import make_warehouse
+
+    grid_b = users["grid_b"]
+    community_b = Place.objects.get(pk=grid_b.node.community_id)
+    volunteer_b = type(grid_b).objects.create(username="volunteer_b", role="volunteer", node=community_b)
+    demand.demand_submit(actor=grid_b, household_id=resident.household_id, kind="insulin", quantity=2,
+                         note=MARK_NAME)
+    demand.demand_link_issue(actor=grid_b, household_id=resident.household_id)
+    r = rounds.round_create(actor=grid_b, building_id=resident.household.unit.building_id, volunteer_id=volunteer_b.pk,
+                            goods=MARK_NAME)
+    plan = Plan(day=timezone.localdate(), created_by=users["commander"], created_at=timezone.now(),
+                shortages=[{"community_name": MARK_NAME, "item_name": "大米", "zh": MARK_NAME, "en": MARK_NAME}])
+    plan.locate_at(community_b)
+    plan.save()
+    run = RouteRun(plan=plan, warehouse=make_warehouse(community_b, "乙社区仓"), vehicles=1, capacity_kg=1,
+                   created_by=users["commander"], created_at=timezone.now())
+    run.locate_at(community_b)
+    run.save()
+    return {"delivery_round": r, "plan": plan, "route_run": run}
+def _supplies_objects(users, resident) -> dict:
+    """grid_b's own store (named after the marked resident, who also drives a white-listed truck and is a
+    supplier's contact), with stock on its ledger: grid_a must see none of it."""
+    from shaodian.places.models import Place
+    from shaodian.supplies import fleet, partners, services as supplies
+    from shaodian.supplies.models import Item, Warehouse
+
+    supply = users["supply"]
+    grid_b = Place.objects.get(pk=resident.grid_id)
+    store = Warehouse(name=f"{resident.name}家门口储备点", level="community", kind="drop_point")
+    store.locate_at(grid_b)
+    store.save()
+    item = Item.objects.create(code="990001", name="大米", category="grain", unit="公斤", daily_need_per_person="0.5")
+    supplies.stock_receive(actor=supply, warehouse_id=store.pk, item_id=item.pk, quantity=10, note=resident.name)
+    driver = fleet.driver_register(actor=supply, name=resident.name, phone=resident.phone, whitelisted=True,
+                                   place_id=grid_b.pk)
+    fleet.vehicle_register(actor=supply, plate="京B54321", driver_id=driver.pk, place_id=grid_b.pk)
+    fleet.disinfection_record(actor=supply, vehicle_id=driver.vehicles.get().pk, trip=resident.name, agent="消毒液",
+                              site="乙社区")
+    s = partners.supplier_create(actor=supply, name=f"{resident.name}粮油店", category="grain", daily_capacity=1,
+                                 place_id=grid_b.pk)
+    partners.supplier_contact_add(actor=supply, supplier_id=s.pk, name=resident.name, phone=resident.phone)
+    return {"warehouse": store}
 
 
 def _transfer_object(users, resident):
@@ -271,6 +328,7 @@ def _assert_untouched(ctx):
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]
+    assert ctx["warehouse"].entries.count() == 1
 
 
 def _secrets_beyond_the_number(ctx) -> list[str]:

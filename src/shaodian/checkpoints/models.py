@@ -121,6 +121,9 @@ class Pass(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=200, blank=True)
+    # A supply vehicle's latest disinfection (一车一消杀), written by supplies so the guard sees it with the pass.
+    disinfected_at = models.DateTimeField(_("disinfected at"), null=True, blank=True)
+    disinfection_note = models.CharField(_("disinfection"), max_length=200, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["valid_to"], name="pass_valid_to")]

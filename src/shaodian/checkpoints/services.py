@@ -215,7 +215,9 @@ def verify_at(*, actor, checkpoint_id: int, code: str, temperature: float | None
         out["person"] = identity_token(resident)
     if permit:
         out["pass"] = {"serial": permit.serial, "kind": permit.kind, "plate": permit.plate,
-                       "valid_to": permit.valid_to.isoformat()}
+                       "valid_to": permit.valid_to.isoformat(),
+                       "disinfected_at": permit.disinfected_at.isoformat() if permit.disinfected_at else None,
+                       "disinfection": permit.disinfection_note}
     return out
 
 

@@ -150,6 +150,8 @@ def _guard_texts() -> dict:
         "pass": _("Pass"),
         "plate": _("Plate"),
         "valid_to": _("Valid until"),
+        "disinfected": _("Vehicle disinfected"),
+        "not_disinfected": _("No disinfection recorded for this vehicle"),
         "camera_error": _("The camera could not be opened: type or paste the code instead"),
         "waiting": _("Scan or type a code"),
         "insecure": _("Offline mode needs HTTPS (or this computer's own address): this page will not work without the network."),

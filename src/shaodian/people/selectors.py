@@ -291,3 +291,11 @@ def resident_in_area_get(user, area: Area, pk, perm: Perm | tuple[Perm, ...] = P
 
 
 __all__ = ["Page", "Msg", "resident_search", "resident_get", "household_get", "possible_duplicates"]
+
+
+def population_of(place=None) -> int:
+    """How many residents live at or below a node of the tree (all of them without one): a count, no personal
+    data, for planning supplies by days of demand."""
+    if place is None:
+        return Resident.objects.count()
+    return Resident.objects.filter(**{f"{place.kind}_id": place.pk}).count()

@@ -89,6 +89,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     R.COMMUNITY_STAFF: frozenset(
         _RESIDENT_READERS | _CHECKPOINTS | _COMMAND | _MEASURE_STAFF
         | {P.EDIT_RESIDENTS, P.REVEAL_PHONE, P.REVEAL_ID, P.IMPORT, P.EXPORT} | _COMPLAINTS | _SENTINEL_STAFF | _SUPPLY_FIELD
+        | {P.MANAGE_SUPPLIES}  # the community keeps its own emergency-equipment store (seed 003: inventory, issue)
     ),
     R.STREET_COMMANDER: frozenset(_RESIDENT_READERS | _COMMAND | _MEASURE_COMMAND | _COMPLAINTS
                                   | {P.EXPORT, P.REVEAL_REPORTER} | _SENTINEL_COMMAND | _SUPPLY_PLAN),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shaodian.checkpoints.models import Pass, Scan
 from shaodian.checkpoints.selectors import checkpoints_for, passes_for
+from shaodian.delivery.rounds import rounds_for as delivery_rounds_for
 from shaodian.measures import codec
 from shaodian.measures.models import Measure, MeasureStatus
 from shaodian.measures import selectors as measure_selectors
@@ -51,6 +52,7 @@ class Home:
     public_measures: list[Measure] | None = None
     tracing: dict | None = None
     volunteer: bool = False
+    rounds: list | None = None
 
 
 def home_for(user, *, now: dt.datetime | None = None) -> Home:
@@ -73,6 +75,7 @@ def home_for(user, *, now: dt.datetime | None = None) -> Home:
         _measures(user, home, now)
     if user.role == "volunteer":
         home.volunteer = True
+        home.rounds = delivery_rounds_of(user, now)
         home.public_measures = public_measures_near(user, now)
     return home
 
@@ -149,3 +152,9 @@ def public_measures_near(user, now: dt.datetime) -> list[Measure]:
 
 
 __all__ = ["Home", "home_for", "passes_by_state", "public_measures_near", "local_midnight"]
+
+
+def delivery_rounds_of(user, now: dt.datetime) -> list:
+    """A volunteer's delivery rounds still open, and today's closed ones."""
+    today = timezone.localdate(now)
+    return list(delivery_rounds_for(user).filter(Q(status="open") | Q(day=today)).order_by("-day", "label")[:20])

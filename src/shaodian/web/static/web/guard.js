@@ -262,6 +262,12 @@
       lines.push(passLine(body.pass.kind, body.pass.plate));
       var until = Date.parse(body.pass.valid_to);
       if (!isNaN(until)) lines.push(T.valid_to + " " + when(until));
+      if (body.pass.kind === "supply_vehicle") {
+        // 一车一消杀: the vehicle's latest disinfection, recorded by the supplies module.
+        var cleaned = Date.parse(body.pass.disinfected_at || "");
+        lines.push(isNaN(cleaned) ? T.not_disinfected
+          : T.disinfected + " " + when(cleaned) + (body.pass.disinfection ? " · " + body.pass.disinfection : ""));
+      }
     }
     if (body.result === "invalid") return { result: "invalid", headline: T.refuse, reason: message, lines: lines };
     return { result: body.result, headline: message, name: body.name || "", lines: lines };

@@ -1,0 +1,175 @@
+"""Supply vehicles and drivers: passes through checkpoints (never refused for where a truck is registered, 车籍地),
+white-listed drivers, health checks that belong to the driver, and one disinfection per vehicle per trip.
+
+换人不换车: a driver change keeps the vehicle's pass (same serial, same term) but never the health check,
+which is the new driver's own and must be current.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shaodian.checkpoints.services import pass_issue
+from shaodian.errors import ServiceError
+from shaodian.people import idcard
+from shaodian.security import crypto
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+from shaodian.security.scope import get_scoped
+from shaodian.supplies.models_fleet import Disinfection, Driver, Vehicle
+from shaodian.supplies.partners import _place
+from shaodian.supplies.services import _text
+
+HEALTH_CHECK_VALID = dt.timedelta(hours=48)
+
+
+def _manage(actor):
+    if not actor.can(Perm.MANAGE_SUPPLIES):
+        raise ServiceError.forbidden()
+
+
+def health_check_current(driver: Driver, now) -> bool:
+    return (driver.health_check_negative and driver.health_checked_at is not None
+            and now - driver.health_checked_at <= HEALTH_CHECK_VALID)
+
+
+def driver_register(*, actor, name: str, phone: str, whitelisted: bool = False, place_id=None) -> Driver:
+    _manage(actor)
+    name = _text(name, "name", 64)
+    if len(name) < 2:
+        raise ServiceError.one("name", "请填写司机姓名", "Name the driver", "missing")
+    try:
+        phone = idcard.validate_phone(phone)
+    except idcard.InvalidNumber as exc:
+        raise ServiceError.one("phone", exc.zh, exc.en) from None
+    with transaction.atomic():
+        d = Driver(name=name, phone=phone, phone_hash=crypto.lookup_hash(settings.FIELD_KEY, phone, purpose="phone"),
+                   whitelisted=bool(whitelisted))
+        d.locate_at(_place(actor, place_id or actor.node_id))
+        d.save()
+        audit(actor, AuditAction.CREATE, "driver", d.pk, detail={"whitelisted": d.whitelisted})
+    return d
+
+
+def drivers_for(user) -> QuerySet:
+    return Driver.objects.for_user(user, Perm.VIEW_SUPPLIES)
+
+
+def driver_health_check(*, actor, driver_id, negative: bool, now=None) -> Driver:
+    """Record a driver's own health check (nucleic acid test or the like)."""
+    _manage(actor)
+    with transaction.atomic():
+        d = get_scoped(Driver.objects.for_user(actor, Perm.MANAGE_SUPPLIES).select_for_update(), driver_id)
+        d.health_checked_at, d.health_check_negative = now or timezone.now(), bool(negative)
+        d.save(update_fields=["health_checked_at", "health_check_negative"])
+        audit(actor, AuditAction.UPDATE, "driver_health_check", d.pk, detail={"negative": d.health_check_negative})
+    return d
+
+
+def whitelisted_resident_ids() -> set[int]:
+    """Residents who drive supply trucks on the white list: the platform never puts them under quarantine
+    (monitoring and measures consult this before they do)."""
+    return set(Driver.objects.filter(whitelisted=True, resident__isnull=False).values_list("resident_id", flat=True))
+
+
+def vehicle_register(*, actor, plate: str, registered_in: str = "", capacity_kg: int = 0, driver_id=None,
+                     supplier_id=None, place_id=None) -> Vehicle:
+    """Register a supply vehicle; where it is registered is kept for the record only."""
+    _manage(actor)
+    plate = "".join(str(plate or "").split()).upper()
+    if not 6 <= len(plate) <= 8:
+        raise ServiceError.one("plate", "请填写正确的车牌号", "Enter a valid plate number")
+    try:
+        capacity = int(capacity_kg or 0)
+    except (TypeError, ValueError):
+        raise ServiceError.one("capacity_kg", "载重须为整数（公斤）", "The capacity must be whole kilograms") from None
+    if not 0 <= capacity <= 100_000:
+        raise ServiceError.one("capacity_kg", "载重应在 0–100000 公斤之间", "The capacity must be 0–100,000 kg")
+    driver = get_scoped(drivers_for(actor), driver_id) if driver_id else None
+    try:
+        with transaction.atomic():
+            v = Vehicle(plate=plate, registered_in=_text(registered_in, "registered_in", 32), capacity_kg=capacity,
+                        driver=driver, supplier_id=None)
+            if supplier_id:
+                from shaodian.supplies.partners import suppliers_for
+
+                v.supplier = get_scoped(suppliers_for(actor), supplier_id)
+            v.locate_at(_place(actor, place_id or actor.node_id))
+            v.save()
+            audit(actor, AuditAction.CREATE, "vehicle", v.pk)
+    except IntegrityError:
+        raise ServiceError.one("plate", "该车牌已登记", "This plate is already registered", "duplicate") from None
+    return v
+
+
+def vehicles_for(user) -> QuerySet:
+    return Vehicle.objects.for_user(user, Perm.VIEW_SUPPLIES).select_related("driver", "permit", "supplier")
+
+
+def _vehicle(actor, vehicle_id) -> Vehicle:
+    return get_scoped(Vehicle.objects.for_user(actor, Perm.MANAGE_SUPPLIES).select_related("driver", "permit"),
+                      vehicle_id)
+
+
+def vehicle_pass_issue(*, actor, vehicle_id, checkpoint_ids: list[int], valid_from: dt.datetime,
+                       valid_to: dt.datetime, reason: str) -> Vehicle:
+    """A supply-vehicle pass through the checkpoints module, for the vehicle (its driver named on it)."""
+    v = _vehicle(actor, vehicle_id)
+    if v.driver is None:
+        raise ServiceError.one("driver", "请先为车辆指定司机", "Assign a driver to the vehicle first", "missing")
+    with transaction.atomic():
+        v.permit = pass_issue(actor=actor, kind="supply_vehicle", checkpoint_ids=checkpoint_ids, valid_from=valid_from,
+                              valid_to=valid_to, reason=reason, plate=v.plate, driver_name=v.driver.name,
+                              driver_phone=v.driver.phone)
+        v.save(update_fields=["permit"])
+    return v
+
+
+def vehicle_driver_change(*, actor, vehicle_id, driver_id, now=None) -> Vehicle:
+    """换人不换车: the vehicle keeps its pass; the new driver must have a current negative health check."""
+    _manage(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        v = _vehicle(actor, vehicle_id)
+        driver = get_scoped(Driver.objects.for_user(actor, Perm.MANAGE_SUPPLIES), driver_id)
+        if not health_check_current(driver, now):
+            raise ServiceError.one("driver", f"{driver.name}没有48小时内的阴性健康检查，不能换上",
+                                   f"{driver.name} has no negative health check in the last 48 hours",
+                                   "health_check_missing")
+        old = v.driver_id
+        v.driver = driver
+        v.save(update_fields=["driver"])
+        if v.permit_id:
+            v.permit.driver_name, v.permit.driver_phone = driver.name, driver.phone
+            v.permit.save(update_fields=["driver_name", "driver_phone"])
+        audit(actor, AuditAction.UPDATE, "vehicle_driver", v.pk, detail={"from": old, "to": driver.pk,
+                                                                           "pass": v.permit_id})
+    return v
+
+
+def disinfection_record(*, actor, vehicle_id, trip: str, agent: str, site: str, now=None) -> Disinfection:
+    """一车一消杀: one disinfection per vehicle per trip, shown with the vehicle's pass at the gate."""
+    _manage(actor)
+    trip, agent, site = _text(trip, "trip", 64), _text(agent, "agent", 64), _text(site, "site", 100)
+    for field, value in (("trip", trip), ("agent", agent), ("site", site)):
+        if not value:
+            raise ServiceError.one(field, "此项必填", "This field is required", "missing")
+    now = now or timezone.now()
+    v = _vehicle(actor, vehicle_id)
+    try:
+        with transaction.atomic():
+            d = Disinfection.objects.create(vehicle=v, trip=trip, driver=v.driver, at=now, agent=agent, site=site,
+                                            recorded_by=actor)
+            if v.permit_id:
+                v.permit.disinfected_at = now
+                v.permit.disinfection_note = f"{trip} · {agent} · {site}"[:200]
+                v.permit.save(update_fields=["disinfected_at", "disinfection_note"])
+            audit(actor, AuditAction.CREATE, "disinfection", d.pk, detail={"vehicle": v.pk})
+    except IntegrityError:
+        raise ServiceError.one("trip", f"车辆 {v.plate} 的这一趟已有消杀记录", f"Vehicle {v.plate} is already "
+                               "disinfected for this trip", "duplicate", status=409) from None
+    return d
