@@ -73,11 +73,13 @@ def build_supplies_story(rng, now=None) -> dict:
 
     # Reserves of every level that serve the district sit at the district's node; the street has its transfer
     # station, the communities their own stores and drop point.
-    national = _warehouse(district, "国家粮食和物资储备局海棠直属库", "national", tonnes=50_000, lat=39.95, lon=116.33)
-    provincial = _warehouse(district, "省级储备海棠分库", "provincial", tonnes=20_000, lat=39.88, lon=116.47)
-    city_store = _warehouse(district, "海棠市应急物资储备库", "city", tonnes=8_000, lat=39.90, lon=116.36)
-    county = _warehouse(district, "海棠区生活必需品储备库", "county", tonnes=3_000, lat=39.93, lon=116.44)
-    station = _warehouse(street, f"{street.name}中转站", "county", "transfer_station", tonnes=200, lat=39.91,
+    national = _warehouse(district, "国家粮食和物资储备局海棠直属库", "national", tonnes=50_000, min_days=10,
+                          lat=39.95, lon=116.33)
+    provincial = _warehouse(district, "省级储备海棠分库", "provincial", tonnes=20_000, min_days=7, lat=39.88,
+                            lon=116.47)
+    city_store = _warehouse(district, "海棠市应急物资储备库", "city", tonnes=8_000, min_days=5, lat=39.90, lon=116.36)
+    county = _warehouse(district, "海棠区生活必需品储备库", "county", tonnes=3_000, min_days=3, lat=39.93, lon=116.44)
+    station = _warehouse(street, f"{street.name}中转站", "county", "transfer_station", tonnes=200, min_days=1, lat=39.91,
                          lon=116.41)
     store = _warehouse(community, f"{community.name}应急物资储备点", "community", tonnes=20, min_days=7)
     drop = _warehouse(community, f"{community.name}接驳区", "community", "drop_point", tonnes=5)

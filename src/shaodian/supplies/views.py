@@ -2,7 +2,7 @@
 the catalogue and the minimum-stock alerts."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 
 from shaodian.core.shortcuts import need
@@ -14,10 +14,11 @@ from shaodian.supplies import selectors, services
 from shaodian.supplies.days import days_of_demand
 from shaodian.supplies.forms import MoveForm
 from shaodian.supplies.minimums import minimum_alerts_for, population
-from shaodian.supplies.models import StockBalance
+from shaodian.supplies.models import StockBalance, WarehouseLevel
 
 LIST_LIMIT = 200
 LEDGER_LIMIT = 100
+LEVEL_ORDER = {level: i for i, level in enumerate(WarehouseLevel.values)}
 
 
 @login_required
@@ -25,7 +26,9 @@ def supplies_home(request):
     user = request.user
     need(user, Perm.VIEW_SUPPLIES)
     warehouses = list(selectors.warehouses_for(user).filter(active=True)
-                      .annotate(items=Count("balances")).order_by("level", "name")[:LIST_LIMIT])
+                      .annotate(items=Count("balances", filter=Q(balances__quantity__gt=0)))
+                      .order_by("name")[:LIST_LIMIT])
+    warehouses.sort(key=lambda w: LEVEL_ORDER.get(w.level, 9))  # national first, community last
     return render(request, "supplies/home.html", {
         "warehouses": warehouses, "alerts": minimum_alerts_for(user).count(), "section": "supplies"})
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from shaodian.checkpoints.models import PassStatus
 from shaodian.core.shortcuts import need
 from shaodian.errors import ServiceError
 from shaodian.places.models import Place, PlaceKind
@@ -139,7 +140,7 @@ def _vehicle_page(request, user, form=None, kind="", status=200):
         latest.setdefault(d.vehicle_id, []).append(d)
     rows = [{"v": v, "disinfections": latest.get(v.pk, [])[:3],
              "driver_ok": v.driver is not None and fleet.health_check_current(v.driver, now),
-             "pass_status": v.permit.status(now) if v.permit else ""} for v in vehicles]
+             "pass_status": PassStatus(v.permit.status(now)).label if v.permit else ""} for v in vehicles]
     people = [{"d": d, "phone": crypto.mask_phone(d.phone), "ok": fleet.health_check_current(d, now)} for d in drivers]
     audit_list(user, "driver", drivers)
     return _page(request, "supplies/vehicles.html", {

@@ -98,3 +98,15 @@ def test_the_public_page_needs_no_login_and_shows_no_personal_data(client, groun
     assert "大米" in page and "5.20" in page and "海棠农贸市场" in page
     for secret in ("13912345678", "刘经理", "张建军", "13700001111", "川A12345", "名苑社区储备点"):
         assert secret not in page
+
+
+def test_the_api_reads_stock_and_ledger_in_the_jurisdiction_only(api_as, ground):
+    wh = ground["wh"]
+    body = api_as("staff_a").get(f"/api/v1/supplies/warehouses/{wh.pk}").json()
+    assert body["stock"] == [{"item_id": ground["rice"].pk, "item": "大米", "unit": "公斤", "quantity": "500.000"}]
+    ledger = api_as("staff_a").get(f"/api/v1/supplies/warehouses/{wh.pk}/ledger").json()
+    assert [e["kind"] for e in ledger] == ["receipt"]
+    assert wh.pk in [w["id"] for w in api_as("supply").get("/api/v1/supplies/warehouses").json()]
+    assert api_as("grid_b").get(f"/api/v1/supplies/warehouses/{wh.pk}").status_code == 404
+    assert api_as("grid_b").get(f"/api/v1/supplies/warehouses/{wh.pk}/ledger").status_code == 404
+    assert api_as("cdc").get("/api/v1/supplies/warehouses").status_code == 403
