@@ -170,6 +170,13 @@ def validate(problem: RoutingProblem) -> None:
         raise RoutingError("速度须为正数 / speed must be positive")
 
 
+def _array(m) -> np.ndarray | None:
+    try:
+        return np.asarray(m, float)
+    except (TypeError, ValueError):
+        return None  # ragged or not numbers: refused below with the expected shape
+
+
 def matrices(problem: RoutingProblem) -> tuple[np.ndarray, np.ndarray]:
     """Distance and travel-time matrices over [depot, *stops] (float, validated)."""
     n = len(problem.stops) + 1
@@ -177,10 +184,13 @@ def matrices(problem: RoutingProblem) -> tuple[np.ndarray, np.ndarray]:
         pts = np.array([(problem.depot.x, problem.depot.y)] + [(s.x, s.y) for s in problem.stops], float)
         dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
     else:
-        dist = np.asarray(problem.distance, float)
-    dur = dist / problem.speed if problem.duration is None else np.asarray(problem.duration, float)
+        dist = _array(problem.distance)
+    if problem.duration is not None:
+        dur = _array(problem.duration)
+    else:
+        dur = None if dist is None else dist / problem.speed
     for name, m in (("距离 distance", dist), ("时间 duration", dur)):
-        if m.shape != (n, n) or not np.isfinite(m).all() or (m < 0).any():
+        if m is None or m.shape != (n, n) or not np.isfinite(m).all() or (m < 0).any():
             raise RoutingError(f"{name}矩阵须为{n}×{n}的非负有限数 / {name} matrix must be {n}×{n}, finite, ≥ 0")
     return dist, dur
 
