@@ -24,7 +24,8 @@ sequence of linear programmes). With all lanes open this gives exactly rules 1â€
 
 Quantities are in the item's own unit. With `whole_units=True` (the default: bags, boxes, bottles), stock and
 demand must be whole numbers and so are the results: shares are rounded by largest remainder (the
-fractions above, rounded down, then one more unit to the largest remainders until the stock is used), and
+fractions above, rounded down, then one more unit to the largest remainders until the stock is used; equal
+remainders go first to the community whose key sorts first), and
 the transport plan is a vertex of the LP, hence whole.
 
 Every community that gets less than it asked for is listed in `shortages` with a reason code and the

@@ -55,16 +55,16 @@ def fair_shares(total: float, asked: np.ndarray, whole: bool) -> np.ndarray:
         return asked.astype(float).copy()
     if total <= EPS:
         return np.zeros_like(asked, dtype=float)
-    exact = asked * (total / need)
     if not whole:
-        return exact
-    base = np.floor(exact + EPS)
-    left = int(round(total - base.sum()))
+        return asked * (total / need)
+    # Whole units in exact integer arithmetic, so equal remainders tie exactly (first listed wins).
+    share = asked.astype(np.int64) * int(round(total))
+    base, rest = share // int(round(need)), share % int(round(need))
+    left = int(round(total)) - int(base.sum())
     if left > 0:
-        # Ties go to the community listed first: stable sort on the negative remainder.
-        order = np.argsort(-(exact - base), kind="stable")[:left]
+        order = np.argsort(-rest, kind="stable")[:left]
         base[order] += 1
-    return base
+    return base.astype(float)
 
 
 def _lanes(cost: np.ndarray, stock: np.ndarray):
