@@ -261,18 +261,19 @@ def route_check(problem: RoutingProblem, solution: RoutingSolution) -> list[str]
 
 
 def solve(problem: RoutingProblem, *, seconds: float = 5.0, iterations: int | None = None,
-          seed: int = 1) -> RoutingSolution:
+          seed: int = 1, cpu: bool = False) -> RoutingSolution:
     """Routes of least total distance serving every stop that can be served; the rest explained.
 
     Stops by at most `seconds` of search (or `iterations`, for reproducible tests); when the fleet cannot
-    serve every stop, a second search of the same length keeps as many stops as it can.
+    serve every stop, a second search of the same length keeps as many stops as it can. With cpu=True the
+    seconds are this process's processor time, not wall time (a fair budget on a busy, shared machine).
     Raises RoutingError on bad input (see `validate`).
     """
     from shaodian.supplies import route_pyvrp
 
     validate(problem)
     dist, dur = matrices(problem)
-    plan = route_pyvrp.plan(problem, dist, dur, seconds=seconds, iterations=iterations, seed=seed)
+    plan = route_pyvrp.plan(problem, dist, dur, seconds=seconds, iterations=iterations, seed=seed, cpu=cpu)
     faults = route_check(problem, plan)
     if faults:
         raise RoutingError("路线校验未通过 / the plan failed its check: " + "; ".join(faults[:5]))
