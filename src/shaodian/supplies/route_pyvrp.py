@@ -66,12 +66,12 @@ def _data(problem, keep, dist_i, dur_i, optional: bool) -> ProblemData:
     locations = [Location(d.x, d.y, name=d.key)] + [
         Location(problem.stops[j - 1].x, problem.stops[j - 1].y, name=problem.stops[j - 1].key) for j in keep]
     clients = [
-        Client(location=n, delivery=[s.demand], service_duration=_up(s.service), tw_early=_up(s.ready),
+        Client(location=n, delivery=[int(s.demand)], service_duration=_up(s.service), tw_early=_up(s.ready),
                tw_late=_down(s.due), prize=prize, required=not optional, name=s.key)
         for n, s in enumerate((problem.stops[j - 1] for j in keep), 1)
     ]
     depots = [Depot(location=0, tw_early=_up(d.opens), tw_late=_down(d.closes), name=d.key)]
-    types = [VehicleType(num_available=v.count, capacity=[v.capacity], tw_early=_up(d.opens),
+    types = [VehicleType(num_available=int(v.count), capacity=[int(v.capacity)], tw_early=_up(d.opens),
                          tw_late=_down(d.closes), name=v.key)
              for v in problem.vehicles if v.count > 0]
     return ProblemData(locations, clients, depots, types, [sub_dist], [sub_dur])
@@ -133,4 +133,4 @@ def _route(problem, dist, dur, vehicle: str, order: list[int]) -> Route:
     visits = tuple(Visit(problem.stops[j - 1].key, a, s, d) for j, (a, s, d) in zip(order, times))
     length = float(dist[0, order[0]] + dist[order[-1], 0] + sum(dist[a, b] for a, b in zip(order, order[1:])))
     load = sum(problem.stops[j - 1].demand for j in order)
-    return Route(vehicle, visits, load, length, leaves, back)
+    return Route(vehicle, visits, int(load), length, leaves, back)

@@ -26,6 +26,7 @@ most once, every stop served or explained, distances as stated); a failure raise
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,8 +140,12 @@ class RoutingSolution:
         return len(self.routes)
 
 
+def _whole(v) -> bool:
+    return isinstance(v, Integral) and not isinstance(v, bool)
+
+
 def _finite_nonneg(v, what: str, key: str, *, inf_ok: bool = False) -> None:
-    if not isinstance(v, (int, float)) or math.isnan(v) or v < 0 or (math.isinf(v) and not inf_ok):
+    if not isinstance(v, Real) or isinstance(v, bool) or math.isnan(v) or v < 0 or (math.isinf(v) and not inf_ok):
         raise RoutingError(f"{key}：{what}须为非负数 / {key}: {what} must be a number ≥ 0 (got {v!r})")
 
 
@@ -156,7 +161,7 @@ def validate(problem: RoutingProblem) -> None:
     if dup:
         raise RoutingError(f"配送点重复：{dup[:5]} / duplicate stops: {dup[:5]}")
     for s in problem.stops:
-        if not isinstance(s.demand, int) or s.demand < 0:
+        if not _whole(s.demand) or s.demand < 0:
             raise RoutingError(f"{s.key}：需求须为非负整数 / {s.key}: demand must be a whole number ≥ 0")
         _finite_nonneg(s.ready, "最早时间 ready", s.key)
         _finite_nonneg(s.due, "最晚时间 due", s.key, inf_ok=True)
@@ -164,7 +169,7 @@ def validate(problem: RoutingProblem) -> None:
         if s.due < s.ready:
             raise RoutingError(f"{s.key}：时间窗结束早于开始 / {s.key}: window ends before it starts")
     for v in problem.vehicles:
-        if not isinstance(v.capacity, int) or v.capacity < 0 or not isinstance(v.count, int) or v.count < 0:
+        if not (_whole(v.capacity) and _whole(v.count)) or v.capacity < 0 or v.count < 0:
             raise RoutingError(f"{v.key}：载重与数量须为非负整数 / {v.key}: capacity and count must be whole numbers ≥ 0")
     if not (problem.speed > 0 and math.isfinite(problem.speed)):
         raise RoutingError("速度须为正数 / speed must be positive")

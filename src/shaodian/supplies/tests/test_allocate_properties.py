@@ -159,8 +159,8 @@ def test_with_closed_lanes_only_open_ones_carry_and_the_cost_is_least_for_what_i
     big = 10**6
     blocked = [[big if (i, j) in closed else cost[i][j] for j in range(len(cs))] for i in range(len(ws))]
     assert plan.cost == brute_cost(stock, need, blocked)
-    # Nobody reachable is left with nothing while stock that could reach them stays in a warehouse.
-    for j, c in enumerate(cs):
+    # Nobody is left short while a warehouse with an open lane to them still holds stock.
+    for c in cs:
         if served[c].total < served[c].asked:
             for i, w in enumerate(ws):
                 if (w, c) in lanes:

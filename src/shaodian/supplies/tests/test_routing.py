@@ -134,3 +134,14 @@ def test_the_depot_closing_time_binds_the_return():
     problem = _problem([Stop("A", 1, 40, 0, service=30)], depot=Depot("中转站", 0, 0, opens=0, closes=100))
     late = _plan_by_hand(problem, [["A"]])
     assert route_check(problem, late) == [f"route 1: back at 110.000 (stated {late.routes[0].returns}), depot closes 100"]
+
+
+def test_numpy_numbers_are_taken_as_they_come():
+    import numpy as np
+
+    problem = _problem([Stop("A", np.int64(3), np.float64(1.5), 0, due=np.float64(50))],
+                       vehicles=(Vehicles("厢货", np.int64(5), np.int32(1)),))
+    plan = _solve(problem)
+    assert route_check(problem, plan) == [] and plan.routes[0].load == 3
+    with pytest.raises(RoutingError, match="demand must be a whole number"):
+        _solve(_problem([Stop("A", True)]))
