@@ -22,6 +22,8 @@ PURE_TESTS = [
     "security/tests/test_crypto.py", "security/tests/test_redact.py", "core/tests/test_backoff.py",
     "complaints/tests/test_states.py", "delivery/tests/test_geo.py",
     "supplies/tests/test_cores.py",
+    "supplies/tests/test_allocate.py", "supplies/tests/test_allocate_properties.py",
+    "supplies/tests/test_routing.py", "supplies/tests/test_routing_properties.py",
 ]
 # Quick enough to run here as well as in the suite (the others are property tests of some seconds each).
 RUN_HERE = ["people/tests/test_idcard.py", "measures/tests/test_codec.py", "core/tests/test_backoff.py",

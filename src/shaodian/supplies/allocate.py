@@ -24,7 +24,8 @@ sequence of linear programmes). With all lanes open this gives exactly rules 1�
 
 Quantities are in the item's own unit. With `whole_units=True` (the default: bags, boxes, bottles), stock and
 demand must be whole numbers and so are the results: shares are rounded by largest remainder (the
-fractions above, rounded down, then one more unit to the largest remainders until the stock is used), and
+fractions above, rounded down, then one more unit to the largest remainders until the stock is used; equal
+remainders go first to the community whose key sorts first), and
 the transport plan is a vertex of the LP, hence whole.
 
 Every community that gets less than it asked for is listed in `shortages` with a reason code and the
@@ -232,8 +233,9 @@ def allocate(
             [stock[item][w] for w in wh], [demand[item][c][0] for c in cm], [demand[item][c][1] for c in cm],
             cost_of, whole_units,
         )
+        num = int if whole_units else float
         for i, j, q in part.flows:
-            shipments.append(Shipment(wh[i], cm[j], item, q, q * float(cost_of[i, j])))
+            shipments.append(Shipment(wh[i], cm[j], item, num(q), q * float(cost_of[i, j])))
         totals = {"total_stock": float(sum(stock[item][w] for w in wh)),
                   "total_special": float(sum(d[0] for d in demand[item].values())),
                   "total_ordinary": float(sum(d[1] for d in demand[item].values()))}
@@ -241,7 +243,7 @@ def allocate(
         totals["ordinary_fraction"] = _fraction(sum(part.ordinary), totals["total_ordinary"])
         for j, c in enumerate(cm):
             sp_asked, od_asked = demand[item][c]
-            row = Served(c, item, part.special[j], part.ordinary[j], sp_asked, od_asked)
+            row = Served(c, item, num(part.special[j]), num(part.ordinary[j]), sp_asked, od_asked)
             served.append(row)
             if row.total < row.asked - 1e-9:
                 shortages.append(Shortage(item, c, row.asked, row.total, sp_asked, row.special,
@@ -269,6 +271,8 @@ _ZH = {
     Why.NO_STOCK: "各仓库均无{item}库存",
     Why.STOCK_SHORT: "{item}总库存{total_stock:g}少于总需求{total_demand:g}，先保特殊群体需求（满足{sp_pct}），"
                      "其余按需求比例分配（普通需求满足{od_pct}）",
+    "special_short": "{item}总库存{total_stock:g}少于特殊群体总需求{total_special:g}，各社区特殊群体需求按同一比例"
+                     "满足{sp_pct}，普通需求暂无库存可分",
     Why.NO_LANE: "没有通往该社区且有{item}库存的开放线路",
     Why.LANES_SHORT: "能送达该社区的仓库{item}库存不足（部分线路关闭）",
     Why.ROUNDING: "按整件分配，份额取整后少{missing:g}",
@@ -277,6 +281,8 @@ _EN = {
     Why.NO_STOCK: "no warehouse holds any {item}",
     Why.STOCK_SHORT: "total {item} stock {total_stock:g} is below total demand {total_demand:g}: special-group "
                      "demand first ({sp_pct} of it met), the rest shared in proportion ({od_pct} of ordinary demand met)",
+    "special_short": "total {item} stock {total_stock:g} is below the special-group demand {total_special:g}: every "
+                     "community gets the same share of its special-group demand ({sp_pct}), none is left for ordinary demand",
     Why.NO_LANE: "no open lane reaches this community from a warehouse holding {item}",
     Why.LANES_SHORT: "the warehouses that can reach this community ran out of {item} (some lanes are closed)",
     Why.ROUNDING: "whole units: the share was rounded down by {missing:g}",
@@ -288,13 +294,15 @@ def explain(s: Shortage, lang: str = "zh") -> str:
     n = s.numbers
     words = {
         "item": s.item, "missing": s.missing, "total_stock": n.get("total_stock", 0),
+        "total_special": n.get("total_special", 0),
         "total_demand": n.get("total_special", 0) + n.get("total_ordinary", 0),
         "sp_pct": f"{n.get('special_fraction', 0):.0%}", "od_pct": f"{n.get('ordinary_fraction', 0):.0%}",
     }
+    key = "special_short" if s.why is Why.STOCK_SHORT and n.get("special_fraction", 1) < 1 else s.why
     if lang.startswith("zh"):
         head = (f"{s.community}申请{s.item}{s.asked:g}（其中特殊群体{s.special_asked:g}），"
                 f"分得{s.given:g}（特殊群体{s.special_given:g}），缺{s.missing:g}：")
-        return head + _ZH[s.why].format(**words) + "。"
+        return head + _ZH[key].format(**words) + "。"
     head = (f"{s.community} asked for {s.asked:g} {s.item} ({s.special_asked:g} for special groups) and gets "
             f"{s.given:g} ({s.special_given:g} for special groups), {s.missing:g} short: ")
-    return head + _EN[s.why].format(**words) + "."
+    return head + _EN[key].format(**words) + "."

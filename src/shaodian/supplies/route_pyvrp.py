@@ -9,6 +9,7 @@ PyVRP finds feasible in integers is feasible in the caller's own numbers, which 
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, VehicleType
@@ -65,24 +66,39 @@ def _data(problem, keep, dist_i, dur_i, optional: bool) -> ProblemData:
     locations = [Location(d.x, d.y, name=d.key)] + [
         Location(problem.stops[j - 1].x, problem.stops[j - 1].y, name=problem.stops[j - 1].key) for j in keep]
     clients = [
-        Client(location=n, delivery=[s.demand], service_duration=_up(s.service), tw_early=_up(s.ready),
+        Client(location=n, delivery=[int(s.demand)], service_duration=_up(s.service), tw_early=_up(s.ready),
                tw_late=_down(s.due), prize=prize, required=not optional, name=s.key)
         for n, s in enumerate((problem.stops[j - 1] for j in keep), 1)
     ]
     depots = [Depot(location=0, tw_early=_up(d.opens), tw_late=_down(d.closes), name=d.key)]
-    types = [VehicleType(num_available=v.count, capacity=[v.capacity], tw_early=_up(d.opens),
+    types = [VehicleType(num_available=int(v.count), capacity=[int(v.capacity)], tw_early=_up(d.opens),
                          tw_late=_down(d.closes), name=v.key)
              for v in problem.vehicles if v.count > 0]
     return ProblemData(locations, clients, depots, types, [sub_dist], [sub_dur])
 
 
-def _search(data: ProblemData, seconds: float, iterations: int | None, seed: int):
-    stop = MaxIterations(iterations) if iterations is not None else MaxRuntime(seconds)
+class CpuTime:
+    """PyVRP stopping criterion: this process's processor time since the first call exceeds `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.start = seconds, None
+
+    def __call__(self, best_cost: int) -> bool:
+        if self.start is None:
+            self.start = time.process_time()
+        return time.process_time() - self.start > self.seconds
+
+
+def _search(data: ProblemData, seconds: float, iterations: int | None, seed: int, cpu: bool = False):
+    if iterations is not None:
+        stop = MaxIterations(iterations)
+    else:
+        stop = CpuTime(seconds) if cpu else MaxRuntime(seconds)
     return pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False).best
 
 
 def plan(problem: RoutingProblem, dist: np.ndarray, dur: np.ndarray, *, seconds: float,
-         iterations: int | None, seed: int) -> RoutingSolution:
+         iterations: int | None, seed: int, cpu: bool = False) -> RoutingSolution:
     """Solve with every servable stop required; if the fleet cannot, again with stops optional but prized."""
     dist_i, dur_i = _int_matrix(dist, up=False), _int_matrix(dur, up=True)
     keep, unserved = screen(problem, dur_i)
@@ -92,9 +108,9 @@ def plan(problem: RoutingProblem, dist: np.ndarray, dur: np.ndarray, *, seconds:
     room = sum(v.capacity * v.count for v in fleet)
     best = None
     if sum(problem.stops[j - 1].demand for j in keep) <= room:
-        best = _search(_data(problem, keep, dist_i, dur_i, optional=False), seconds, iterations, seed)
+        best = _search(_data(problem, keep, dist_i, dur_i, optional=False), seconds, iterations, seed, cpu)
     if best is None or not best.is_feasible():
-        best = _search(_data(problem, keep, dist_i, dur_i, optional=True), seconds, iterations, seed)
+        best = _search(_data(problem, keep, dist_i, dur_i, optional=True), seconds, iterations, seed, cpu)
     kinds = [v for v in problem.vehicles if v.count > 0]
     routes, served = [], set()
     for r in best.routes():
@@ -117,4 +133,4 @@ def _route(problem, dist, dur, vehicle: str, order: list[int]) -> Route:
     visits = tuple(Visit(problem.stops[j - 1].key, a, s, d) for j, (a, s, d) in zip(order, times))
     length = float(dist[0, order[0]] + dist[order[-1], 0] + sum(dist[a, b] for a, b in zip(order, order[1:])))
     load = sum(problem.stops[j - 1].demand for j in order)
-    return Route(vehicle, visits, load, length, leaves, back)
+    return Route(vehicle, visits, int(load), length, leaves, back)

@@ -51,3 +51,17 @@ def lines(solution: RoutingSolution) -> list[str]:
         out.append("unserved: " + " ".join(f"{u.stop}({u.why.value})" for u in solution.unserved))
     out.append(f"vehicles={solution.vehicles_used} distance={solution.distance:.2f}")
     return out
+
+
+def instances_dir() -> Path | None:
+    """Where the shipped Solomon instances are: $SHAODIAN_VRPTW_DIR, else `shared/data/vrptw` beside the
+    repository (or any folder above it)."""
+    import os
+
+    if os.environ.get("SHAODIAN_VRPTW_DIR"):
+        return Path(os.environ["SHAODIAN_VRPTW_DIR"])
+    for base in (Path(__file__).resolve(), Path.cwd().resolve()):
+        for up in base.parents:
+            if (up / "shared" / "data" / "vrptw" / "BKS.json").exists():
+                return up / "shared" / "data" / "vrptw"
+    return None

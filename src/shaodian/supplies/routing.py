@@ -26,6 +26,7 @@ most once, every stop served or explained, distances as stated); a failure raise
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -139,8 +140,12 @@ class RoutingSolution:
         return len(self.routes)
 
 
+def _whole(v) -> bool:
+    return isinstance(v, Integral) and not isinstance(v, bool)
+
+
 def _finite_nonneg(v, what: str, key: str, *, inf_ok: bool = False) -> None:
-    if not isinstance(v, (int, float)) or math.isnan(v) or v < 0 or (math.isinf(v) and not inf_ok):
+    if not isinstance(v, Real) or isinstance(v, bool) or math.isnan(v) or v < 0 or (math.isinf(v) and not inf_ok):
         raise RoutingError(f"{key}：{what}须为非负数 / {key}: {what} must be a number ≥ 0 (got {v!r})")
 
 
@@ -156,7 +161,7 @@ def validate(problem: RoutingProblem) -> None:
     if dup:
         raise RoutingError(f"配送点重复：{dup[:5]} / duplicate stops: {dup[:5]}")
     for s in problem.stops:
-        if not isinstance(s.demand, int) or s.demand < 0:
+        if not _whole(s.demand) or s.demand < 0:
             raise RoutingError(f"{s.key}：需求须为非负整数 / {s.key}: demand must be a whole number ≥ 0")
         _finite_nonneg(s.ready, "最早时间 ready", s.key)
         _finite_nonneg(s.due, "最晚时间 due", s.key, inf_ok=True)
@@ -164,10 +169,17 @@ def validate(problem: RoutingProblem) -> None:
         if s.due < s.ready:
             raise RoutingError(f"{s.key}：时间窗结束早于开始 / {s.key}: window ends before it starts")
     for v in problem.vehicles:
-        if not isinstance(v.capacity, int) or v.capacity < 0 or not isinstance(v.count, int) or v.count < 0:
+        if not (_whole(v.capacity) and _whole(v.count)) or v.capacity < 0 or v.count < 0:
             raise RoutingError(f"{v.key}：载重与数量须为非负整数 / {v.key}: capacity and count must be whole numbers ≥ 0")
     if not (problem.speed > 0 and math.isfinite(problem.speed)):
         raise RoutingError("速度须为正数 / speed must be positive")
+
+
+def _array(m) -> np.ndarray | None:
+    try:
+        return np.asarray(m, float)
+    except (TypeError, ValueError):
+        return None  # ragged or not numbers: refused below with the expected shape
 
 
 def matrices(problem: RoutingProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -177,10 +189,13 @@ def matrices(problem: RoutingProblem) -> tuple[np.ndarray, np.ndarray]:
         pts = np.array([(problem.depot.x, problem.depot.y)] + [(s.x, s.y) for s in problem.stops], float)
         dist = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
     else:
-        dist = np.asarray(problem.distance, float)
-    dur = dist / problem.speed if problem.duration is None else np.asarray(problem.duration, float)
+        dist = _array(problem.distance)
+    if problem.duration is not None:
+        dur = _array(problem.duration)
+    else:
+        dur = None if dist is None else dist / problem.speed
     for name, m in (("距离 distance", dist), ("时间 duration", dur)):
-        if m.shape != (n, n) or not np.isfinite(m).all() or (m < 0).any():
+        if m is None or m.shape != (n, n) or not np.isfinite(m).all() or (m < 0).any():
             raise RoutingError(f"{name}矩阵须为{n}×{n}的非负有限数 / {name} matrix must be {n}×{n}, finite, ≥ 0")
     return dist, dur
 
@@ -251,18 +266,19 @@ def route_check(problem: RoutingProblem, solution: RoutingSolution) -> list[str]
 
 
 def solve(problem: RoutingProblem, *, seconds: float = 5.0, iterations: int | None = None,
-          seed: int = 1) -> RoutingSolution:
+          seed: int = 1, cpu: bool = False) -> RoutingSolution:
     """Routes of least total distance serving every stop that can be served; the rest explained.
 
     Stops by at most `seconds` of search (or `iterations`, for reproducible tests); when the fleet cannot
-    serve every stop, a second search of the same length keeps as many stops as it can.
+    serve every stop, a second search of the same length keeps as many stops as it can. With cpu=True the
+    seconds are this process's processor time, not wall time (a fair budget on a busy, shared machine).
     Raises RoutingError on bad input (see `validate`).
     """
     from shaodian.supplies import route_pyvrp
 
     validate(problem)
     dist, dur = matrices(problem)
-    plan = route_pyvrp.plan(problem, dist, dur, seconds=seconds, iterations=iterations, seed=seed)
+    plan = route_pyvrp.plan(problem, dist, dur, seconds=seconds, iterations=iterations, seed=seed, cpu=cpu)
     faults = route_check(problem, plan)
     if faults:
         raise RoutingError("路线校验未通过 / the plan failed its check: " + "; ".join(faults[:5]))
