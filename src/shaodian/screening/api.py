@@ -47,7 +47,7 @@ def visits(request, payload: VisitsIn):
     if payload.visits is not None:
         items = payload.visits
     else:
-        items = [{k: v for k, v in payload.dict().items() if k != "visits"}]
+        items = [{k: v for k, v in payload.dict().items() if k != "visits" and v is not None}]
     return {"results": services.visits_record(actor=request.user, items=items)}
 
 

@@ -118,7 +118,7 @@ def campaign_report(request, campaign_id):
                else _("Running")])
     ws.append([])
     ws.append([_("Street"), _("Community"), _("Grid"), _("Households"), _("Reached"), _("Refused"), _("Not reached"),
-               _("With symptoms"), _("Coverage %")])
+               _("With symptoms"), _("Coverage rate")])
     for r in rows:
         ws.append([r["street"], r["community"], r["grid"], r["total"], r["reached"], r["refused"], r["open"],
                    r["symptomatic"], r["percent"]])
