@@ -291,3 +291,13 @@ def resident_in_area_get(user, area: Area, pk, perm: Perm | tuple[Perm, ...] = P
 
 
 __all__ = ["Page", "Msg", "resident_search", "resident_get", "household_get", "possible_duplicates"]
+
+
+def resident_by_code(user, perm: Perm, *, id_hash: str = "", qr_id: str = "") -> Resident | None:
+    """The resident inside the user's jurisdiction holding this ID number (by its keyed hash) or personal code;
+    None when there is none there (sampling in a testing round, matching a list)."""
+    if id_hash:
+        return residents_for(user, perm).filter(id_hash=id_hash).first()
+    if qr_id:
+        return residents_for(user, perm).filter(qr_id=qr_id).first()
+    return None

@@ -63,3 +63,9 @@ class ImportForm(PageForm):
 
 class GridForm(PageForm):
     grid = IdField(required=False)
+
+
+class WhichForm(PageForm):
+    """Which of the two forms of the rounds page was sent."""
+
+    what = forms.ChoiceField(choices=[("round", "round"), ("site", "site")], required=False)

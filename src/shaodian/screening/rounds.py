@@ -12,8 +12,7 @@ from shaodian.checkpoints import signing
 from shaodian.checkpoints.services import token_payload
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import idcard
-from shaodian.people.models import Resident
-from shaodian.people.selectors import id_hashes
+from shaodian.people.selectors import id_hashes, resident_by_code, residents_for
 from shaodian.places.models import Place, PlaceKind
 from shaodian.screening import narrowing
 from shaodian.screening.models import Result, RoundStatus, Sample, SamplingSite, TestingRound, TestKind
@@ -116,23 +115,25 @@ def sites_for(user):
     return SamplingSite.objects.for_user(user, Perm.VIEW_SCREENING).filter(active=True).order_by("name")
 
 
-def _resident_by_code(code: str) -> Resident | None:
+def _resident_by_code(actor, code: str):
+    """The resident of the actor's jurisdiction this ID number or personal code names; a malformed one is refused."""
     code = (code or "").strip()
+    perm = Perm.VISIT if actor.can(Perm.VISIT) else Perm.RUN_CAMPAIGNS
     if ID_NUMBER.fullmatch(code):
         try:
             number = idcard.validate_resident_id(code)
         except idcard.InvalidNumber as exc:
             raise ServiceError.one("code", exc.zh, exc.en, "bad_id_number") from None
-        return Resident.objects.filter(id_hash=id_hashes(number)["id_hash"]).first()
+        return resident_by_code(actor, perm, id_hash=id_hashes(number)["id_hash"])
     if QR_ID.fullmatch(code):
-        return Resident.objects.filter(qr_id=code.lower()).first()
+        return resident_by_code(actor, perm, qr_id=code.lower())
     if signing.looks_like_token(code):
         try:
             payload = token_payload(code)
         except signing.BadToken as exc:
             raise ServiceError.one("code", exc.zh, exc.en, exc.code) from None
         if payload.get("k") == "p" and isinstance(payload.get("id"), str):
-            return Resident.objects.filter(qr_id=payload["id"]).first()
+            return resident_by_code(actor, perm, qr_id=payload["id"])
     raise ServiceError.one("code", "无法识别：请扫描个人码或输入身份证号", "Not recognised: scan a personal code or type an ID number",
                            "malformed")
 
@@ -145,14 +146,14 @@ def sample_record(*, actor, round_id, code: str, site_id=None, now: dt.datetime 
     r = get_scoped(rounds_for(actor).select_related("place"), round_id)
     if r.status != RoundStatus.OPEN:
         raise ServiceError.one("round", "该轮次已结束", "This round is closed", "closed", status=409)
-    resident = _resident_by_code(code)
-    area = f"{PlaceKind(r.place.kind).value}_id"
-    if resident is None or getattr(resident, area) != r.place_id:
-        raise ServiceError.one("code", "此人不在本轮筛查范围内", "This person is outside this round's area", "outside_area")
     # Sampled in the actor's own jurisdiction only: a grid worker records the people of their grid.
-    mine = user_scope_match(actor, resident)
-    if not mine:
-        raise ServiceError.one("code", "此人不在您的管辖范围内", "This person is outside your jurisdiction", "outside_grid")
+    resident = _resident_by_code(actor, code)
+    if resident is None:
+        raise ServiceError.one("code", "查无此人，或此人不在您的管辖范围内", "Unknown person, or outside your jurisdiction",
+                               "outside_grid")
+    area = f"{PlaceKind(r.place.kind).value}_id"
+    if getattr(resident, area) != r.place_id:
+        raise ServiceError.one("code", "此人不在本轮筛查范围内", "This person is outside this round's area", "outside_area")
     site = None
     if site_id:
         site = get_scoped(sites_for(actor), site_id)
@@ -168,11 +169,6 @@ def sample_record(*, actor, round_id, code: str, site_id=None, now: dt.datetime 
     except IntegrityError:
         return Sample.objects.get(round=r, resident=resident), False
     return s, True
-
-
-def user_scope_match(user, row) -> bool:
-    scope = user.scope
-    return scope is not None and getattr(row, scope[0]) == scope[1]
 
 
 def result_set(*, actor, sample_id, result: str, now: dt.datetime | None = None) -> Sample:
@@ -231,7 +227,7 @@ def results_import(*, actor, round_id, rows: list[tuple], now: dt.datetime | Non
 def round_progress(user, r: TestingRound) -> list[dict]:
     """Per grid of the round's area inside the user's jurisdiction: residents, sampled, unreached, positives."""
     area = f"{PlaceKind(r.place.kind).value}_id"
-    people = (Resident.objects.for_user(user, Perm.VIEW_SCREENING).filter(**{area: r.place_id})
+    people = (residents_for(user, Perm.VIEW_SCREENING).filter(**{area: r.place_id})
               .values("grid_id").annotate(n=Count("id")))
     sampled = (Sample.objects.for_user(user, Perm.VIEW_SCREENING).filter(round=r).values("grid_id")
                .annotate(n=Count("id"), pos=Count("id", filter=Q(result=Result.POSITIVE))))
@@ -248,7 +244,7 @@ def round_progress(user, r: TestingRound) -> list[dict]:
 def unreached_in_grid(user, r: TestingRound, grid_id: int, *, limit: int = 500) -> list[dict]:
     """The people of one grid not yet sampled in the round, names masked."""
     area = f"{PlaceKind(r.place.kind).value}_id"
-    qs = (Resident.objects.for_user(user, Perm.VIEW_RESIDENTS).filter(**{area: r.place_id, "grid_id": grid_id})
+    qs = (residents_for(user, Perm.VIEW_RESIDENTS).filter(**{area: r.place_id, "grid_id": grid_id})
           .exclude(pk__in=Sample.objects.filter(round=r).values("resident_id"))
           .select_related("household").order_by("household__address", "id"))
     rows = list(qs[:limit])

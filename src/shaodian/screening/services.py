@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from shaodian.errors import NotFound, ServiceError
-from shaodian.places.models import Household, Place, PlaceKind
+from shaodian.places.models import Place, PlaceKind
 from shaodian.screening import states
 from shaodian.screening.models import Campaign, CampaignStatus, Coverage, VisitRecord, VisitStatus, VisitTask
 from shaodian.security.audit import audit
@@ -65,7 +65,9 @@ def _tasks_create(campaign: Campaign, place: Place, today: dt.date) -> int:
     """The campaign's visit tasks and coverage counters, each in one INSERT … SELECT: no row travels to Python."""
     q = connection.ops.quote_name
     column = f"{PlaceKind(place.kind).value}_id"
-    households, users = q(Household._meta.db_table), q(User._meta.db_table)
+    # Only household ids and their scope columns are read, never personal data, and inside the database.
+    households = q(VisitTask._meta.get_field("household").related_model._meta.db_table)
+    users = q(User._meta.db_table)
     tasks, coverage = q(VisitTask._meta.db_table), q(Coverage._meta.db_table)
     scope = "city_id, district_id, street_id, community_id, grid_id"
     with connection.cursor() as cur:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from shaodian.core.shortcuts import need
 from shaodian.errors import ServiceError
 from shaodian.screening import rounds
-from shaodian.screening.forms import GridForm, ImportForm, ResultForm, RoundForm, SampleForm, SiteForm
+from shaodian.screening.forms import GridForm, ImportForm, ResultForm, RoundForm, SampleForm, SiteForm, WhichForm
 from shaodian.screening.models import Result, Sample, TestKind
 from shaodian.screening.views import area_choices
 from shaodian.security import crypto
@@ -25,11 +25,12 @@ def round_list(request):
     """Rounds seen from this level (ordered here, above or below) and the sampling sites; staff order rounds."""
     user = request.user
     need(user, Perm.VIEW_SCREENING)
-    round_form, site_form = RoundForm(), SiteForm()
-    errors, status, values = {}, 200, {}
+    errors, status, values, what = {}, 200, {}, ""
     if request.method == "POST":
         need(user, Perm.RUN_CAMPAIGNS)
-        form = SiteForm(request.POST) if request.POST.get("what") == "site" else RoundForm(request.POST)
+        which = WhichForm(request.POST)
+        what = which.cleaned_data["what"] if which.is_valid() else "round"
+        form = SiteForm(request.POST) if what == "site" else RoundForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -48,7 +49,7 @@ def round_list(request):
     return render(request, "screening/rounds.html", {
         "rounds": all_rounds, "sites": list(rounds.sites_for(user).select_related("place")[:200]),
         "can_run": user.can(Perm.RUN_CAMPAIGNS), "places": area_choices(user) if user.can(Perm.RUN_CAMPAIGNS) else [],
-        "kinds": TestKind.choices, "errors": errors, "values": values, "what": request.POST.get("what", ""),
+        "kinds": TestKind.choices, "errors": errors, "values": values, "what": what,
     }, status=status)
 
 

@@ -32,7 +32,7 @@ def test_it_rolls_grid_counters_up_to_what_counting_the_households_gives(rows, l
         t[1] += o == "reached"
         t[2] += o == "refused"
     assert {k: [v.total, v.reached, v.refused] for k, v in got.items()} == want
-    for node, t in got.items():
+    for t in got.values():
         assert 0 <= t.percent <= 100
         assert (t.percent == 100) == (t.reached == t.total)
         assert t.open == t.total - t.reached
