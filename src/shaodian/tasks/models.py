@@ -1,1 +1,133 @@
 """Work down and whistles up: dispatched tasks, the admission list (准入清单), whistles (吹哨报到), workforce load, notification channels."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shaodian.places.models import Located
+
+
+class Kind(models.TextChoices):
+    """The fixed taxonomy of community work (seed 002: 消杀、门禁、站岗、排查、隔离、扫码、体温测量 … 社区帮扶)."""
+
+    DISINFECTION = "disinfection", _("Disinfection")
+    GATE = "gate", _("Gate control")
+    GUARD_POST = "guard_post", _("Guard post")
+    SCREENING = "screening", _("Screening")
+    VISIT = "visit", _("Door visit")
+    ISOLATION = "isolation", _("Isolation")
+    CODE_SCAN = "code_scan", _("Code scanning")
+    TEMPERATURE = "temperature", _("Temperature check")
+    TESTING = "testing", _("Nucleic acid / antigen testing")
+    DELIVERY = "delivery", _("Delivery")
+    MEDICAL_ESCORT = "medical_escort", _("Medical escort and medicine delivery")
+    COUNSELLING = "counselling", _("Psychological counselling")
+    COMMUNITY_HELP = "community_help", _("Community help")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    ALERT = "alert", _("Alert handling")
+    PUBLICITY = "publicity", _("Publicity and education")
+    INFORMATION_REPORT = "information_report", _("Information reporting")
+    ENVIRONMENT = "environment", _("Environmental clean-up")
+    POLICY_ADVICE = "policy_advice", _("Policy advice")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    """Mirrors states.Status."""
+
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TeamKind(models.TextChoices):
+    STAFF = "staff", _("Staff team")
+    VOLUNTEERS = "volunteers", _("Volunteer group")
+    RESIDENTS = "residents", _("Resident self-organised group")
+
+
+class Team(Located):
+    """A team, a volunteer group or a residents' group (药品保障组、物资采购组) at a node; its members get its tasks."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=TeamKind.choices, default=TeamKind.STAFF)
+    members = models.ManyToManyField("security.User", related_name="task_teams", blank=True,
+                                     verbose_name=_("members"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Task(Located):
+    """One piece of work at a node (`place`), given to a person, a team, or the node's pool (neither)."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    assignee = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="tasks", verbose_name=_("assignee"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks",
+                             verbose_name=_("team"))
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Who created it: an app's system task names itself ("monitoring.alert") and its row id.
+    source = models.CharField(max_length=40, blank=True, default="")
+    source_id = models.CharField(max_length=64, blank=True, default="")
+    created_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    # A kind outside the community's admission list went through with this reason; the level above sees it.
+    exception_reason = models.CharField(_("exception reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    evidence_note = models.TextField(_("what was done"), blank=True)
+    evidence_photo = models.BinaryField(null=True, blank=True)  # JPEG, resized, without EXIF/GPS
+    complete_client_id = models.CharField(max_length=64, blank=True, default="")  # a phone's retry lands once
+    escalated_at = models.DateTimeField(null=True, blank=True)  # overdue: the level above was told
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], condition=~Q(source=""),
+                                    name="task_unique_source"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_open"),
+            models.Index(fields=["community", "status", "due_at"], name="task_community_open"),
+            models.Index(fields=["status", "due_at"], name="task_open_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def node(self):
+        return self.place
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (Status.OPEN, Status.ACKNOWLEDGED)
+
+
+class AdmissionList(Located):
+    """A community's task admission list (准入清单): the kinds of work the levels above may send it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kinds = models.JSONField(_("accepted kinds"), default=list)
+    updated_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place"], name="admission_list_one_per_node")]
+
+    def __str__(self):
+        return self.name
