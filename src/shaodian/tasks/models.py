@@ -131,3 +131,148 @@ class AdmissionList(Located):
 
     def __str__(self):
         return self.name
+
+
+# --- whistles (吹哨报到) --------------------------------------------------------------------------------
+
+
+class DepartmentKind(models.TextChoices):
+    POLICE = "police", _("Police")
+    HEALTH = "health", _("Health")
+    URBAN_MANAGEMENT = "urban_management", _("Urban management")
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    MARKET_SUPERVISION = "market_supervision", _("Market supervision")
+    HOUSING = "housing", _("Housing and property")
+    FIRE = "fire", _("Fire and rescue")
+    OTHER = "other", _("Other department")
+
+
+class Department(Located):
+    """A functional department at a node (a district's police, a street's urban management) that answers whistles."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=DepartmentKind.choices)
+    answer_hours = models.PositiveSmallIntegerField(_("hours to answer"), default=24)
+    members = models.ManyToManyField("security.User", related_name="departments", blank=True,
+                                     verbose_name=_("members who answer"))
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class WhistleCategory(models.TextChoices):
+    EPIDEMIC = "epidemic", _("Epidemic control")
+    ORDER = "order", _("Public order")
+    MEDICAL = "medical", _("Medical help")
+    SANITATION = "sanitation", _("Sanitation and environment")
+    SUPPLIES = "supplies", _("Supplies and prices")
+    HOUSING = "housing", _("Housing and facilities")
+    SOCIAL = "social", _("Social assistance")
+    OTHER = "other", _("Other")
+
+
+class WhistleStatus(models.TextChoices):
+    """Mirrors whistle_states.Status."""
+
+    RAISED = "raised", _("Raised")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Whistle(Located):
+    """A community's call (吹哨) to a department, which must answer (报到) by `due_at`; late, it goes one level up."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="whistles",
+                                   verbose_name=_("department"))
+    category = models.CharField(_("category"), max_length=16, choices=WhistleCategory.choices)
+    need = models.TextField(_("what is needed"))
+    status = models.CharField(_("status"), max_length=12, choices=WhistleStatus.choices,
+                              default=WhistleStatus.RAISED)
+    raised_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"))
+    due_at = models.DateTimeField(_("answer by"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    answer = models.TextField(_("answer"), blank=True)
+    level = models.PositiveSmallIntegerField(default=0)  # how many times it went up
+    escalated_to = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_at"], name="whistle_open_due")]
+
+    def __str__(self):
+        return f"{self.department.name}: {self.need[:30]}"
+
+
+class WhistleEvent(models.Model):
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    actor = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+# --- workforce -----------------------------------------------------------------------------------------
+
+
+class Shift(Located):
+    """One stretch on duty of one worker (`place`: where the worker works)."""
+
+    worker = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="shifts")
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    recorded_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["worker", "start"], name="shift_worker_start")]
+
+
+class Training(Located):
+    """A training or qualification (准入) a worker holds, with its validity."""
+
+    worker = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="trainings")
+    title = models.CharField(_("training or qualification"), max_length=100)
+    passed_on = models.DateField(_("passed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+
+class Secondment(Located):
+    """Staff lent from another unit (下沉干部) until an end date: the gap it leaves is forecast."""
+
+    worker = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="secondments")
+    from_unit = models.CharField(_("lent by"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+
+class Commendation(Located):
+    """A commendation (褒奖) of a worker, a volunteer or a team member."""
+
+    worker = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="commendations")
+    title = models.CharField(_("commendation"), max_length=100)
+    reason = models.TextField(_("reason"))
+    given_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
+    given_on = models.DateField(_("given on"))
+
+
+class WorkloadRule(Located):
+    """The residents-per-worker ratio above which a worker of this node is overloaded (seeds: about 360)."""
+
+    residents_per_worker = models.PositiveIntegerField(_("residents per worker"), default=360)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["place"], name="workload_rule_one_per_node")]
