@@ -112,6 +112,19 @@ def campaign_close(*, actor, campaign_id, now: dt.datetime | None = None) -> Cam
 
 # ---------------------------------------------------------------- visits
 
+SYMPTOMS_DUE = dt.timedelta(hours=4)  # 四早: someone with symptoms is seen by the health station the same day
+
+
+def _symptoms_task(task: VisitTask, now: dt.datetime) -> None:
+    """Symptoms found at a door become work for the community (its task pool), once per household and campaign."""
+    from shaodian.tasks.services import task_for_system
+
+    node = Place.objects.get(pk=task.community_id or task.grid_id)
+    task_for_system(kind="follow_up", node=node, title=f"入户走访发现有症状 · {task.household.address}"[:100],
+                    detail=f"排查行动「{task.campaign.name}」：请安排健康随访并按规定上报。", due_at=now + SYMPTOMS_DUE,
+                    source="screening.visit", source_id=str(task.pk), now=now)
+
+
 
 class Rejected(Exception):
     def __init__(self, code: str, zh: str, en: str):
@@ -223,8 +236,8 @@ def _client_id(item) -> str | None:
 def _visit_one(actor, client_id: str, visit: dict, now: dt.datetime) -> VisitTask:
     with transaction.atomic():
         try:
-            task = (VisitTask.objects.for_user(actor, Perm.VISIT).select_for_update()
-                    .select_related("campaign").get(pk=visit["task"]))
+            task = (VisitTask.objects.for_user(actor, Perm.VISIT).select_for_update(of=("self",))
+                    .select_related("campaign", "household").get(pk=visit["task"]))
         except VisitTask.DoesNotExist:
             raise Rejected("outside_grid", "该户不在您的网格内，或任务不存在",
                            "This household is outside your grid, or the task does not exist") from None
@@ -258,6 +271,8 @@ def _visit_one(actor, client_id: str, visit: dict, now: dt.datetime) -> VisitTas
             changes["refused"] = F("refused") - 1
         if changes:
             Coverage.objects.filter(campaign_id=task.campaign_id, grid_id=task.grid_id).update(**changes)
+        if after.status == states.Status.REACHED and visit["symptomatic"]:
+            _symptoms_task(task, now)
         audit(actor, AuditAction.UPDATE, "visit_task", task.pk,
               detail={"outcome": visit["outcome"].value, "symptomatic": visit["symptomatic"]})
     return task

@@ -182,3 +182,15 @@ def test_the_pages_answer_for_staff_and_refuse_the_others(users, client_as):
     assert client_as("guard_a").get("/screening/").status_code == 403
     bad = client_as("staff_a").post("/screening/", {"name": "", "purpose": "p", "place": "999999", "deadline": ""})
     assert bad.status_code == 422
+
+
+def test_symptoms_found_at_a_door_become_a_task_for_the_community_once(users):
+    from shaodian.tasks.models import Task
+
+    campaign = start(users)
+    task = VisitTask.objects.filter(campaign=campaign, grid=users["grid_a"].node).first()
+    services.visits_record(actor=users["grid_a"], items=[_visit(task, "s1", symptomatic=True)])
+    services.visits_record(actor=users["grid_a"], items=[_visit(task, "s1", symptomatic=True)])
+    [made] = Task.objects.filter(source="screening.visit", source_id=str(task.pk))
+    assert made.place_id == users["staff_a"].node_id and made.kind == "follow_up"
+    assert Coverage.objects.get(campaign=campaign, grid=users["grid_a"].node).symptomatic == 1
