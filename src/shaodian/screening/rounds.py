@@ -105,14 +105,21 @@ def rounds_for(user):
     """Rounds over the user's node, below it, or above it (a district round is every community's work)."""
     if not user.can(Perm.VIEW_SCREENING) or user.node_id is None:
         return TestingRound.objects.none()
-    node = user.node
-    ancestors = [i for i in (node.city_id, node.district_id, node.street_id, node.community_id, node.pk) if i]
     scope = user.scope
-    return TestingRound.objects.filter(Q(**{scope[0]: scope[1]}) | Q(place_id__in=ancestors))
+    return TestingRound.objects.filter(Q(**{scope[0]: scope[1]}) | Q(place_id__in=_ancestors(user.node)))
+
+
+def _ancestors(node) -> list[int]:
+    return [i for i in (node.city_id, node.district_id, node.street_id, node.community_id, node.pk) if i]
 
 
 def sites_for(user):
-    return SamplingSite.objects.for_user(user, Perm.VIEW_SCREENING).filter(active=True).order_by("name")
+    """Sampling sites in the user's jurisdiction and above it (a community's site serves every grid of it)."""
+    if not user.can(Perm.VIEW_SCREENING) or user.node_id is None:
+        return SamplingSite.objects.none()
+    scope = user.scope
+    return (SamplingSite.objects.filter(Q(**{scope[0]: scope[1]}) | Q(place_id__in=_ancestors(user.node)))
+            .filter(active=True).order_by("name"))
 
 
 def _resident_by_code(actor, code: str):
