@@ -237,4 +237,5 @@
   prepareOffline();
   flushSoon();
   setInterval(flush, FLUSH_EVERY_MS);
+  root.setAttribute("data-ready", "1");
 })();
