@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from shaodian.errors import NotFound
 from shaodian.places.models import Place, PlaceKind
+from shaodian.places.selectors import scoped_places
 from shaodian.screening import coverage, walk
 from shaodian.screening.models import Campaign, CampaignStatus, Coverage, VisitStatus, VisitTask
 from shaodian.security.roles import Perm
@@ -79,7 +80,8 @@ def visits_today(user, *, today: dt.date | None = None) -> list[VisitTask]:
 
 
 def visit_tasks_for(user, campaign: Campaign, *, status: str = "", limit: int = 500) -> list[VisitTask]:
-    qs = (VisitTask.objects.for_user(user, Perm.VIEW_SCREENING).filter(campaign=campaign)
+    grids = scoped_places(user).filter(kind=PlaceKind.GRID).values("pk")  # walks the (grid, campaign) index
+    qs = (VisitTask.objects.for_user(user, Perm.VIEW_SCREENING).filter(campaign=campaign, grid_id__in=grids)
           .select_related("household", "grid").order_by("grid__code", "household_id"))
     if status in VisitStatus.values:
         qs = qs.filter(status=status)
