@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from shaodian.screening import selectors, services
 from shaodian.schema_types import ParamId
+from shaodian.security.audit import audit_list
 
 router = Router(tags=["screening"])
 
@@ -64,9 +65,10 @@ class TaskOut(Schema):
 @router.get("/visits/today", response=list[TaskOut])
 def visits_today(request):
     """The caller's doors due today, in walking order (building → unit → floor → room)."""
+    tasks = selectors.visits_today(request.user)
+    audit_list(request.user, "visit_task", tasks, query={"page": "api"})
     return [{"id": t.pk, "campaign_id": t.campaign_id, "campaign": t.campaign.name, "address": t.household.address,
-             "status": t.status, "attempts": t.attempts, "due_day": t.due_day}
-            for t in selectors.visits_today(request.user)]
+             "status": t.status, "attempts": t.attempts, "due_day": t.due_day} for t in tasks]
 
 
 class CoverageRow(Schema):
