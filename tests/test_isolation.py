@@ -66,6 +66,8 @@ PARAM_FILLERS = {
     "plan_id": lambda ctx: ctx["plan"].pk,
     "run_id": lambda ctx: ctx["route_run"].pk,
     "warehouse_id": lambda ctx: ctx["warehouse"].pk,
+    "campaign_id": lambda ctx: ctx["campaign"].pk,
+    "testing_round_id": lambda ctx: ctx["round"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -121,7 +123,30 @@ def ctx(users):
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
             "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
-            **_supplies_objects(users, resident), **_delivery_objects(users, resident)}
+            **_supplies_objects(users, resident), **_delivery_objects(users, resident),
+            **_screening_objects(users, resident)}
+
+
+def _screening_objects(users, resident) -> dict:
+    """A district-wide campaign and testing round, both seen by grid_a, in which grid_b visited and sampled the
+    marked resident (the visit's notes name them): grid_a's pages must show none of grid_b's part."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.screening import rounds, services as screening
+    from shaodian.screening.models import VisitTask
+
+    commander = users["commander"]
+    campaign = screening.campaign_start(actor=commander, place_id=commander.node_id, name="全区排查", purpose="摸排",
+                                        deadline=timezone.now() + dt.timedelta(days=2))
+    task = VisitTask.objects.get(campaign=campaign, household_id=resident.household_id)
+    screening.visits_record(actor=users["grid_b"], items=[{"client_id": "iso-1", "task": task.pk, "outcome": "reached",
+                                                           "symptomatic": True, "notes": f"{MARK_NAME} 发热"}])
+    testing = rounds.round_order(actor=commander, place_id=commander.node_id, name="全区核酸", kind="pcr",
+                                 day=timezone.localdate(), every_days=2)
+    rounds.sample_record(actor=users["grid_b"], round_id=testing.pk, code=resident.id_number)
+    return {"campaign": campaign, "round": testing}
 
 
 def _outbox_objects(users, resident) -> dict:

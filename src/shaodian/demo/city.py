@@ -15,6 +15,7 @@ from shaodian.demo.checkpoints import build_scans, build_venues
 from shaodian.demo.complaints import build_complaints_story
 from shaodian.demo.supplies import build_supplies_story
 from shaodian.demo.delivery import build_delivery_story
+from shaodian.demo.screening import build_screening_story
 from shaodian.demo.measures import build_measures_story
 from shaodian.demo.people import GIVEN, SURNAME_WEIGHTS, SURNAMES, build_people
 from shaodian.demo.places import Shape, assign_boundaries, build_tree, city_exists, shape_for
@@ -67,6 +68,7 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
             build_complaints_story(rng)
             build_supplies_story(rng)
             build_delivery_story(rng)
+            build_screening_story(rng)
         step("commit")
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     step("analyze")

@@ -299,3 +299,13 @@ def population_of(place=None) -> int:
     if place is None:
         return Resident.objects.count()
     return Resident.objects.filter(**{f"{place.kind}_id": place.pk}).count()
+
+
+def resident_by_code(user, perm: Perm, *, id_hash: str = "", qr_id: str = "") -> Resident | None:
+    """The resident inside the user's jurisdiction holding this ID number (by its keyed hash) or personal code;
+    None when there is none there (sampling in a testing round, matching a list)."""
+    if id_hash:
+        return residents_for(user, perm).filter(id_hash=id_hash).first()
+    if qr_id:
+        return residents_for(user, perm).filter(qr_id=qr_id).first()
+    return None
