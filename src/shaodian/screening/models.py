@@ -1,7 +1,7 @@
 """Screening campaigns (地毯式排查), door visits and their coverage, testing rounds (核酸/抗原筛查)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from shaodian.places.models import Jurisdictional, Located, Place, ScopedQuerySet
 
@@ -42,7 +42,7 @@ class VisitStatus(models.TextChoices):
     PENDING = "pending", _("Not yet visited")
     REACHED = "reached", _("Reached")
     NOBODY_HOME = "nobody_home", _("Nobody home")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("visit outcome", "Refused")
 
 
 OUTCOMES = (VisitStatus.REACHED, VisitStatus.NOBODY_HOME, VisitStatus.REFUSED)

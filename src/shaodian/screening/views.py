@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from django.views.decorators.http import require_POST
 
 from shaodian.core.forms import local_input
@@ -117,7 +117,7 @@ def campaign_report(request, campaign_id):
     ws.append([_("Closed"), timezone.localtime(campaign.closed_at).strftime("%Y-%m-%d %H:%M") if campaign.closed_at
                else _("Running")])
     ws.append([])
-    ws.append([_("Street"), _("Community"), _("Grid"), _("Households"), _("Reached"), _("Refused"), _("Not reached"),
+    ws.append([_("Street"), _("Community"), _("Grid"), _("Households"), _("Reached"), pgettext("visit outcome", "Refused"), pgettext("visit outcome", "Not reached"),
                _("With symptoms"), _("Coverage rate")])
     for r in rows:
         ws.append([r["street"], r["community"], r["grid"], r["total"], r["reached"], r["refused"], r["open"],
@@ -177,7 +177,7 @@ def _field_texts() -> dict:
         "saved": _("Saved"), "queued": _("Saved on this phone: sent when the network returns"),
         "rejected": _("Refused by the server"), "login": _("Your login has expired: log in again (nothing queued is lost)"),
         "storage_full": _("Not recorded: this phone's storage is full. Connect to upload the queue."),
-        "reached": _("Reached"), "nobody_home": _("Nobody home"), "refused": _("Refused"),
+        "reached": _("Reached"), "nobody_home": _("Nobody home"), "refused": pgettext("visit outcome", "Refused"),
     }
 
 
