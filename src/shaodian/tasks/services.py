@@ -231,3 +231,100 @@ def task_complete(*, actor, task_id, note="", photo=None, client_id="", now=None
         t.save()
         audit(actor, AuditAction.UPDATE, "task", t.pk, detail={"action": "complete", "photo": jpeg is not None})
     return t
+
+
+def admission_list_set(*, actor, community, name, kinds, now=None) -> AdmissionList:
+    """Keep a community's admission list (准入清单): the kinds of work the levels above may send it."""
+    if not actor.can(Perm.DISPATCH_TASKS):
+        raise ServiceError.forbidden()
+    if community is None or community.kind != PlaceKind.COMMUNITY or not Place.objects.for_user(
+            actor, Perm.DISPATCH_TASKS).filter(pk=community.pk).exists():
+        raise ServiceError.one("community", "请选择您辖区内的社区", "Choose a community in your jurisdiction")
+    name = _text(name, "name", 100, required=True)
+    kinds = sorted({_kind(k) for k in kinds})
+    if not kinds:
+        raise ServiceError.one("kinds", "至少选择一类任务", "Choose at least one kind of task", "missing")
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = AdmissionList.objects.select_for_update().filter(place=community).first() or AdmissionList(
+            updated_at=now)
+        before = list(row.kinds) if row.pk else []
+        row.locate_at(community)
+        row.name, row.kinds, row.updated_by, row.updated_at = name, kinds, actor, now
+        row.save()
+        audit(actor, AuditAction.UPDATE, "admission_list", row.pk, detail={"before": before, "after": kinds})
+    return row
+
+
+def task_cancel(*, actor, task_id, now=None) -> Task:
+    """The sender (or a dispatcher over the node) withdraws a live task."""
+    if not actor.can(Perm.DISPATCH_TASKS):
+        raise ServiceError.forbidden()
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            t = Task.objects.for_user(actor, Perm.DISPATCH_TASKS).select_for_update().get(pk=int(task_id))
+        except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
+            raise NotFound from None
+        _apply(t, states.Action.CANCEL, now=now)
+        t.closed_by = actor
+        t.save(update_fields=["status", "closed_at", "updated_at", "closed_by"])
+        audit(actor, AuditAction.UPDATE, "task", t.pk, detail={"action": "cancel"})
+    return t
+
+
+def tasks_reassign(*, actor, from_worker, to_worker, now=None) -> int:
+    """统筹补缺: every live task of one worker goes to another in one action; returns how many moved."""
+    if not actor.can(Perm.MANAGE_WORKFORCE):
+        raise ServiceError.forbidden()
+    mine = Place.objects.for_user(actor, Perm.MANAGE_WORKFORCE)
+    for field, worker in (("from_worker", from_worker), ("to_worker", to_worker)):
+        if worker is None or not mine.filter(pk=worker.node_id).exists():
+            raise ServiceError.one(field, "此人不在您的辖区内", "This person is outside your jurisdiction", "not_found")
+    if from_worker.pk == to_worker.pk:
+        raise ServiceError.one("to_worker", "请选择另一个人", "Choose someone else")
+    if not to_worker.is_active or not to_worker.can(Perm.DO_TASKS):
+        raise ServiceError.one("to_worker", "此人不能接收任务", "This person cannot take tasks")
+    now = now or timezone.now()
+    with transaction.atomic():
+        live = list(Task.objects.select_for_update().filter(assignee=from_worker, status__in=states.LIVE_VALUES))
+        for t in live:
+            _apply(t, states.Action.REASSIGN, now=now)
+            t.assignee = to_worker
+        Task.objects.bulk_update(live, ["status", "acknowledged_at", "updated_at", "assignee"])
+        audit(actor, AuditAction.UPDATE, "task", "", detail={"action": "reassign", "from": from_worker.pk,
+                                                           "to": to_worker.pk, "tasks": [t.pk for t in live]})
+        if live:
+            notify(recipient=to_worker, zh=f"已转给您 {len(live)} 项任务", en=f"{len(live)} tasks were passed to you",
+                   link="/tasks/mine/", key=f"reassign:{from_worker.pk}:{to_worker.pk}:{now.timestamp():.0f}",
+                   channels=("inapp", "sms"))
+    return len(live)
+
+
+def _watchers(t: Task) -> list[User]:
+    """Who hears of an overdue task: the sender, and the dispatchers of the level above its community."""
+    up_id = t.street_id or t.district_id if t.community_id else t.district_id or t.city_id
+    found = [u for u in User.objects.filter(node_id=up_id, is_active=True) if u.can(Perm.DISPATCH_TASKS)]
+    if t.created_by_id and t.created_by_id not in {u.pk for u in found}:
+        found.append(t.created_by)
+    return found
+
+
+def tasks_escalate_overdue(*, now=None) -> int:
+    """Live tasks past their deadline are flagged once and told upward (the overview shows them all the time)."""
+    now = now or timezone.now()
+    late = Task.objects.filter(status__in=states.LIVE_VALUES, due_at__lt=now, escalated_at=None)
+    done = 0
+    for pk in late.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            t = Task.objects.select_for_update().select_related("created_by").get(pk=pk)
+            if t.escalated_at is not None or not t.is_live:
+                continue
+            t.escalated_at = now
+            t.save(update_fields=["escalated_at"])
+            audit(None, AuditAction.UPDATE, "task", t.pk, channel="worker", detail={"action": "overdue"})
+            for user in _watchers(t):
+                notify(recipient=user, zh=f"任务超期未办结：{t.title}", en=f"Task overdue: {t.title}",
+                       link="/tasks/overview/", key=f"task:{t.pk}:overdue:{user.pk}")
+            done += 1
+    return done
