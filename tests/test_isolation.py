@@ -62,6 +62,8 @@ PARAM_FILLERS = {
     "complaint_id": lambda ctx: ctx["complaint"].pk,
     "review_id": lambda ctx: ctx["review"].pk,
     "request_id": lambda ctx: ctx["complaint"].number,
+    "task_id": lambda ctx: ctx["task"].pk,
+    "whistle_id": lambda ctx: ctx["whistle"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -116,7 +118,30 @@ def ctx(users):
     # staff_a's job is not grid_a's: grid_a must not read it either.
     return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
-            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident)}
+            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
+            **_task_objects(users, resident)}
+
+
+def _task_objects(users, resident) -> dict:
+    """A follow-up task for grid_b naming the marked resident, with a photo, and community b's whistle about them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.tasks import services as tasks
+    from shaodian.tasks import whistles
+    from shaodian.tasks.models import Department
+
+    task = tasks.task_for_system(kind="follow_up", node=users["grid_b"].node, title=f"随访 {resident.name}",
+                                 detail=f"电话 {resident.phone}", source="isolation", source_id=resident.pk,
+                                 assignee=users["grid_b"], due_at=timezone.now() + dt.timedelta(hours=4))
+    staff_b = type(users["staff_a"]).objects.get(username="staff_b")
+    dept = Department(name="区民政局", kind="civil_affairs")
+    dept.locate_at(users["commander"].node)
+    dept.save()
+    whistle = whistles.whistle_raise(actor=staff_b, department_id=dept.pk, category="social",
+                                     need=f"{resident.name}（{resident.phone}）需要临时救助")
+    return {"task": task, "whistle": whistle}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -271,6 +296,9 @@ def _assert_untouched(ctx):
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]
+    ctx["task"].refresh_from_db()
+    ctx["whistle"].refresh_from_db()
+    assert ctx["task"].status == "open" and ctx["whistle"].status == "raised"
 
 
 def _secrets_beyond_the_number(ctx) -> list[str]:
