@@ -114,6 +114,8 @@ def task_dispatch(*, actor, kind, node, title, due_at, assignee=None, team=None,
     if listed is not None and kind in listed.kinds:
         reason = ""  # on the list: nothing to justify
     elif listed is not None and not reason:
+        # The refusal is kept (who sent which kind to which list), so the level above can see the pressure too.
+        audit(actor, AuditAction.DENIED, "task", "", detail={"kind": kind, "node": node.pk, "admission_list": listed.pk})
         raise ServiceError.one(
             "kind", f"「{listed.name}」未列入此类任务（{Kind(kind).label}）：不能派发，或填写例外理由后报上级备案",
             f"“{listed.name}” does not list this kind ({Kind(kind).name.lower()}): it is refused, or file an "
