@@ -151,6 +151,8 @@ def task_for_system(*, kind, node, title, due_at, source, source_id, assignee=No
         _text(detail, "detail", DETAIL_MAX), _due(due_at)
     source, source_id = _text(source, "source", SOURCE_MAX, required=True), _text(source_id, "source_id", 64,
                                                                                   required=True)
+    if not isinstance(node, Place) or node.pk is None:
+        raise ServiceError.one("node", "请指定任务所在的地点", "Give the place the task concerns", "missing")
     found = Task.objects.filter(source=source, source_id=source_id).first()
     if found is not None:
         return found
