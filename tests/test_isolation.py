@@ -68,6 +68,8 @@ PARAM_FILLERS = {
     "warehouse_id": lambda ctx: ctx["warehouse"].pk,
     "campaign_id": lambda ctx: ctx["campaign"].pk,
     "testing_round_id": lambda ctx: ctx["round"].pk,
+    "task_id": lambda ctx: ctx["task"].pk,
+    "whistle_id": lambda ctx: ctx["whistle"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -124,7 +126,7 @@ def ctx(users):
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
             "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
             **_supplies_objects(users, resident), **_delivery_objects(users, resident),
-            **_screening_objects(users, resident)}
+            **_screening_objects(users, resident), **_task_objects(users, resident)}
 
 
 def _screening_objects(users, resident) -> dict:
@@ -147,6 +149,28 @@ def _screening_objects(users, resident) -> dict:
                                  day=timezone.localdate(), every_days=2)
     rounds.sample_record(actor=users["grid_b"], round_id=testing.pk, code=resident.id_number)
     return {"campaign": campaign, "round": testing}
+
+
+def _task_objects(users, resident) -> dict:
+    """A follow-up task for grid_b naming the marked resident, with a photo, and community b's whistle about them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.tasks import services as tasks
+    from shaodian.tasks import whistles
+    from shaodian.tasks.models import Department
+
+    task = tasks.task_for_system(kind="follow_up", node=users["grid_b"].node, title=f"随访 {resident.name}",
+                                 detail=f"电话 {resident.phone}", source="isolation", source_id=resident.pk,
+                                 assignee=users["grid_b"], due_at=timezone.now() + dt.timedelta(hours=4))
+    staff_b = type(users["staff_a"]).objects.get(username="staff_b")
+    dept = Department(name="区民政局", kind="civil_affairs")
+    dept.locate_at(users["commander"].node)
+    dept.save()
+    whistle = whistles.whistle_raise(actor=staff_b, department_id=dept.pk, category="social",
+                                     need=f"{resident.name}（{resident.phone}）需要临时救助")
+    return {"task": task, "whistle": whistle}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -354,6 +378,9 @@ def _assert_untouched(ctx):
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]
     assert ctx["warehouse"].entries.count() == 1
+    ctx["task"].refresh_from_db()
+    ctx["whistle"].refresh_from_db()
+    assert ctx["task"].status == "open" and ctx["whistle"].status == "raised"
 
 
 def _secrets_beyond_the_number(ctx) -> list[str]:

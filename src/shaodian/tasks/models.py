@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from shaodian.places.models import Located
 
@@ -35,7 +35,7 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     """Mirrors states.Status."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To do")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
@@ -177,7 +177,7 @@ class WhistleCategory(models.TextChoices):
 class WhistleStatus(models.TextChoices):
     """Mirrors whistle_states.Status."""
 
-    RAISED = "raised", _("Raised")
+    RAISED = "raised", pgettext_lazy("whistle status", "Raised")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -193,7 +193,7 @@ class Whistle(Located):
     status = models.CharField(_("status"), max_length=12, choices=WhistleStatus.choices,
                               default=WhistleStatus.RAISED)
     raised_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(_("raised at"))
+    raised_at = models.DateTimeField(pgettext_lazy("whistle", "raised at"))
     due_at = models.DateTimeField(_("answer by"))
     answered_at = models.DateTimeField(null=True, blank=True)
     answered_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True,

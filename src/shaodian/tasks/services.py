@@ -114,6 +114,8 @@ def task_dispatch(*, actor, kind, node, title, due_at, assignee=None, team=None,
     if listed is not None and kind in listed.kinds:
         reason = ""  # on the list: nothing to justify
     elif listed is not None and not reason:
+        # The refusal is kept (who sent which kind to which list), so the level above can see the pressure too.
+        audit(actor, AuditAction.DENIED, "task", "", detail={"kind": kind, "node": node.pk, "admission_list": listed.pk})
         raise ServiceError.one(
             "kind", f"「{listed.name}」未列入此类任务（{Kind(kind).label}）：不能派发，或填写例外理由后报上级备案",
             f"“{listed.name}” does not list this kind ({Kind(kind).name.lower()}): it is refused, or file an "
@@ -149,6 +151,8 @@ def task_for_system(*, kind, node, title, due_at, source, source_id, assignee=No
         _text(detail, "detail", DETAIL_MAX), _due(due_at)
     source, source_id = _text(source, "source", SOURCE_MAX, required=True), _text(source_id, "source_id", 64,
                                                                                   required=True)
+    if not isinstance(node, Place) or node.pk is None:
+        raise ServiceError.one("node", "请指定任务所在的地点", "Give the place the task concerns", "missing")
     found = Task.objects.filter(source=source, source_id=source_id).first()
     if found is not None:
         return found
@@ -172,7 +176,7 @@ def task_close_for_source(*, source, source_id, note, now=None) -> Task | None:
     now = now or timezone.now()
     note = _text(note, "note", NOTE_MAX) or "已由来源系统关闭 / Closed by its source"
     with transaction.atomic():
-        t = Task.objects.select_for_update().filter(source=str(source), source_id=str(source_id)).first()
+        t = Task.objects.select_for_update(of=("self",)).filter(source=str(source), source_id=str(source_id)).first()
         if t is None or not t.is_live:
             return t
         _apply(t, states.Action.COMPLETE, now=now, has_evidence=True)
@@ -187,7 +191,7 @@ def get_task_for_holder(actor, task_id, *, lock: bool = False) -> Task:
 
     qs = my_tasks(actor, live_only=False)
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=int(task_id))
     except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -231,3 +235,100 @@ def task_complete(*, actor, task_id, note="", photo=None, client_id="", now=None
         t.save()
         audit(actor, AuditAction.UPDATE, "task", t.pk, detail={"action": "complete", "photo": jpeg is not None})
     return t
+
+
+def admission_list_set(*, actor, community, name, kinds, now=None) -> AdmissionList:
+    """Keep a community's admission list (准入清单): the kinds of work the levels above may send it."""
+    if not actor.can(Perm.DISPATCH_TASKS):
+        raise ServiceError.forbidden()
+    if community is None or community.kind != PlaceKind.COMMUNITY or not Place.objects.for_user(
+            actor, Perm.DISPATCH_TASKS).filter(pk=community.pk).exists():
+        raise ServiceError.one("community", "请选择您辖区内的社区", "Choose a community in your jurisdiction")
+    name = _text(name, "name", 100, required=True)
+    kinds = sorted({_kind(k) for k in kinds})
+    if not kinds:
+        raise ServiceError.one("kinds", "至少选择一类任务", "Choose at least one kind of task", "missing")
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = AdmissionList.objects.select_for_update(of=("self",)).filter(place=community).first() or AdmissionList(
+            updated_at=now)
+        before = list(row.kinds) if row.pk else []
+        row.locate_at(community)
+        row.name, row.kinds, row.updated_by, row.updated_at = name, kinds, actor, now
+        row.save()
+        audit(actor, AuditAction.UPDATE, "admission_list", row.pk, detail={"before": before, "after": kinds})
+    return row
+
+
+def task_cancel(*, actor, task_id, now=None) -> Task:
+    """The sender (or a dispatcher over the node) withdraws a live task."""
+    if not actor.can(Perm.DISPATCH_TASKS):
+        raise ServiceError.forbidden()
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            t = Task.objects.for_user(actor, Perm.DISPATCH_TASKS).select_for_update(of=("self",)).get(pk=int(task_id))
+        except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
+            raise NotFound from None
+        _apply(t, states.Action.CANCEL, now=now)
+        t.closed_by = actor
+        t.save(update_fields=["status", "closed_at", "updated_at", "closed_by"])
+        audit(actor, AuditAction.UPDATE, "task", t.pk, detail={"action": "cancel"})
+    return t
+
+
+def tasks_reassign(*, actor, from_worker, to_worker, now=None) -> int:
+    """统筹补缺: every live task of one worker goes to another in one action; returns how many moved."""
+    if not actor.can(Perm.MANAGE_WORKFORCE):
+        raise ServiceError.forbidden()
+    mine = Place.objects.for_user(actor, Perm.MANAGE_WORKFORCE)
+    for field, worker in (("from_worker", from_worker), ("to_worker", to_worker)):
+        if worker is None or not mine.filter(pk=worker.node_id).exists():
+            raise ServiceError.one(field, "此人不在您的辖区内", "This person is outside your jurisdiction", "not_found")
+    if from_worker.pk == to_worker.pk:
+        raise ServiceError.one("to_worker", "请选择另一个人", "Choose someone else")
+    if not to_worker.is_active or not to_worker.can(Perm.DO_TASKS):
+        raise ServiceError.one("to_worker", "此人不能接收任务", "This person cannot take tasks")
+    now = now or timezone.now()
+    with transaction.atomic():
+        live = list(Task.objects.select_for_update(of=("self",)).filter(assignee=from_worker, status__in=states.LIVE_VALUES))
+        for t in live:
+            _apply(t, states.Action.REASSIGN, now=now)
+            t.assignee = to_worker
+        Task.objects.bulk_update(live, ["status", "acknowledged_at", "updated_at", "assignee"])
+        audit(actor, AuditAction.UPDATE, "task", "", detail={"action": "reassign", "from": from_worker.pk,
+                                                           "to": to_worker.pk, "tasks": [t.pk for t in live]})
+        if live:
+            notify(recipient=to_worker, zh=f"已转给您 {len(live)} 项任务", en=f"{len(live)} tasks were passed to you",
+                   link="/tasks/mine/", key=f"reassign:{from_worker.pk}:{to_worker.pk}:{now.timestamp():.0f}",
+                   channels=("inapp", "sms"))
+    return len(live)
+
+
+def _watchers(t: Task) -> list[User]:
+    """Who hears of an overdue task: the sender, and the dispatchers of the level above its community."""
+    up_id = t.street_id or t.district_id if t.community_id else t.district_id or t.city_id
+    found = [u for u in User.objects.filter(node_id=up_id, is_active=True) if u.can(Perm.DISPATCH_TASKS)]
+    if t.created_by_id and t.created_by_id not in {u.pk for u in found}:
+        found.append(t.created_by)
+    return found
+
+
+def tasks_escalate_overdue(*, now=None) -> int:
+    """Live tasks past their deadline are flagged once and told upward (the overview shows them all the time)."""
+    now = now or timezone.now()
+    late = Task.objects.filter(status__in=states.LIVE_VALUES, due_at__lt=now, escalated_at=None)
+    done = 0
+    for pk in late.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            t = Task.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=pk)
+            if t.escalated_at is not None or not t.is_live:
+                continue
+            t.escalated_at = now
+            t.save(update_fields=["escalated_at"])
+            audit(None, AuditAction.UPDATE, "task", t.pk, channel="worker", detail={"action": "overdue"})
+            for user in _watchers(t):
+                notify(recipient=user, zh=f"任务超期未办结：{t.title}", en=f"Task overdue: {t.title}",
+                       link="/tasks/overview/", key=f"task:{t.pk}:overdue:{user.pk}")
+            done += 1
+    return done

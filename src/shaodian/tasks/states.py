@@ -24,6 +24,7 @@ class Action(str, Enum):
 
 
 LIVE = frozenset({Status.OPEN, Status.ACKNOWLEDGED})
+LIVE_VALUES = tuple(sorted(s.value for s in LIVE))
 CLOSED = frozenset({Status.DONE, Status.CANCELLED})
 # Which status each action may start from.
 FROM = {

@@ -52,3 +52,6 @@ def test_it_refuses_a_system_task_without_source_or_with_a_naive_deadline(users)
     assert "due_at" in exc.value.errors
     with pytest.raises(ServiceError):
         alert_task(users, kind="bogus")
+    with pytest.raises(ServiceError) as exc:
+        alert_task(users, node=None)
+    assert "node" in exc.value.errors
