@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 from shaodian.errors import Msg, ServiceError
 from shaodian.people.models import HealthFlag, Resident, SpecialGroup
@@ -90,6 +90,27 @@ def search_filter(q: str) -> Q | None:
     return None  # a name: see _name_prefix
 
 
+class _TagsHold(Func):
+    """PostgreSQL: string_to_array(tags, ',') @> ARRAY[tag], the expression of the GIN index resident_tags_gin."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tag: str):
+        super().__init__(F("tags"))
+        self.tag = tag
+
+    def as_sql(self, compiler, connection, **extra):
+        tags_sql, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array({tags_sql}, ',') @> ARRAY[%s]::text[]", (*params, self.tag)
+
+
+def has_tag(tag: str) -> Q:
+    """Residents carrying the special-group `tag`: the array GIN index on PostgreSQL, one LIKE elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(_TagsHold(tag))
+    return Q(tags__contains=f",{tag},")
+
+
 NAME_PROBE = 500
 
 
@@ -144,7 +165,7 @@ def resident_filter(user, *, q: str = "", grid: int | None = None, tag: str | No
     if tag:
         if tag not in SpecialGroup.values:
             raise ServiceError.one("tag", "未知的特殊群体类别", "Unknown special group", "tag")
-        qs = qs.filter(tags__contains=f",{tag},")
+        qs = qs.filter(has_tag(tag))
     return qs
 
 
@@ -281,7 +302,7 @@ def special_group_in(user, area: Area, tags, perm: Perm = Perm.VIEW_MEASURES) ->
         return []
     q = Q()
     for tag in tags:
-        q |= Q(tags__contains=f",{tag},")
+        q |= has_tag(tag)
     return list(Resident.objects.filter(area.q("household__")).filter(q).prefetch_related("care_notes").order_by("pk"))
 
 
