@@ -104,7 +104,7 @@ def _sql(users, s: Search):
     from shaodian.people import selectors
 
     qs = selectors.resident_filter(users[s.user], q=s.q, grid=s.grid, tag=s.tag)
-    qs = qs.select_related("household").order_by("-id")[: selectors.PAGE_SIZE + 1]
+    qs = selectors.newest_first(qs.select_related("household"), q=s.q, tag=s.tag)[: selectors.PAGE_SIZE + 1]
     return qs.query.sql_with_params()
 
 
@@ -115,7 +115,7 @@ def _explain(sql: str, params) -> str:
         if connection.vendor == "sqlite":
             cur.execute("EXPLAIN QUERY PLAN " + sql, params)
             return " | ".join(str(r[-1]) for r in cur.fetchall())
-        cur.execute("EXPLAIN ANALYZE " + sql, params)
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         return " | ".join(r[0].strip() for r in cur.fetchall())[:1200]
 
 

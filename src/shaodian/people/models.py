@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.places.models import Household, Jurisdictional
+from shaodian.places.models import Household, Jurisdictional, Place
 from shaodian.security.fields import EncryptedTextField
 
 
@@ -49,7 +49,9 @@ class Resident(Jurisdictional):
         _("document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
     id_number = EncryptedTextField(_("document number"))
-    # Keyed hashes (HMAC) to find a person by the full number or by its last four characters.
+    # Keyed hashes (HMAC) to find a person by the full number or by its last four characters. On
+    # PostgreSQL only their plain btree indexes are kept: migration people 0006 drops the LIKE-only
+    # (varchar_pattern_ops) copies that `unique`/`db_index` add, which no search uses.
     id_hash = models.CharField(max_length=64, unique=True)
     id_tail_hash = models.CharField(max_length=16, db_index=True)
     phone = EncryptedTextField(_("phone"), blank=True)
@@ -62,12 +64,23 @@ class Resident(Jurisdictional):
     )
     # Opaque id inside the personal QR (never the ID number); replaced to invalidate a lost code.
     qr_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
-    # Special-group codes joined by "," with a leading and trailing comma, so one LIKE finds a tag.
+    # Special-group codes joined by "," with a leading and trailing comma. Find a tag with
+    # selectors.has_tag: on PostgreSQL it uses the GIN index on string_to_array(tags, ',')
+    # (migration people 0006), elsewhere one LIKE.
     tags = models.CharField(_("special groups"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The scope columns without their single-column indexes: each search filters on one of them and
+    # sorts by id, which the (column, id) indexes below serve; the city is one value for every row.
+    city = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    district = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    street = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"), db_index=False)
+
     class Meta:
+        # The whole set is pinned, per database, by people/tests/test_index_set.py.
         indexes = [
             models.Index(fields=["grid", "id"], name="resident_grid"),
             models.Index(fields=["community", "id"], name="resident_community"),
@@ -76,8 +89,6 @@ class Resident(Jurisdictional):
             models.Index(fields=["name", "id"], name="resident_name"),
             # PostgreSQL: lets LIKE 'prefix%' use an index under any database collation.
             models.Index(fields=["name"], name="resident_name_like", opclasses=["varchar_pattern_ops"]),
-            models.Index(fields=["household"], name="resident_household"),
-            models.Index(fields=["name", "birth_date"], name="resident_name_birth"),
         ]
 
     def __str__(self):
@@ -91,7 +102,8 @@ class Resident(Jurisdictional):
 class HouseLink(models.Model):
     """人房关联 — a person's tie to a household; one of a person's links is the current address."""
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="links")
+    # No index of its own: link_unique (resident, household) starts with it.
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="links", db_index=False)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="links")
     kind = models.CharField(_("relation"), max_length=16, choices=LinkKind.choices, default=LinkKind.LIVES_HERE)
     is_current = models.BooleanField(_("current address"), default=True)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models.functions import Left
 
 from shaodian.errors import Msg, ServiceError
 from shaodian.people.models import HealthFlag, Resident, SpecialGroup
@@ -66,6 +67,10 @@ def phone_hashes(value: str) -> dict[str, str]:
     }
 
 
+def _is_address(q: str) -> bool:
+    return not _DIGITS.fullmatch(q) and bool(_ADDRESS_HINT.search(q) or len(q) > 6)
+
+
 def search_filter(q: str) -> Q | None:
     """Turn what a grid worker types into a filter: number, number tail, address or name."""
     q = q.strip()
@@ -85,15 +90,74 @@ def search_filter(q: str) -> Q | None:
             "Enter the last 4 characters of an ID or phone number, or the whole number",
             "search",
         )
-    if _ADDRESS_HINT.search(q) or len(q) > 6:
+    if _is_address(q):
         return Q(household__address__contains=q)
     return None  # a name: see _name_prefix
+
+
+class _TagsHold(Func):
+    """PostgreSQL: string_to_array(tags, ',') @> ARRAY[tag], the expression of the GIN index resident_tags_gin."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tag: str):
+        super().__init__(F("tags"))
+        self.tag = tag
+
+    def as_sql(self, compiler, connection, **extra):
+        tags_sql, params = compiler.compile(self.source_expressions[0])
+        return f"string_to_array({tags_sql}, ',') @> ARRAY[%s]::text[]", (*params, self.tag)
+
+
+def has_tag(tag: str) -> Q:
+    """Residents carrying the special-group `tag`: the array GIN index on PostgreSQL, one LIKE elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(_TagsHold(tag))
+    return Q(tags__contains=f",{tag},")
+
+
+# Below this share of all residents a tag is rare: its GIN bitmap is smaller than the walk along the
+# ids that would find a page of it (a district walks about 4 / share rows for each row it keeps).
+RARE_TAG_SHARE = 0.005
+
+
+def _tag_is_rare(tag: str) -> bool:
+    """PostgreSQL: what ANALYZE found of the tag in the GIN index's statistics (absent from them: rare)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = 'resident_tags_gin' AND attname = 'string_to_array'"
+        )
+        row = cur.fetchone()
+    if not row or row[0] is None:
+        return False  # never analysed: leave the plan to the planner
+    share = dict(zip(row[0], row[1], strict=False)).get(tag, 0.0)
+    return share < RARE_TAG_SHARE
+
+
+def _bounded(q: str, tag: str | None) -> bool:
+    """PostgreSQL: the search has an index that bounds its matches (a rare tag, an address), so the list
+    must not walk the scope's ids instead. The planner assumes matches are spread evenly along the ids
+    and walks when a LIMIT is near: past tens of thousands of rows for a rare tag, and through a whole
+    district when an address matches nobody there."""
+    if connection.vendor != "postgresql":
+        return False
+    return bool(q and _is_address(q.strip())) or bool(tag and _tag_is_rare(tag))
+
+
+def newest_first(qs: QuerySet, *, q: str = "", tag: str | None = None) -> QuerySet:
+    """The list's order, by id descending. For a bounded search (see _bounded) the sort key is written
+    id + 0, which no index provides: the planner then fetches the few matches through their index
+    (GIN tags, trigram address) and sorts them."""
+    if _bounded(q, tag):
+        return qs.order_by((F("id") + 0).desc())
+    return qs.order_by("-id")
 
 
 NAME_PROBE = 500
 
 
-def _name_prefix(qs: QuerySet, q: str) -> QuerySet:
+def _name_prefix(qs: QuerySet, q: str, *, tag: str | None = None) -> QuerySet:
     """Name prefix search that stays fast for a district: rare names by the name index, common ones by id.
 
     A rare name is found through the name index and its few matches are sorted; a common surname
@@ -101,10 +165,15 @@ def _name_prefix(qs: QuerySet, q: str) -> QuerySet:
     in microseconds. One bounded probe of the name index tells the two apart.
     """
     if connection.vendor != "sqlite":
+        if tag and _tag_is_rare(tag):
+            # Left(name) = q: the rare tag's GIN rows are filtered, not AND-ed with the bitmap of every 王.
+            return qs.annotate(name_head=Left("name", len(q))).filter(name_head=q)
         return qs.filter(name__startswith=q)  # PostgreSQL's planner weighs this itself
     # A range on the plain index: SQLite's LIKE cannot use an index for a prefix.
     by_index = qs.filter(name__gte=q, name__lt=q + "\U0010ffff")
-    if by_index.values("id")[:NAME_PROBE].count() < NAME_PROBE:
+    # With a tag, the name's rows are the bound: a walk by id for a rare tag and a surname passes
+    # through the whole scope (there is no tag index on SQLite).
+    if tag or by_index.values("id")[:NAME_PROBE].count() < NAME_PROBE:
         return by_index
     return qs.filter(name__startswith=q)
 
@@ -126,7 +195,7 @@ def resident_search(
         except ValueError:
             raise ServiceError.one("cursor", "分页参数无效", "Invalid page cursor", "cursor") from None
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    rows = list(qs.select_related("household").order_by("-id")[: limit + 1])
+    rows = list(newest_first(qs.select_related("household"), q=q, tag=tag)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     audit_list(user, "resident", rows, query={"q": q, "grid": grid, "tag": tag, "cursor": cursor})
@@ -138,13 +207,17 @@ def resident_filter(user, *, q: str = "", grid: int | None = None, tag: str | No
     qs = residents_for(user)
     if q and q.strip():
         condition = search_filter(q)
-        qs = _name_prefix(qs, q.strip()) if condition is None else qs.filter(condition)
+        qs = _name_prefix(qs, q.strip(), tag=tag) if condition is None else qs.filter(condition)
+        scope = scope_lookup(user, via="household__")
+        if _is_address(q.strip()) and scope:
+            # The household carries the same scope columns: narrow the address matches before the join.
+            qs = qs.filter(**scope)
     if grid:
         qs = qs.filter(grid_id=grid)
     if tag:
         if tag not in SpecialGroup.values:
             raise ServiceError.one("tag", "未知的特殊群体类别", "Unknown special group", "tag")
-        qs = qs.filter(tags__contains=f",{tag},")
+        qs = qs.filter(has_tag(tag))
     return qs
 
 
@@ -281,7 +354,7 @@ def special_group_in(user, area: Area, tags, perm: Perm = Perm.VIEW_MEASURES) ->
         return []
     q = Q()
     for tag in tags:
-        q |= Q(tags__contains=f",{tag},")
+        q |= has_tag(tag)
     return list(Resident.objects.filter(area.q("household__")).filter(q).prefetch_related("care_notes").order_by("pk"))
 
 

@@ -130,12 +130,19 @@ class Unit(Jurisdictional):
 class Household(Jurisdictional):
     """户 — one dwelling (a room number in a unit)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households")
+    # No single-column indexes where a wider one starts with the column: (unit, room) serves unit,
+    # (grid, id) and (community, id) the scope, and the city is one value for every row.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households", db_index=False)
     room = models.CharField(_("room"), max_length=32)
+    # An address search is LIKE '%…%': on PostgreSQL a GIN trigram index serves it (migration places 0003).
     address = models.CharField(_("address"), max_length=255)
+    city = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    community = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    grid = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"), db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "room"], name="household_unique_in_unit")]
+        # The whole set is pinned, per database, by people/tests/test_index_set.py.
         indexes = [
             models.Index(fields=["grid", "id"], name="household_grid"),
             models.Index(fields=["community", "id"], name="household_community"),

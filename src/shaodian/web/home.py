@@ -18,7 +18,7 @@ from shaodian.measures.models import Measure, MeasureStatus
 from shaodian.measures import selectors as measure_selectors
 from shaodian.measures.selectors import measures_for
 from shaodian.people.models import SpecialGroup
-from shaodian.people.selectors import households_for, residents_for
+from shaodian.people.selectors import has_tag, households_for, residents_for
 from shaodian.places.models import PlaceKind
 from shaodian.places.selectors import scoped_places
 from shaodian.security.roles import Perm
@@ -94,7 +94,7 @@ def _residents(user, home: Home) -> None:
         "communities": places.filter(kind=PlaceKind.COMMUNITY).count(),
         "grids": places.filter(kind=PlaceKind.GRID).count(),
     }
-    home.groups = [(code, code.label, residents.filter(tags__contains=f",{code.value},").count()) for code in HOME_GROUPS]
+    home.groups = [(code, code.label, residents.filter(has_tag(code.value)).count()) for code in HOME_GROUPS]
 
 
 def local_midnight(now: dt.datetime) -> dt.datetime:
