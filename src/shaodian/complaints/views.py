@@ -131,7 +131,7 @@ def complaint_kpi(request):
     user = request.user
     need(user, Perm.VIEW_COMPLAINTS)
     category = request.GET.get("category", "")
-    data = kpi.kpis(selectors.complaints_for(user), category=category if category in Category.values else "")
+    data = kpi.kpis(user, category=category if category in Category.values else "")
     outcomes = (selectors.reviews_for(user).exclude(outcome="").values("community__name", "outcome")
                 .annotate(n=Count("pk")).order_by("community__name", "outcome"))
     labels = dict(ReviewOutcome.choices)
