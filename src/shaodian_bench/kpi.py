@@ -7,8 +7,9 @@ rates and the daily trend, read from the daily summary (ComplaintDay), plus the 
 due that the escalation job has not reached. The baseline is the bare aggregate SQL of the per-body table over
 the complaints themselves through a raw cursor (what the page computed before the summary). Complaints are
 spread over the last 30 days, every grid, every category and every state; open items past their deadline are
-escalated, as the periodic escalation job leaves them. The rows are bulk-created (not through the services), so
-the summary is built afterwards by `summary.rebuild()`, one grouped recount, timed and printed. Target: p95 ≤ 300 ms.
+escalated, as the periodic escalation job leaves them. The rows are bulk-created (not through the services):
+10,000 through the ORM, then copied in SQL with fresh tracking numbers up to the count asked for (a multiple of
+10,000), so the summary is built afterwards by `summary.rebuild()`, one grouped recount, timed and printed. Target: p95 ≤ 300 ms.
 The bench database is its own (kpi-N-sS.sqlite3), cached between runs.
 """
 
@@ -24,6 +25,7 @@ NAME = "kpi"
 MODULE = "shaodian_bench.kpi"
 TARGET_MS = 300.0
 BATCH = 5000
+ORM_ROWS = 10_000  # a multiple of this is made as this many through the ORM, then copied in SQL
 
 
 def _options(argv):
@@ -37,6 +39,27 @@ def main(argv: list[str]) -> int:
     opts = _options(argv)
     url = opts.database_url or _support.sqlite_url(f"kpi-{opts.complaints}-s{opts.seed}.sqlite3")
     return _support.relaunch(MODULE, argv, url)
+
+
+def _copy(times: int) -> None:
+    """The complaints made so far, copied `times` more times in SQL with fresh tracking numbers (each copy keeps
+    the states, times and places of its original): a million rows in minutes instead of an hour of the ORM."""
+    from django.db import connection
+
+    from shaodian.complaints.models import Complaint
+
+    table = connection.ops.quote_name(Complaint._meta.db_table)
+    cols = [f.column for f in Complaint._meta.concrete_fields if f.column not in ("id", "number")]
+    names = ", ".join(connection.ops.quote_name(c) for c in cols)
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {table}")
+        last = cur.fetchone()[0]
+        for k in range(1, times + 1):
+            cur.execute(f"INSERT INTO {table} (number, {names}) SELECT '{k:03d}' || number, {names} FROM {table} "
+                        f"WHERE id <= %s", [last])
+            if k % 10 == 0:
+                print(f"complaints: copy {k} of {times} ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 def _fill(n: int, seed: int, now: dt.datetime) -> None:
@@ -90,7 +113,10 @@ def run(opts) -> int:
     _support.migrate()
     if _support.meta_get("kpi") != tag or Complaint.objects.count() != opts.complaints:
         _support.ensure_city(2000, opts.seed, fresh=True)
-        _fill(opts.complaints, opts.seed, now)
+        times = opts.complaints // ORM_ROWS - 1 if opts.complaints % ORM_ROWS == 0 else 0
+        _fill(opts.complaints // (times + 1), opts.seed, now)
+        if times:
+            _copy(times)
         t0 = time.perf_counter()
         kept = summary.rebuild()
         print(f"summary: {kept:,} rows rebuilt from {opts.complaints:,} complaints in {time.perf_counter() - t0:.1f} s")
