@@ -50,8 +50,14 @@ def _late_open(user, now, first_day, category) -> tuple[int, dict, dict]:
     return total, by_body, by_area
 
 
+def _add(into: dict, row: dict) -> None:
+    for n in tally.COUNTERS:
+        into[n] = into.get(n, 0) + (row[n] or 0)
+
+
 def kpis(user, *, now=None, days: int = 30, category: str = "") -> dict:
-    """Totals, per body, per community, and a daily trend over the complaints in the user's scope."""
+    """Totals, per body, per community, and a daily trend over the complaints in the user's scope: one grouped
+    read of the summary (body × community × day, a few thousand rows at most for a district) added up here."""
     now = now or timezone.now()
     first_day = timezone.localtime(now).date() - dt.timedelta(days=days - 1)
     qs = selectors.complaint_days_for(user).filter(day__gte=first_day)
@@ -59,13 +65,19 @@ def kpis(user, *, now=None, days: int = 30, category: str = "") -> dict:
         qs = qs.filter(category=category)
     qs = qs.filter(filed__gt=0).order_by()  # a key left with no complaint (its category changed) counts nothing
     late, late_body, late_area = _late_open(user, now, first_day, category)
-    overall = _rates({**qs.aggregate(**SUMS), "late_open": late})
-    by_body = [_rates({**r, "late_open": late_body.get(r["body"], 0)})
-               for r in qs.values("body").annotate(**SUMS).order_by("-filed", "body")[:50]]
-    by_area = [_rates({**r, "late_open": late_area.get(r["community_id"], 0)})
-               for r in qs.values("community_id", "community__name").annotate(**SUMS)
-               .order_by("-filed", "community__name")[:50]]
-    trend = [{"day": r["day"], "filed": r["f"] or 0, "closed": r["c"] or 0, "resolved": r["r"] or 0}
-             for r in qs.values("day").annotate(f=Sum("filed"), c=Sum("closed"), r=Sum("resolved")).order_by("day")]
+    overall, bodies, areas, days_ = {}, {}, {}, {}
+    for r in qs.values("body", "community_id", "community__name", "day").annotate(**SUMS):
+        _add(overall, r)
+        _add(bodies.setdefault(r["body"], {"body": r["body"]}), r)
+        _add(areas.setdefault(r["community_id"], {"community_id": r["community_id"],
+                                                  "community__name": r["community__name"]}), r)
+        _add(days_.setdefault(r["day"], {"day": r["day"]}), r)
+    overall = _rates({**overall, "late_open": late})
+    by_body = sorted((_rates({**b, "late_open": late_body.get(k, 0)}) for k, b in bodies.items()),
+                     key=lambda b: (-b["filed"], b["body"]))[:50]
+    by_area = sorted((_rates({**a, "late_open": late_area.get(k, 0)}) for k, a in areas.items()),
+                     key=lambda a: (-a["filed"], a["community__name"] or ""))[:50]
+    trend = [{"day": d, "filed": t["filed"], "closed": t["closed"], "resolved": t["resolved"]}
+             for d, t in sorted(days_.items())]
     return {"overall": overall, "by_body": by_body, "by_area": by_area, "trend": trend, "targets": TARGETS,
             "days": days}
