@@ -70,8 +70,15 @@ def test_a_resident_files_a_report_with_a_photo_on_a_phone(site, browser):
     assert browser.execute_script("var i = document.querySelector('img.photo'); return i && i.naturalWidth") == 1280
     browser.save_screenshot(str(SHOTS / "complaints-detail-1280.png"))
     browser.get(site.base + "/complaints/kpi/")
+    # the page reads the daily summary the services keep: the report just filed is counted
+    assert int(browser.find_element(By.CSS_SELECTOR, "table.grid tbody td").text) > 0
     browser.save_screenshot(str(SHOTS / "complaints-kpi-1280.png"))
+    browser.get(site.base + "/complaints/")
+    assert "导出Excel" in browser.page_source
+    browser.save_screenshot(str(SHOTS / "complaints-list-1280.png"))
     viewport(browser, *PHONE)
     browser.get(site.base + "/complaints/")
     assert sideways(browser) == []
     browser.save_screenshot(str(SHOTS / "complaints-list-360.png"))
+    browser.get(site.base + "/complaints/kpi/")
+    browser.save_screenshot(str(SHOTS / "complaints-kpi-360.png"))

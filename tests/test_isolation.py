@@ -492,3 +492,17 @@ def test_scans_by_code_name_grid_bs_resident_only_with_their_code(api_as, users,
         assert verdict.json()["resident_id"] is None
     assert not Scan.objects.filter(client_id__in=["iso-0", "iso-1", "iso-2"]).exists()
     assert set(Scan.objects.filter(client_id__in=["iso-3", "iso-4"]).values_list("resident_id", flat=True)) == {resident.pk}
+
+
+def test_a_complaint_export_from_grid_as_community_holds_nothing_of_grid_b(client_as, ctx):
+    """The .xlsx of complaints: grid_b's anonymous report and a named one by the same resident stay out."""
+    from shaodian.complaints import intake
+
+    named, _code = intake.complaint_file(channel="web", text="买不到降压药", place_id=ctx["resident"].grid_id,
+                                         category="supply_shortage", reporter_name=ctx["resident"].name,
+                                         reporter_phone=ctx["resident"].phone)
+    response = client_as("staff_a").get("/complaints/export.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    text = body_text(response)
+    assert_clean(response, ctx, "/complaints/export.xlsx")
+    assert ctx["complaint"].number not in text and named.number not in text

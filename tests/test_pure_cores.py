@@ -26,6 +26,8 @@ PURE_TESTS = [
     "supplies/tests/test_routing.py", "supplies/tests/test_routing_properties.py",
     "tasks/tests/test_states.py", "tasks/tests/test_pure_workload_whistles.py",
     "screening/tests/test_pure.py",
+    "complaints/tests/test_tally.py",
+    "complaints/tests/test_classify.py",
 ]
 # Quick enough to run here as well as in the suite (the others are property tests of some seconds each).
 RUN_HERE = ["people/tests/test_idcard.py", "measures/tests/test_codec.py", "core/tests/test_backoff.py",

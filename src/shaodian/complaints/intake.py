@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from shaodian.complaints import deadlines
+from shaodian.complaints import deadlines, summary
 from shaodian.complaints.models import Category, Channel, Complaint, ComplaintEvent, IntakeRefusal, Status
 from shaodian.complaints.routing import route
 from shaodian.errors import Msg, ServiceError
@@ -145,6 +145,7 @@ def complaint_file(*, actor=None, channel: str, text: str, place_id, category: s
                 continue
         else:
             raise ServiceError.one("general", "请重试", "Please try again", status=503)
+        summary.keep(None, c)
         ComplaintEvent.objects.create(complaint=c, action="file", status=c.status, actor=actor, at=now)
         audit(actor, AuditAction.CREATE, "complaint", c.pk,
               detail={"channel": channel, "category": category, "anonymous": c.anonymous})

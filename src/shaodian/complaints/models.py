@@ -83,6 +83,8 @@ class Complaint(Located):
             models.Index(fields=["community", "category", "filed_at"], name="complaint_community_cat"),
             models.Index(fields=["district", "filed_at"], name="complaint_district"),
             models.Index(fields=["status", "resolve_by"], name="complaint_open_due"),
+            # open, not yet escalated, past due: the live part of "late" on the KPI page, and the escalation job
+            models.Index(fields=["escalated_at", "closed_at", "resolve_by"], name="complaint_late"),
         ]
 
     def __str__(self):
@@ -157,3 +159,28 @@ class Review(Located):
 
     class Meta:
         ordering = ["-opened_at"]
+
+
+class ComplaintDay(Located):
+    """The daily summary the KPI page reads: per filed day (Asia/Shanghai), place, body and category, how many
+    complaints filed that day are now in each condition (tally.COUNTERS). Kept by the complaint services in the
+    same transaction as each write (summary.py); `summary.rebuild()` recounts it from the complaints."""
+
+    day = models.DateField()
+    body = models.CharField(max_length=100)
+    category = models.CharField(max_length=24, choices=Category.choices)
+    filed = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    closed_unresolved = models.IntegerField(default=0)
+    feedback = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    responded_24h = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    escalated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "place", "body", "category"], name="complaint_day_key")]
+        indexes = [models.Index(fields=["district", "day"], name="complaint_day_district"),
+                   models.Index(fields=["street", "day"], name="complaint_day_street"),
+                   models.Index(fields=["community", "day"], name="complaint_day_community")]

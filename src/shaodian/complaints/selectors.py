@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from shaodian.complaints.models import Complaint, Review
+from shaodian.complaints.models import Complaint, ComplaintDay, Review
 from shaodian.errors import NotFound
 from shaodian.security import crypto
 from shaodian.security.audit import audit
@@ -13,6 +13,11 @@ from shaodian.security.scope import scoped
 
 def complaints_for(user) -> QuerySet:
     return scoped(user, Complaint.objects.all(), Perm.VIEW_COMPLAINTS).defer("photo")
+
+
+def complaint_days_for(user) -> QuerySet:
+    """The daily summary rows (counts only, no personal data) in the user's jurisdiction."""
+    return scoped(user, ComplaintDay.objects.all(), Perm.VIEW_COMPLAINTS)
 
 
 def complaint_get(user, pk) -> Complaint:

@@ -6,7 +6,7 @@ import hmac
 from django.db import transaction
 from django.utils import timezone
 
-from shaodian.complaints import deadlines, states
+from shaodian.complaints import deadlines, states, summary
 from shaodian.complaints.intake import access_hash
 from shaodian.complaints.models import Category, Complaint, ComplaintEvent, RoutingRule
 from shaodian.complaints.routing import route
@@ -71,6 +71,7 @@ def complaint_act(*, actor, complaint_id, action: str, note: str = "", category:
             c = complaints_for(actor).select_for_update().get(pk=int(complaint_id))
         except (Complaint.DoesNotExist, ValueError, TypeError):
             raise NotFound from None
+        before = summary.snapshot(c)
         changes = {}
         if action == states.Action.ASSIGN and category and category != c.category:
             changes = {"category": [c.category, category]}
@@ -82,6 +83,7 @@ def complaint_act(*, actor, complaint_id, action: str, note: str = "", category:
         if action in ANSWERED:
             c.answer = note
         c.save()
+        summary.keep(before, c)
         audit(actor, AuditAction.UPDATE, "complaint", c.pk,
               detail={"action": action.value, "status": c.status, **changes})
     return c
@@ -113,8 +115,10 @@ def complaint_reporter_act(*, number: str, code: str, action: str, satisfied=Non
                                "not_reporter", status=403) from None
     with transaction.atomic():
         c = Complaint.objects.select_for_update().get(pk=found.pk)
+        before = summary.snapshot(c)
         _apply(c, action, now=now, by_reporter=True, satisfied=satisfied, note=note)
         c.save()
+        summary.keep(before, c)
         audit(None, AuditAction.UPDATE, "complaint", c.pk, channel="public",
               detail={"action": action.value, "status": c.status, "satisfied": c.satisfied})
     return c
@@ -138,8 +142,10 @@ def complaints_escalate(*, now=None) -> int:
                 continue
             up = c.handling_node.parent if c.handling_node.kind != PlaceKind.CITY else c.handling_node
             up = up or c.handling_node
+            before = summary.snapshot(c)
             c.escalated_to, c.escalated_at, c.updated_at = up, now, now
             c.save(update_fields=["escalated_to", "escalated_at", "updated_at"])
+            summary.keep(before, c)
             ComplaintEvent.objects.create(complaint=c, action="escalate", status=c.status, at=now,
                                           note=up.name)
             audit(None, AuditAction.UPDATE, "complaint", c.pk, channel="worker",

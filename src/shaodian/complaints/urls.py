@@ -7,6 +7,7 @@ from shaodian.complaints import open311, public_views, views
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/export.xlsx", views.complaint_export, name="complaint_export"),
     path("complaints/kpi/", views.complaint_kpi, name="complaint_kpi"),
     path("complaints/routing/", views.routing, name="complaint_routing"),
     path("complaints/reviews/", views.review_list, name="complaint_reviews"),
