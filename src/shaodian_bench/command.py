@@ -21,7 +21,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE + ", ".join(names()), file=sys.stderr)
         return 0 if argv else 2
-    name, args = argv[0], argv[1:]
+    # A bench is named as the issue names it (route-city) or as its module is (route_city).
+    name, args = argv[0].replace("-", "_"), argv[1:]
     if name not in names():
         print(f"unknown benchmark {name!r}; names: {', '.join(names())}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ import pytest
 NUMBER = r"\d+(?:\.\d+)?"
 TINY = {
     "allocate": (["--items", "2", "--warehouses", "3", "--communities", "40"], "s"),
-    "route_city": (["--customers", "40", "--seconds", "0.5"], "distance"),
+    "route-city": (["--customers", "40", "--seconds", "0.5"], "distance"),
     "route": (["--seconds", "0.2", "--baseline", "pyvrp"], "%"),
 }
 
