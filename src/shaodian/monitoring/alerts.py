@@ -1,0 +1,148 @@
+"""Alerts of health monitoring: raised once per person, kind and day (a unique row), shown upward until
+acknowledged; each becomes a task for the person's grid worker through the tasks app.
+
+Fever and symptom alerts are raised with the report that shows them; missing reports, and anything a
+crash may have left unraised, by the periodic job `alerts_scan`, which asks the pure rules what is due.
+"""
+
+import datetime as dt
+import importlib
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from shaodian.errors import NotFound, ServiceError
+from shaodian.monitoring import rules
+from shaodian.monitoring.models import AlertKind, HealthAlert, HealthReport
+from shaodian.security.audit import audit
+from shaodian.security.models import AuditAction
+from shaodian.security.roles import Perm
+from shaodian.security.scope import scoped
+from shaodian.tracing.models import Monitoring, MonitoringStatus
+
+log = logging.getLogger(__name__)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+SCAN_CHUNK = 500
+NOTE_MAX = 200
+TASK_DAYS = 1  # the grid worker follows an alert up within a day
+
+TASK_TEXT = {
+    AlertKind.FEVER: ("发热预警：请电话核实体温并安排就医", "Fever alert: call to check the temperature and arrange care"),
+    AlertKind.SYMPTOM: ("症状预警：请电话核实症状", "Symptom alert: call to check the symptoms"),
+    AlertKind.MISSED: ("未按时报告健康状况：请电话随访", "Health report missing: call the person"),
+}
+
+
+def alerts_for(user):
+    """Alerts of people under monitoring in the user's jurisdiction."""
+    return scoped(user, HealthAlert.objects.all(), (Perm.VIEW_SCREENING, Perm.MANAGE_MONITORING),
+                  via="monitoring__resident__")
+
+
+def _raise(candidates: list[HealthAlert], now: dt.datetime) -> list[HealthAlert]:
+    """Insert the alerts not raised yet (the unique constraint keeps a race from raising one twice); the new ones."""
+    if not candidates:
+        return []
+    keys = {(a.monitoring_id, a.kind, a.day) for a in candidates}
+    existing = set(HealthAlert.objects.filter(monitoring_id__in={k[0] for k in keys}, day__in={k[2] for k in keys})
+                   .values_list("monitoring_id", "kind", "day"))
+    new = [a for a in candidates if (a.monitoring_id, a.kind, a.day) not in existing]
+    if not new:
+        return []
+    HealthAlert.objects.bulk_create(new, ignore_conflicts=True)
+    # A key absent before the insert and present after it was raised by this insert.
+    wanted = {(a.monitoring_id, a.kind, a.day) for a in new}
+    raised = [a for a in HealthAlert.objects.filter(monitoring_id__in={k[0] for k in wanted}, day__in={k[2] for k in wanted})
+              .select_related("monitoring__resident") if (a.monitoring_id, a.kind, a.day) in wanted]
+    _tasks_for(raised)
+    return raised
+
+
+def alerts_from_reports(items, *, now: dt.datetime) -> list[HealthAlert]:
+    """The fever and symptom alerts of just-stored reports (reports.Item), in the caller's transaction."""
+    candidates: dict[tuple, HealthAlert] = {}
+    for p in items:
+        found = rules.report_alerts([rules.Report(p.day, p.temperature, tuple(s for s in p.symptoms.split(",") if s))])
+        for (kind, day), a in found.items():
+            key = (p.monitoring, kind, day)
+            old = candidates.get(key)
+            if old is None or (a.temperature or 0) > (old.temperature or 0):
+                candidates[key] = HealthAlert(monitoring_id=p.monitoring, kind=kind, day=day, temperature=a.temperature,
+                                              raised_at=now)
+    return _raise(list(candidates.values()), now)
+
+
+def alerts_scan(now: dt.datetime | None = None, *, deadline_hour: int = rules.DEADLINE_HOUR) -> int:
+    """Raise every alert due by `now` and not raised yet, for every active period: the periodic job. Returns how many."""
+    now = now or timezone.now()
+    local = now.astimezone(SHANGHAI).replace(tzinfo=None)
+    total, last = 0, 0
+    while True:
+        periods = list(Monitoring.objects.filter(status=MonitoringStatus.ACTIVE, pk__gt=last).order_by("pk")
+                       .values_list("pk", "starts_on", "ends_on")[:SCAN_CHUNK])
+        if not periods:
+            return total
+        last = periods[-1][0]
+        ids = [p[0] for p in periods]
+        reports: dict[int, list[rules.Report]] = {}
+        for m, day, t, s in HealthReport.objects.filter(monitoring_id__in=ids).values_list(
+                "monitoring_id", "day", "temperature", "symptoms"):
+            reports.setdefault(m, []).append(rules.Report(day, t, tuple(x for x in s.split(",") if x)))
+        raised: dict[int, set] = {}
+        for m, kind, day in HealthAlert.objects.filter(monitoring_id__in=ids).values_list("monitoring_id", "kind", "day"):
+            raised.setdefault(m, set()).add((kind, day))
+        candidates = [
+            HealthAlert(monitoring_id=pk, kind=a.kind, day=a.day, temperature=a.temperature, raised_at=now)
+            for pk, starts_on, ends_on in periods
+            for a in rules.alerts_due(starts_on=starts_on, ends_on=ends_on, reports=reports.get(pk, []), now_local=local,
+                                      raised=raised.get(pk, set()), deadline_hour=deadline_hour)
+        ]
+        with transaction.atomic():
+            total += len(_raise(candidates, now))
+
+
+def alert_acknowledge(*, actor, alert_id, note: str = "", now: dt.datetime | None = None) -> HealthAlert:
+    """Someone has taken the alert in hand: it stops showing upward. Acknowledging twice is refused."""
+    if not (actor.can(Perm.MANAGE_MONITORING) or actor.can(Perm.VISIT)):
+        raise ServiceError.forbidden()
+    note = " ".join(str(note or "").split())
+    if len(note) > NOTE_MAX:
+        raise ServiceError.one("note", f"说明最多{NOTE_MAX}字", f"The note has at most {NOTE_MAX} characters")
+    try:
+        visible = alerts_for(actor).get(pk=int(alert_id))
+    except (HealthAlert.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound from None
+    with transaction.atomic():
+        alert = HealthAlert.objects.select_for_update().get(pk=visible.pk)
+        if alert.acknowledged_at is not None:
+            raise ServiceError.one("alert", "该预警已有人处理", "This alert was already acknowledged", "acknowledged")
+        alert.acknowledged_at, alert.acknowledged_by, alert.note = now or timezone.now(), actor, note
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+        audit(actor, AuditAction.UPDATE, "health_alert", alert.pk,
+              detail={"acknowledged": True, "kind": alert.kind, "monitoring": alert.monitoring_id})
+    return alert
+
+
+# --- tasks for the grid worker -------------------------------------------------------------------------------
+
+
+def task_maker():
+    """The tasks app's system-task function, once that app offers it (None before)."""
+    try:
+        module = importlib.import_module("shaodian.tasks.services")
+    except ImportError:
+        return None
+    return getattr(module, "task_for_system", None)
+
+
+def _tasks_for(alerts: list[HealthAlert]) -> None:
+    make = task_maker()
+    if make is None or not alerts:
+        return
+    for a in alerts:
+        zh, en = TASK_TEXT[AlertKind(a.kind)]
+        task = make(kind="health_alert", grid_id=a.monitoring.resident.grid_id, title_zh=zh, title_en=en,
+                    due=a.raised_at + dt.timedelta(days=TASK_DAYS), source=f"health_alert:{a.pk}")
+        a.task_id = getattr(task, "pk", None)
+    HealthAlert.objects.bulk_update(alerts, ["task_id"])
