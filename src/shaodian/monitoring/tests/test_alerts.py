@@ -1,0 +1,92 @@
+"""Alerts with frozen time: a missing report after the hour, raised once however often the job runs;
+acknowledging stops it showing upward; periods end by themselves through the outbox job."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from shaodian.core import outbox
+from shaodian.monitoring import alerts, reports
+from shaodian.monitoring.models import HealthAlert
+from shaodian.tracing.models import Monitoring, MonitoringStatus
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI)
+
+
+def test_a_missing_report_is_raised_after_the_hour_once(period, users):
+    m = period(days_ago=0, days=5)
+    start = m.starts_on
+    second = start + dt.timedelta(days=1)
+    assert alerts.alerts_scan(at(second, 9, 59)) == 0
+    assert alerts.alerts_scan(at(second, 10, 0)) == 1
+    assert alerts.alerts_scan(at(second, 10, 10)) == 0
+    assert alerts.alerts_scan(at(second, 23, 50)) == 0
+    [a] = HealthAlert.objects.filter(monitoring=m)
+    assert (a.kind, a.day) == ("missed", second)
+    # The third day is reported in time: nothing; the fourth is not: one more.
+    reports.reports_ingest(actor=users["grid_a"], items=[
+        {"client_id": "d3", "monitoring": m.pk, "at": at(start + dt.timedelta(days=2), 8).isoformat(),
+         "temperature": 36.4}], now=at(start + dt.timedelta(days=2), 8, 1))
+    assert alerts.alerts_scan(at(start + dt.timedelta(days=3), 11)) == 1
+    assert sorted(HealthAlert.objects.filter(monitoring=m).values_list("day", flat=True)) == [
+        second, start + dt.timedelta(days=3)]
+
+
+def test_the_job_catches_a_fever_the_ingest_did_not_raise(period, users):
+    m = period(days_ago=0, days=3)
+    reports.reports_ingest(actor=users["grid_a"], items=[
+        {"client_id": "f1", "monitoring": m.pk, "at": timezone.now().isoformat(), "temperature": 38.0}])
+    HealthAlert.objects.all().delete()  # as if the process had died between the report and its alert
+    assert alerts.alerts_scan(timezone.now()) == 1
+    assert HealthAlert.objects.get().kind == "fever"
+
+
+def test_acknowledging_stops_the_alert_showing_upward(period, users, client_as):
+    from shaodian.monitoring.selectors import open_alerts
+
+    m = period(days_ago=3, days=10)
+    alerts.alerts_scan(timezone.now())
+    assert open_alerts(users["street_a"]) and not open_alerts(users["grid_b"])
+    a = open_alerts(users["commander"])[0]["a"]
+    with pytest.raises(Exception):
+        alerts.alert_acknowledge(actor=users["grid_b"], alert_id=a.pk)
+    alerts.alert_acknowledge(actor=users["staff_a"], alert_id=a.pk, note="已电话联系")
+    assert a.pk not in {x["a"].pk for x in open_alerts(users["street_a"])}
+    from shaodian.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        alerts.alert_acknowledge(actor=users["staff_a"], alert_id=a.pk)
+    assert m.alerts.count() >= 1
+
+
+def test_monitoring_ends_by_itself_through_the_outbox(period, users):
+    from shaodian.monitoring.services import link_issue, link_open, LinkGone
+
+    m = period(days_ago=14, days=14)  # its last day was yesterday
+    raw = link_issue(actor=users["grid_a"], monitoring_id=period(days_ago=1, days=5,
+                                                                  resident=_other(users)).pk)
+    assert outbox.schedule_periodic() >= 1
+    outbox.work(worker="test")
+    m.refresh_from_db()
+    assert m.status == MonitoringStatus.ENDED
+    assert Monitoring.objects.filter(status=MonitoringStatus.ACTIVE).exists()  # the running one stays
+    link_open(raw)  # still live
+    ended = Monitoring.objects.get(status=MonitoringStatus.ACTIVE)
+    ended.status = MonitoringStatus.ENDED
+    ended.save()
+    with pytest.raises(LinkGone):
+        link_open(raw)
+
+
+def _other(users):
+    from shaodian.testing.factories import ResidentFactory
+    from shaodian.testing.factories import BuildingFactory, HouseholdFactory, UnitFactory
+
+    unit = UnitFactory(building=BuildingFactory(grid=users["grid_a"].node))
+    return ResidentFactory(household=HouseholdFactory(unit=unit))
