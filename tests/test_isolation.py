@@ -62,6 +62,9 @@ PARAM_FILLERS = {
     "complaint_id": lambda ctx: ctx["complaint"].pk,
     "review_id": lambda ctx: ctx["review"].pk,
     "request_id": lambda ctx: ctx["complaint"].number,
+    "health_alert_id": lambda ctx: ctx["health_alert"].pk,
+    "returnee_list_id": lambda ctx: ctx["returnee_list"].pk,
+    "report_token": lambda ctx: ctx["report_token"],
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -114,9 +117,28 @@ def ctx(users):
                                    errors=json.dumps([{"row": 2, "column": "姓名", "reason_zh": "", "reason_en": "",
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
-    return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
+    ctx = {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
             "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident)}
+    return {**ctx, **_monitoring_objects(users, resident, ctx)}
+
+
+def _monitoring_objects(users, resident, ctx) -> dict:
+    """grid_b's health monitoring: a fever alert, a self-report link, and a returnee list naming the marked resident."""
+    from django.utils import timezone
+
+    from shaodian.monitoring import returnees, services
+    from shaodian.monitoring.models import HealthAlert
+    from shaodian.security.models import User
+
+    m = ctx["monitoring"]
+    alert = HealthAlert.objects.create(monitoring=m, kind="fever", day=m.starts_on, temperature=38.4, raised_at=timezone.now())
+    staff_b = User.objects.get(username="staff_b")
+    raw = services.link_issue(actor=staff_b, monitoring_id=m.pk)
+    heading = "姓名,身份证号,手机号,来源地区,抵达日期,车牌号\n"
+    row = f"{resident.name},{resident.id_number},{resident.phone},外省,{timezone.localdate().isoformat()},\n"
+    lst = returnees.returnee_import(actor=staff_b, filename="乙.csv", content=(heading + row).encode())
+    return {"health_alert": alert, "report_token": raw, "returnee_list": lst}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -268,6 +290,8 @@ def _assert_untouched(ctx):
     ctx["monitoring"].refresh_from_db()
     assert ctx["case"].status == "active" and ctx["monitoring"].status == "active"
     assert ctx["alert"].acknowledged_at is None
+    ctx["health_alert"].refresh_from_db()
+    assert ctx["health_alert"].acknowledged_at is None
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]

@@ -202,7 +202,7 @@ def returnee_list(request, returnee_list_id):
                 errors, status = {k: [str(x) for x in v] for k, v in exc.errors.items()}, exc.status
         else:
             errors, status = form.errors_by_field(), 422
-        match_row = request.POST.get("row_id", "")
+        match_row = str(form.data.get("row_id", ""))
     audit(user, AuditAction.READ, "returnee_list", lst.pk)
     rows = selectors.list_rows(user, lst)
     return render(request, "monitoring/returnee_list.html", {

@@ -54,7 +54,9 @@ def test_acknowledging_stops_the_alert_showing_upward(period, users, client_as):
     alerts.alerts_scan(timezone.now())
     assert open_alerts(users["street_a"]) and not open_alerts(users["grid_b"])
     a = open_alerts(users["commander"])[0]["a"]
-    with pytest.raises(Exception):
+    from shaodian.errors import NotFound
+
+    with pytest.raises(NotFound):
         alerts.alert_acknowledge(actor=users["grid_b"], alert_id=a.pk)
     alerts.alert_acknowledge(actor=users["staff_a"], alert_id=a.pk, note="已电话联系")
     assert a.pk not in {x["a"].pk for x in open_alerts(users["street_a"])}
