@@ -21,12 +21,14 @@ from shaodian.people.selectors import households_for, residents_for
 from shaodian.places.models import PlaceKind
 from shaodian.places.selectors import scoped_places
 from shaodian.security.roles import Perm
+from shaodian.tasks.selectors import my_tasks
 from shaodian.tracing.models import CaseStatus, ContactStatus, MonitoringStatus
 from shaodian.tracing.selectors import cases_for, contacts_for, monitoring_for
 
 # A guard's home lists its gates; a district has hundreds of venues, which the checkpoint list pages.
 HOME_CHECKPOINTS = 12
 HOME_MEASURES = 10
+HOME_TASKS = 8
 HOME_GROUPS = (SpecialGroup.ELDERLY_ALONE, SpecialGroup.DIALYSIS, SpecialGroup.INSULIN, SpecialGroup.PREGNANT,
                SpecialGroup.DISABLED, SpecialGroup.CHILD)
 
@@ -51,6 +53,7 @@ class Home:
     public_measures: list[Measure] | None = None
     tracing: dict | None = None
     volunteer: bool = False
+    tasks: list | None = None
 
 
 def home_for(user, *, now: dt.datetime | None = None) -> Home:
@@ -71,6 +74,8 @@ def home_for(user, *, now: dt.datetime | None = None) -> Home:
         }
     if user.can(Perm.VIEW_MEASURES):
         _measures(user, home, now)
+    if user.can(Perm.DO_TASKS):
+        home.tasks = list(my_tasks(user)[:HOME_TASKS])
     if user.role == "volunteer":
         home.volunteer = True
         home.public_measures = public_measures_near(user, now)
