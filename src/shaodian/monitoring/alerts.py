@@ -6,8 +6,6 @@ crash may have left unraised, by the periodic job `alerts_scan`, which asks the 
 """
 
 import datetime as dt
-import importlib
-import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,13 +13,13 @@ from django.utils import timezone
 from shaodian.errors import NotFound, ServiceError
 from shaodian.monitoring import rules
 from shaodian.monitoring.models import AlertKind, HealthAlert, HealthReport
+from shaodian.places.models import Place
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import scoped
 from shaodian.tracing.models import Monitoring, MonitoringStatus
 
-log = logging.getLogger(__name__)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 SCAN_CHUNK = 500
 NOTE_MAX = 200
@@ -121,6 +119,7 @@ def alert_acknowledge(*, actor, alert_id, note: str = "", now: dt.datetime | Non
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
         audit(actor, AuditAction.UPDATE, "health_alert", alert.pk,
               detail={"acknowledged": True, "kind": alert.kind, "monitoring": alert.monitoring_id})
+        task_close(alert, note)
     return alert
 
 
@@ -128,21 +127,36 @@ def alert_acknowledge(*, actor, alert_id, note: str = "", now: dt.datetime | Non
 
 
 def task_maker():
-    """The tasks app's system-task function, once that app offers it (None before)."""
-    try:
-        module = importlib.import_module("shaodian.tasks.services")
-    except ImportError:
-        return None
-    return getattr(module, "task_for_system", None)
+    """The tasks app's system-task function (idempotent on its source)."""
+    from shaodian.tasks.services import task_for_system
+
+    return task_for_system
+
+
+def grids_of(resident_ids) -> dict[int, Place]:
+    """The grid (a Place) of each resident, read through the monitoring rows rather than the register."""
+    pairs = dict(Monitoring.objects.filter(resident_id__in=set(resident_ids)).values_list("resident_id", "resident__grid_id"))
+    places = Place.objects.in_bulk(set(pairs.values()))
+    return {r: places[g] for r, g in pairs.items() if g in places}
 
 
 def _tasks_for(alerts: list[HealthAlert]) -> None:
-    make = task_maker()
-    if make is None or not alerts:
+    """One task per alert in the person's grid (its pool: every grid worker there sees it), due within a day."""
+    if not alerts:
         return
+    make = task_maker()
+    grids = grids_of(a.monitoring.resident_id for a in alerts)
     for a in alerts:
         zh, en = TASK_TEXT[AlertKind(a.kind)]
-        task = make(kind="health_alert", grid_id=a.monitoring.resident.grid_id, title_zh=zh, title_en=en,
-                    due=a.raised_at + dt.timedelta(days=TASK_DAYS), source=f"health_alert:{a.pk}")
-        a.task_id = getattr(task, "pk", None)
+        task = make(kind="alert", node=grids[a.monitoring.resident_id], title=f"{zh} / {en}",
+                    detail=f"/monitoring/{a.monitoring_id}/ · {a.day.isoformat()}",
+                    due_at=a.raised_at + dt.timedelta(days=TASK_DAYS), source="health_alert", source_id=str(a.pk),
+                    now=a.raised_at)
+        a.task_id = task.pk
     HealthAlert.objects.bulk_update(alerts, ["task_id"])
+
+
+def task_close(alert: HealthAlert, note: str) -> None:
+    from shaodian.tasks.services import task_close_for_source
+
+    task_close_for_source(source="health_alert", source_id=str(alert.pk), note=note or "预警已确认 / Alert acknowledged")

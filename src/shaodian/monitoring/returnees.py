@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from shaodian.errors import NotFound, ServiceError
-from shaodian.monitoring.alerts import task_maker
+from shaodian.monitoring.alerts import SHANGHAI, task_maker
 from shaodian.monitoring.models import ReturneeList, ReturneeRow, RiskArea, RowStatus
 from shaodian.monitoring.services import risky_on
 from shaodian.people import idcard
 from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
+from shaodian.places.models import Place
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
@@ -219,13 +220,17 @@ def row_match(*, actor, list_id, row_id, resident_id) -> ReturneeRow:
 
 
 def _tasks(actor, rows: list[ReturneeRow]) -> None:
-    """A follow-up task per matched arrival for the grid worker of the person's grid."""
-    make = task_maker()
-    if make is None or not rows:
+    """A follow-up task per matched arrival in the person's grid (its grid workers' pool), due at the end of its day."""
+    if not rows:
         return
-    grids = dict(residents_for(actor).filter(pk__in={r.resident_id for r in rows}).values_list("pk", "grid_id"))
+    make = task_maker()
+    grid_ids = dict(residents_for(actor).filter(pk__in={r.resident_id for r in rows}).values_list("pk", "grid_id"))
+    grids = Place.objects.in_bulk(set(grid_ids.values()))
     for r in rows:
-        task = make(kind="returnee_follow_up", grid_id=grids.get(r.resident_id), title_zh="来返人员随访核查",
-                    title_en="Follow up an arrival", due=r.follow_up_due, source=f"returnee_row:{r.pk}")
-        r.task_id = getattr(task, "pk", None)
+        due = dt.datetime.combine(r.follow_up_due + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+        area = f"（{r.from_area}）" if r.from_area else ""
+        task = make(kind="follow_up", node=grids[grid_ids[r.resident_id]], title=f"来返人员随访核查{area} / Follow up an arrival",
+                    detail=f"/monitoring/returnees/{r.returnee_list_id}/#row-{r.pk}", due_at=due, source="returnee_row",
+                    source_id=str(r.pk))
+        r.task_id = task.pk
     ReturneeRow.objects.bulk_update(rows, ["task_id"])

@@ -88,3 +88,15 @@ def test_bad_files_are_refused_with_a_reason(users):
     with pytest.raises(ServiceError):
         returnees.returnee_import(actor=users["grid_a"], filename="x.csv", content=_csv([]))
     assert not ReturneeRow.objects.exists()
+
+
+def test_each_matched_arrival_is_a_follow_up_task_with_a_deadline(users, person):
+    from shaodian.tasks.models import Task
+
+    today = timezone.localdate()
+    lst = returnees.returnee_import(actor=users["staff_a"], filename="x.csv", follow_up_days=3,
+                                    content=_csv([[person.name, person.id_number, "", "外省", today.isoformat(), ""]]))
+    row = lst.rows.get()
+    task = Task.objects.get(source="returnee_row", source_id=str(row.pk))
+    assert row.task_id == task.pk and task.kind == "follow_up" and task.grid_id == person.grid_id
+    assert timezone.localtime(task.due_at).date() == today + dt.timedelta(days=4)  # the end of the third day
