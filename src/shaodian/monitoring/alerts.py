@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from shaodian.core import outbox
 from shaodian.errors import NotFound, ServiceError
 from shaodian.monitoring import rules
 from shaodian.monitoring.models import AlertKind, HealthAlert, HealthReport
@@ -53,7 +54,9 @@ def _raise(candidates: list[HealthAlert], now: dt.datetime) -> list[HealthAlert]
     wanted = {(a.monitoring_id, a.kind, a.day) for a in new}
     raised = [a for a in HealthAlert.objects.filter(monitoring_id__in={k[0] for k in wanted}, day__in={k[2] for k in wanted})
               .select_related("monitoring__resident") if (a.monitoring_id, a.kind, a.day) in wanted]
-    _tasks_for(raised)
+    if raised:  # the tasks (and their notifications) are the outbox's: a batch of reports does not wait for them
+        ids = sorted(a.pk for a in raised)
+        outbox.enqueue("monitoring.alert_tasks", {"alerts": ids}, key=f"alert-tasks:{ids[0]}:{ids[-1]}:{len(ids)}")
     return raised
 
 
@@ -138,6 +141,15 @@ def grids_of(resident_ids) -> dict[int, Place]:
     pairs = dict(Monitoring.objects.filter(resident_id__in=set(resident_ids)).values_list("resident_id", "resident__grid_id"))
     places = Place.objects.in_bulk(set(pairs.values()))
     return {r: places[g] for r, g in pairs.items() if g in places}
+
+
+def alert_tasks_make(ids: list[int] | None = None) -> int:
+    """A task for each of these alerts (or every open one) that has none yet: the outbox's handler, and the job's net."""
+    qs = HealthAlert.objects.filter(task_id__isnull=True, acknowledged_at__isnull=True).select_related("monitoring")
+    qs = qs.filter(pk__in=ids) if ids is not None else qs
+    alerts = list(qs.order_by("pk")[:SCAN_CHUNK])
+    _tasks_for(alerts)
+    return len(alerts)
 
 
 def _tasks_for(alerts: list[HealthAlert]) -> None:

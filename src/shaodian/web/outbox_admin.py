@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "measures.expire": gettext_lazy("End measures whose term is over"),
     "monitoring.expire": gettext_lazy("End health monitoring whose term is over"),
     "monitoring.alerts": gettext_lazy("Raise health alerts for missing reports"),
+    "monitoring.alert_tasks": gettext_lazy("Give health alerts to the grid workers as tasks"),
 }
 
 

@@ -102,12 +102,27 @@ def test_an_alert_is_a_task_for_the_grid_worker_closed_by_its_acknowledgement(pe
     reports.reports_ingest(actor=users["grid_a"], items=[
         {"client_id": "t1", "monitoring": m.pk, "at": timezone.now().isoformat(), "temperature": 38.3}])
     a = HealthAlert.objects.get(monitoring=m)
+    assert not Task.objects.filter(source="health_alert").exists()  # the outbox makes it, after the answer
+    outbox.work(worker="test")
+    a.refresh_from_db()
     task = Task.objects.get(source="health_alert", source_id=str(a.pk))
     assert a.task_id == task.pk and task.kind == "alert" and task.grid_id == users["grid_a"].node_id
     assert task.pk in {t.pk for t in my_tasks(users["grid_a"])}
     assert task.pk not in {t.pk for t in my_tasks(users["grid_b"])}
     alerts.alerts_scan(timezone.now())  # the job sees it raised: no second alert, no second task
+    assert alerts.alert_tasks_make() == 0
     assert Task.objects.filter(source="health_alert").count() == HealthAlert.objects.count()
     alerts.alert_acknowledge(actor=users["street_a"], alert_id=a.pk, note="已送医")
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_an_open_alert_without_its_task_gets_one_from_the_job(period, users):
+    from shaodian.core.models import OutboxItem
+    from shaodian.tasks.models import Task
+
+    m = period(days_ago=1, days=5)
+    reports.reports_ingest(actor=users["grid_a"], items=[
+        {"client_id": "t2", "monitoring": m.pk, "at": timezone.now().isoformat(), "temperature": 37.6}])
+    OutboxItem.objects.filter(event="monitoring.alert_tasks").delete()  # as if the item had been lost
+    assert alerts.alert_tasks_make() == 1 and Task.objects.filter(source="health_alert").count() == 1
