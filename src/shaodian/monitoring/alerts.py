@@ -39,8 +39,8 @@ def alerts_for(user):
                   via="monitoring__resident__")
 
 
-def _raise(candidates: list[HealthAlert], now: dt.datetime) -> list[HealthAlert]:
-    """Insert the alerts not raised yet (the unique constraint keeps a race from raising one twice); the new ones."""
+def _raise(candidates: list[HealthAlert], now: dt.datetime) -> list[int]:
+    """Insert the alerts not raised yet (the unique constraint keeps a race from raising one twice); the new ids."""
     if not candidates:
         return []
     keys = {(a.monitoring_id, a.kind, a.day) for a in candidates}
@@ -52,18 +52,20 @@ def _raise(candidates: list[HealthAlert], now: dt.datetime) -> list[HealthAlert]
     HealthAlert.objects.bulk_create(new, ignore_conflicts=True)
     # A key absent before the insert and present after it was raised by this insert.
     wanted = {(a.monitoring_id, a.kind, a.day) for a in new}
-    raised = [a for a in HealthAlert.objects.filter(monitoring_id__in={k[0] for k in wanted}, day__in={k[2] for k in wanted})
-              .select_related("monitoring__resident") if (a.monitoring_id, a.kind, a.day) in wanted]
-    if raised:  # the tasks (and their notifications) are the outbox's: a batch of reports does not wait for them
-        ids = sorted(a.pk for a in raised)
+    ids = sorted(pk for pk, m, kind, day in HealthAlert.objects.filter(
+        monitoring_id__in={k[0] for k in wanted}, day__in={k[2] for k in wanted}).values_list("pk", "monitoring_id", "kind", "day")
+        if (m, kind, day) in wanted)
+    if ids:  # the tasks (and their notifications) are the outbox's: a batch of reports does not wait for them
         outbox.enqueue("monitoring.alert_tasks", {"alerts": ids}, key=f"alert-tasks:{ids[0]}:{ids[-1]}:{len(ids)}")
-    return raised
+    return ids
 
 
-def alerts_from_reports(items, *, now: dt.datetime) -> list[HealthAlert]:
-    """The fever and symptom alerts of just-stored reports (reports.Item), in the caller's transaction."""
+def alerts_from_reports(items, *, now: dt.datetime) -> list[int]:
+    """The fever and symptom alerts of just-stored reports (reports.Item), in the caller's transaction; the new ids."""
     candidates: dict[tuple, HealthAlert] = {}
     for p in items:
+        if p.temperature < rules.FEVER_AT - 1e-6 and not p.symptoms:
+            continue
         found = rules.report_alerts([rules.Report(p.day, p.temperature, tuple(s for s in p.symptoms.split(",") if s))])
         for (kind, day), a in found.items():
             key = (p.monitoring, kind, day)

@@ -194,9 +194,19 @@ def _values(rows: list[Item], source: str, user_id, received_at) -> list[tuple]:
 
 
 def store(rows: list[Item], *, source: str, user_id, received_at: dt.datetime) -> set[str]:
-    """Insert the rows whose client_id is new; the client_ids stored now. Inside the caller's transaction."""
+    """Insert the rows whose client_id is new; the client_ids stored now. Inside the caller's transaction.
+
+    Nearly every batch is new: it goes in with one executemany. A retry makes that fail on the unique
+    index and undoes it whole; the batch then goes the careful way, which tells which rows were new.
+    """
     if not rows:
         return set()
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.executemany(INSERT, _values(rows, source, user_id, received_at))
+        return {p.client_id for p in rows}
+    except IntegrityError:
+        pass
     old = stored_client_ids({p.client_id for p in rows})
     fresh = [p for p in rows if p.client_id not in old]
     if not fresh:
@@ -205,7 +215,7 @@ def store(rows: list[Item], *, source: str, user_id, received_at: dt.datetime) -
         with transaction.atomic(), connection.cursor() as cur:
             cur.executemany(INSERT, _values(fresh, source, user_id, received_at))
     except IntegrityError:
-        # A retry of the same batch raced this one: row by row, the ones that are still new.
+        # Another request stored some of them meanwhile: row by row, the ones that are still new.
         kept = []
         for p in fresh:
             try:
