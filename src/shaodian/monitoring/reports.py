@@ -66,6 +66,7 @@ def _parse_at(raw, now: dt.datetime) -> dt.datetime:
 
 
 SYMPTOM_SET = frozenset(rules.SYMPTOMS)
+EIGHT_HOURS = dt.timedelta(hours=8)
 
 
 def parse(index: int, item: dict, client_id: str, now: dt.datetime, earliest_day: dt.date) -> Item:
@@ -76,7 +77,7 @@ def parse(index: int, item: dict, client_id: str, now: dt.datetime, earliest_day
         raise Rejected("unknown_monitoring", "健康监测不存在或不在您的管辖范围内",
                        "Unknown monitoring, or outside your jurisdiction")
     at = _parse_at(item.get("at"), now)
-    day = at.astimezone(SHANGHAI).date()
+    day = (at + EIGHT_HOURS).date()  # Beijing time has no daylight saving
     if day < earliest_day:
         raise Rejected("too_old", f"只能补报{WINDOW_DAYS}天内的健康报告",
                        f"Reports older than {WINDOW_DAYS} days are refused")
@@ -84,7 +85,9 @@ def parse(index: int, item: dict, client_id: str, now: dt.datetime, earliest_day
     problem = rules.temperature_problem(temperature)
     if problem:
         raise Rejected(*problem)
-    symptoms = item.get("symptoms") or []
+    symptoms = item.get("symptoms")
+    if not symptoms:
+        return Item(index, client_id, monitoring, at, day, float(temperature), "")
     if not isinstance(symptoms, list) or len(symptoms) > len(SYMPTOM_SET) or not SYMPTOM_SET.issuperset(symptoms):
         raise Rejected("bad_symptoms", "症状不在列表中", f"symptoms must be a list of: {', '.join(rules.SYMPTOMS)}")
     return Item(index, client_id, monitoring, at, day, float(temperature), ",".join(sorted(set(symptoms))))
