@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from shaodian.demo.checkpoints import build_scans, build_venues
 from shaodian.demo.complaints import build_complaints_story
 from shaodian.demo.measures import build_measures_story
+from shaodian.demo.monitoring import build_monitoring_story
 from shaodian.demo.people import GIVEN, SURNAME_WEIGHTS, SURNAMES, build_people
 from shaodian.demo.places import Shape, assign_boundaries, build_tree, city_exists, shape_for
 from shaodian.demo.tracing import build_tracing_story
@@ -63,6 +64,7 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
             step("measures")
             build_measures_story(rng)
             build_complaints_story(rng)
+            build_monitoring_story(rng)
         step("commit")
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     step("analyze")
