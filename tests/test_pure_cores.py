@@ -21,6 +21,7 @@ PURE_TESTS = [
     "people/tests/test_idcard.py", "people/tests/test_names.py", "people/tests/test_buildings.py",
     "security/tests/test_crypto.py", "security/tests/test_redact.py", "core/tests/test_backoff.py",
     "complaints/tests/test_states.py", "tasks/tests/test_states.py", "tasks/tests/test_pure_workload_whistles.py",
+    "monitoring/tests/test_rules.py",
 ]
 # Quick enough to run here as well as in the suite (the others are property tests of some seconds each).
 RUN_HERE = ["people/tests/test_idcard.py", "measures/tests/test_codec.py", "core/tests/test_backoff.py",
