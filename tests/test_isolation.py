@@ -65,6 +65,9 @@ PARAM_FILLERS = {
     "health_alert_id": lambda ctx: ctx["health_alert"].pk,
     "returnee_list_id": lambda ctx: ctx["returnee_list"].pk,
     "report_token": lambda ctx: ctx["report_token"],
+    "task_id": lambda ctx: ctx["task"].pk,
+    # No whistle is raised in grid_b here yet: an id that names none (the tasks app's walker brings a real one).
+    "whistle_id": lambda ctx: 2**31 - 1,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -138,7 +141,12 @@ def _monitoring_objects(users, resident, ctx) -> dict:
     heading = "姓名,身份证号,手机号,来源地区,抵达日期,车牌号\n"
     row = f"{resident.name},{resident.id_number},{resident.phone},外省,{timezone.localdate().isoformat()},\n"
     lst = returnees.returnee_import(actor=staff_b, filename="乙.csv", content=(heading + row).encode())
-    return {"health_alert": alert, "report_token": raw, "returnee_list": lst}
+    from shaodian.monitoring.alerts import alert_tasks_make
+    from shaodian.tasks.models import Task
+
+    alert_tasks_make([alert.pk])  # grid_b's task for its alert
+    return {"health_alert": alert, "report_token": raw, "returnee_list": lst,
+            "task": Task.objects.get(source="health_alert", source_id=str(alert.pk))}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -292,6 +300,8 @@ def _assert_untouched(ctx):
     assert ctx["alert"].acknowledged_at is None
     ctx["health_alert"].refresh_from_db()
     assert ctx["health_alert"].acknowledged_at is None
+    ctx["task"].refresh_from_db()
+    assert ctx["task"].status == "open"
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]

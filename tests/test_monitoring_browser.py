@@ -48,15 +48,10 @@ def test_a_person_reports_a_fever_through_their_own_link_on_a_phone(site):
         link = staff.find_element(By.CSS_SELECTOR, "p.mono").text
         assert "/public/health/" in link and sideways(staff) == []
         _shoot(staff, "detail")
-        for page, shot in (("/monitoring/alerts/", "alerts"), ("/monitoring/returnees/", "returnees"),
-                           ("/monitoring/risk-areas/", "risk-areas")):
+        for page, shot in (("/monitoring/alerts/", "alerts"), ("/monitoring/risk-areas/", "risk-areas")):
             staff.get(site.base + page)
             assert sideways(staff) == [], page
             _shoot(staff, shot)
-        staff.get(site.base + "/monitoring/returnees/")
-        staff.find_element(By.CSS_SELECTOR, "ul.list a.name").click()
-        assert "未匹配" in staff.page_source and "无效" in staff.page_source
-        _shoot(staff, "returnee-list")
 
         with chromium("shaodian-monitoring-person-") as phone:  # the person's own phone: no login, no cookie
             viewport(phone, *PHONE)
@@ -79,3 +74,15 @@ def test_a_person_reports_a_fever_through_their_own_link_on_a_phone(site):
         staff.get(site.base + "/monitoring/alerts/")
         text = staff.find_element(By.TAG_NAME, "main").text
         assert name in text and "发热" in text and "38.4" in text
+
+
+def test_community_staff_see_the_returnee_list_with_its_unmatched_and_invalid_rows(site):
+    with chromium("shaodian-monitoring-community-") as staff:
+        viewport(staff, *PHONE)
+        login(staff, site.base, "staff_a")
+        staff.get(site.base + "/monitoring/returnees/")
+        _shoot(staff, "returnees")
+        staff.find_element(By.CSS_SELECTOR, "ul.list a.name").click()
+        assert "未匹配" in staff.page_source and "无效" in staff.page_source and "来自风险地区" in staff.page_source
+        assert sideways(staff) == []
+        _shoot(staff, "returnee-list")
