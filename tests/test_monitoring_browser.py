@@ -56,7 +56,7 @@ def test_a_person_reports_a_fever_through_their_own_link_on_a_phone(site):
         with chromium("shaodian-monitoring-person-") as phone:  # the person's own phone: no login, no cookie
             viewport(phone, *PHONE)
             phone.get(link)
-            assert "每日健康报告" in phone.title and name in phone.page_source
+            assert "每日健康打卡" in phone.title and name in phone.page_source
             _shoot(phone, "self-report")
             temperature = phone.find_element(By.ID, "id_temperature")
             temperature.send_keys("33.0")

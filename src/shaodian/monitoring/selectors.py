@@ -40,7 +40,7 @@ def monitoring_rows(user, *, status: str = MonitoringStatus.ACTIVE, alerts_only:
     qs = periods_for(user)
     if status in MonitoringStatus.values:
         qs = qs.filter(status=status)
-    qs = qs.annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True)),
+    qs = qs.annotate(open_alerts=Count("alerts", filter=Q(alerts__acknowledged_at__isnull=True), distinct=True),
                      last_day=Max("reports__day"))
     if alerts_only:
         qs = qs.filter(open_alerts__gt=0)

@@ -18,7 +18,11 @@ def test_the_list_shows_day_n_of_n_and_alerts(client_as, period):
     m = period(days_ago=2, days=14)
     HealthAlert.objects.create(monitoring=m, kind="fever", day=timezone.localdate(), temperature=38.1,
                                raised_at=timezone.now())
+    for i in range(3):  # three reports must not count the one alert three times
+        HealthReport.objects.create(monitoring=m, client_id=f"l-{i}", day=timezone.localdate(), at=timezone.now(),
+                                    temperature=38.1, source="worker", received_at=timezone.now())
     page = client_as("grid_a").get("/monitoring/").content.decode()
+    assert "1 条预警" in page
     assert "王*测" in page and "王监测" not in page
     assert re.search(r"第\s*3\s*天.*共\s*14\s*天|Day 3 of 14", page)
     assert f"/monitoring/{m.pk}/" in page
