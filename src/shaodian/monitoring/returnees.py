@@ -133,8 +133,9 @@ def returnee_import(*, actor, filename: str, content: bytes, title: str = "", fo
                           plate=cell("plate").upper().replace(" ", "")[:16], status=RowStatus.UNMATCHED)
         problems = []
         try:
-            row.id_number = idcard.validate_resident_id(cell("id_number"), today=today)
-            row.id_hash = id_hashes(row.id_number)["id_hash"]
+            if cell("id_number") or not cell("phone"):  # without an ID number a row is matched by its phone
+                row.id_number = idcard.validate_resident_id(cell("id_number"), today=today)
+                row.id_hash = id_hashes(row.id_number)["id_hash"]
         except idcard.InvalidNumber as exc:
             row.id_number = ""  # a malformed number is not kept, nor guessed
             problems.append(f"{exc.zh} / {exc.en}")

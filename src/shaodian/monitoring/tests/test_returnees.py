@@ -27,7 +27,7 @@ def _rows(person, yesterday):
     bad = person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1")  # wrong check character
     return [
         [person.name, person.id_number, "", "某省某市", yesterday, "沪A12345"],
-        ["张电话", id_number(777001), person.phone, "外省", yesterday, ""],
+        ["张电话", "", person.phone, "外省", yesterday, ""],
         ["赵坏号", bad, "", "外省", yesterday, ""],
         ["钱无名", id_number(777002), "", "风险区甲", yesterday, "京B 54321"],
         ["孙未来", id_number(777003), "", "外省", "2999-01-01", ""],
@@ -42,7 +42,7 @@ def test_a_csv_list_is_matched_checked_and_flagged(users, person):
                                     follow_up_days=2)
     rows = {r.line: r for r in ReturneeRow.objects.filter(returnee_list=lst)}
     assert (rows[2].status, rows[2].resident_id) == ("matched", person.pk)  # by ID number
-    assert (rows[3].status, rows[3].resident_id) == ("matched", person.pk)  # by phone
+    assert (rows[3].status, rows[3].resident_id) == ("matched", person.pk)  # no ID number: by phone
     assert rows[4].status == "invalid" and "校验位" in rows[4].problem and rows[4].id_number == ""
     assert rows[5].status == "unmatched" and rows[5].risky and rows[5].plate == "京B54321"
     assert rows[6].status == "invalid" and "抵达日期" in rows[6].problem
