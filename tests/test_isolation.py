@@ -66,8 +66,7 @@ PARAM_FILLERS = {
     "returnee_list_id": lambda ctx: ctx["returnee_list"].pk,
     "report_token": lambda ctx: ctx["report_token"],
     "task_id": lambda ctx: ctx["task"].pk,
-    # No whistle is raised in grid_b here yet: an id that names none (the tasks app's walker brings a real one).
-    "whistle_id": lambda ctx: 2**31 - 1,
+    "whistle_id": lambda ctx: ctx["whistle"].pk,
 }
 # Query strings that try to pull grid_b's data into grid_a's lists.
 PROBES = ["", f"?q={MARK_NAME}", f"?q={MARK_PHONE[-4:]}", f"?q={MARK_PHONE}", "?tag=dialysis", "?grid={grid}",
@@ -122,7 +121,8 @@ def ctx(users):
     # staff_a's job is not grid_a's: grid_a must not read it either.
     ctx = {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
-            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident)}
+            "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
+            **_task_objects(users, resident)}
     return {**ctx, **_monitoring_objects(users, resident, ctx)}
 
 
@@ -146,7 +146,29 @@ def _monitoring_objects(users, resident, ctx) -> dict:
 
     alert_tasks_make([alert.pk])  # grid_b's task for its alert
     return {"health_alert": alert, "report_token": raw, "returnee_list": lst,
-            "task": Task.objects.get(source="health_alert", source_id=str(alert.pk))}
+            "health_task": Task.objects.get(source="health_alert", source_id=str(alert.pk))}
+
+
+def _task_objects(users, resident) -> dict:
+    """A follow-up task for grid_b naming the marked resident, with a photo, and community b's whistle about them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shaodian.tasks import services as tasks
+    from shaodian.tasks import whistles
+    from shaodian.tasks.models import Department
+
+    task = tasks.task_for_system(kind="follow_up", node=users["grid_b"].node, title=f"随访 {resident.name}",
+                                 detail=f"电话 {resident.phone}", source="isolation", source_id=resident.pk,
+                                 assignee=users["grid_b"], due_at=timezone.now() + dt.timedelta(hours=4))
+    staff_b = type(users["staff_a"]).objects.get(username="staff_b")
+    dept = Department(name="区民政局", kind="civil_affairs")
+    dept.locate_at(users["commander"].node)
+    dept.save()
+    whistle = whistles.whistle_raise(actor=staff_b, department_id=dept.pk, category="social",
+                                     need=f"{resident.name}（{resident.phone}）需要临时救助")
+    return {"task": task, "whistle": whistle}
 
 
 def _outbox_objects(users, resident) -> dict:
@@ -300,11 +322,14 @@ def _assert_untouched(ctx):
     assert ctx["alert"].acknowledged_at is None
     ctx["health_alert"].refresh_from_db()
     assert ctx["health_alert"].acknowledged_at is None
-    ctx["task"].refresh_from_db()
-    assert ctx["task"].status == "open"
+    ctx["health_task"].refresh_from_db()
+    assert ctx["health_task"].status == "open"
     ctx["transfer"].refresh_from_db()
     assert ctx["transfer"].status == "pending"
     assert Resident.objects.get(pk=ctx["resident"].pk).grid_id == ctx["grid"]
+    ctx["task"].refresh_from_db()
+    ctx["whistle"].refresh_from_db()
+    assert ctx["task"].status == "open" and ctx["whistle"].status == "raised"
 
 
 def _secrets_beyond_the_number(ctx) -> list[str]:

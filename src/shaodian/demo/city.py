@@ -17,6 +17,7 @@ from shaodian.demo.measures import build_measures_story
 from shaodian.demo.monitoring import build_monitoring_story
 from shaodian.demo.people import GIVEN, SURNAME_WEIGHTS, SURNAMES, build_people
 from shaodian.demo.places import Shape, assign_boundaries, build_tree, city_exists, shape_for
+from shaodian.demo.tasks import build_tasks_story
 from shaodian.demo.tracing import build_tracing_story
 from shaodian.demo.users import DEMO_LOGINS, DEMO_PASSWORD, build_users, logins_text
 
@@ -65,6 +66,7 @@ def build_city(*, residents: int = 50_000, seed: int = 1, today: dt.date | None 
             build_measures_story(rng)
             build_complaints_story(rng)
             build_monitoring_story(rng)
+            build_tasks_story(rng)
         step("commit")
     # Fresh statistics, so the planners pick the scope and name indexes from the first query.
     step("analyze")

@@ -35,7 +35,7 @@ class Kind(models.TextChoices):
 class Status(models.TextChoices):
     """Mirrors states.Status."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To do")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")

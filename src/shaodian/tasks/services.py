@@ -114,6 +114,8 @@ def task_dispatch(*, actor, kind, node, title, due_at, assignee=None, team=None,
     if listed is not None and kind in listed.kinds:
         reason = ""  # on the list: nothing to justify
     elif listed is not None and not reason:
+        # The refusal is kept (who sent which kind to which list), so the level above can see the pressure too.
+        audit(actor, AuditAction.DENIED, "task", "", detail={"kind": kind, "node": node.pk, "admission_list": listed.pk})
         raise ServiceError.one(
             "kind", f"「{listed.name}」未列入此类任务（{Kind(kind).label}）：不能派发，或填写例外理由后报上级备案",
             f"“{listed.name}” does not list this kind ({Kind(kind).name.lower()}): it is refused, or file an "
@@ -172,7 +174,7 @@ def task_close_for_source(*, source, source_id, note, now=None) -> Task | None:
     now = now or timezone.now()
     note = _text(note, "note", NOTE_MAX) or "已由来源系统关闭 / Closed by its source"
     with transaction.atomic():
-        t = Task.objects.select_for_update().filter(source=str(source), source_id=str(source_id)).first()
+        t = Task.objects.select_for_update(of=("self",)).filter(source=str(source), source_id=str(source_id)).first()
         if t is None or not t.is_live:
             return t
         _apply(t, states.Action.COMPLETE, now=now, has_evidence=True)
@@ -187,7 +189,7 @@ def get_task_for_holder(actor, task_id, *, lock: bool = False) -> Task:
 
     qs = my_tasks(actor, live_only=False)
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=int(task_id))
     except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
@@ -246,7 +248,7 @@ def admission_list_set(*, actor, community, name, kinds, now=None) -> AdmissionL
         raise ServiceError.one("kinds", "至少选择一类任务", "Choose at least one kind of task", "missing")
     now = now or timezone.now()
     with transaction.atomic():
-        row = AdmissionList.objects.select_for_update().filter(place=community).first() or AdmissionList(
+        row = AdmissionList.objects.select_for_update(of=("self",)).filter(place=community).first() or AdmissionList(
             updated_at=now)
         before = list(row.kinds) if row.pk else []
         row.locate_at(community)
@@ -263,7 +265,7 @@ def task_cancel(*, actor, task_id, now=None) -> Task:
     now = now or timezone.now()
     with transaction.atomic():
         try:
-            t = Task.objects.for_user(actor, Perm.DISPATCH_TASKS).select_for_update().get(pk=int(task_id))
+            t = Task.objects.for_user(actor, Perm.DISPATCH_TASKS).select_for_update(of=("self",)).get(pk=int(task_id))
         except (Task.DoesNotExist, ValueError, TypeError, OverflowError):
             raise NotFound from None
         _apply(t, states.Action.CANCEL, now=now)
@@ -287,7 +289,7 @@ def tasks_reassign(*, actor, from_worker, to_worker, now=None) -> int:
         raise ServiceError.one("to_worker", "此人不能接收任务", "This person cannot take tasks")
     now = now or timezone.now()
     with transaction.atomic():
-        live = list(Task.objects.select_for_update().filter(assignee=from_worker, status__in=states.LIVE_VALUES))
+        live = list(Task.objects.select_for_update(of=("self",)).filter(assignee=from_worker, status__in=states.LIVE_VALUES))
         for t in live:
             _apply(t, states.Action.REASSIGN, now=now)
             t.assignee = to_worker
@@ -317,7 +319,7 @@ def tasks_escalate_overdue(*, now=None) -> int:
     done = 0
     for pk in late.values_list("pk", flat=True)[:500]:
         with transaction.atomic():
-            t = Task.objects.select_for_update().select_related("created_by").get(pk=pk)
+            t = Task.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=pk)
             if t.escalated_at is not None or not t.is_live:
                 continue
             t.escalated_at = now

@@ -119,7 +119,7 @@ def whistle_act(*, actor, whistle_id, action, note="", now=None) -> Whistle:
     now = now or timezone.now()
     with transaction.atomic():
         w = whistle_get(actor, whistle_id)
-        w = Whistle.objects.select_for_update().select_related("department", "place").get(pk=w.pk)
+        w = Whistle.objects.select_for_update(of=("self",)).select_related("department", "place").get(pk=w.pk)
         if action == ws.Action.ANSWER:
             dept_users = {u.pk for u in _answerers(w.department)}
             if actor.pk not in dept_users:
@@ -144,7 +144,7 @@ def whistles_escalate(*, now=None) -> int:
     done = 0
     for pk in Whistle.objects.filter(status=WhistleStatus.RAISED, due_at__lt=now).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
-            w = Whistle.objects.select_for_update().select_related("department", "place", "escalated_to").get(pk=pk)
+            w = Whistle.objects.select_for_update(of=("self",)).select_related("department", "place", "escalated_to").get(pk=pk)
             handling = w.escalated_to or w.department.place
             up = handling.parent
             try:

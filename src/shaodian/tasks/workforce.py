@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from shaodian.errors import NotFound, ServiceError
-from shaodian.people.models import Resident
+from shaodian.people.selectors import residents_for
 from shaodian.places.models import Place, PlaceKind
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction, RoleChoice, User
@@ -60,13 +60,16 @@ def workforce_rows(user, *, now=None) -> list[Row]:
     now = now or timezone.now()
     workers = [w for w in workers_for(user)[:1000] if w.can(Perm.DO_TASKS)]
     node_ids = {w.node_id for w in workers}
-    by_grid = dict(Resident.objects.filter(grid_id__in=node_ids).values_list("grid_id").annotate(n=Count("pk")))
-    by_community = dict(Resident.objects.filter(community_id__in=node_ids).values_list("community_id")
+    residents = residents_for(user, Perm.MANAGE_WORKFORCE)  # counts only: no name or number leaves here
+    by_grid = dict(residents.filter(grid_id__in=node_ids).values_list("grid_id").annotate(n=Count("pk")))
+    by_community = dict(residents.filter(community_id__in=node_ids).values_list("community_id")
                         .annotate(n=Count("pk")))
+    # A grid's residents are shared by its grid workers; a community's by everyone covering in it, grids included.
     coverers: dict[int, int] = {}
     for w in workers:
         if w.role in COVERERS:
-            coverers[w.node_id] = coverers.get(w.node_id, 0) + 1
+            for node_id in {w.node_id, w.node.community_id} - {None}:
+                coverers[node_id] = coverers.get(node_id, 0) + 1
     live = Task.objects.filter(assignee__in=workers, status__in=states.LIVE_VALUES)
     open_by = dict(live.values_list("assignee_id").annotate(n=Count("pk")))
     late_by = dict(live.filter(due_at__lt=now).values_list("assignee_id").annotate(n=Count("pk")))

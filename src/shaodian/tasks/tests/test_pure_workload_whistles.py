@@ -4,7 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shaodian.tasks import whistle_states as ws
@@ -30,6 +30,7 @@ def brute_hours(shifts):
     return out
 
 
+@settings(deadline=None)  # the quarter-hour reference is slow on a loaded machine
 @given(st.lists(shift, max_size=12))
 def test_it_counts_hours_per_day_as_the_buckets_do(shifts):
     assert workload.hours_per_day(shifts) == brute_hours(shifts)
