@@ -161,8 +161,8 @@ def _tasks_for(alerts: list[HealthAlert]) -> None:
     make = task_maker()
     grids = grids_of(a.monitoring.resident_id for a in alerts)
     for a in alerts:
-        zh, en = TASK_TEXT[AlertKind(a.kind)]
-        task = make(kind="alert", node=grids[a.monitoring.resident_id], title=f"{zh} / {en}",
+        zh, _en = TASK_TEXT[AlertKind(a.kind)]  # a task's title is stored text, shown as written: the users' language
+        task = make(kind="alert", node=grids[a.monitoring.resident_id], title=zh,
                     detail=f"/monitoring/{a.monitoring_id}/ · {a.day.isoformat()}",
                     due_at=a.raised_at + dt.timedelta(days=TASK_DAYS), source="health_alert", source_id=str(a.pk),
                     now=a.raised_at)
@@ -173,4 +173,4 @@ def _tasks_for(alerts: list[HealthAlert]) -> None:
 def task_close(alert: HealthAlert, note: str) -> None:
     from shaodian.tasks.services import task_close_for_source
 
-    task_close_for_source(source="health_alert", source_id=str(alert.pk), note=note or "预警已确认 / Alert acknowledged")
+    task_close_for_source(source="health_alert", source_id=str(alert.pk), note=note or "预警已确认")

@@ -230,7 +230,7 @@ def _tasks(actor, rows: list[ReturneeRow]) -> None:
     for r in rows:
         due = dt.datetime.combine(r.follow_up_due + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
         area = f"（{r.from_area}）" if r.from_area else ""
-        task = make(kind="follow_up", node=grids[grid_ids[r.resident_id]], title=f"来返人员随访核查{area} / Follow up an arrival",
+        task = make(kind="follow_up", node=grids[grid_ids[r.resident_id]], title=f"来返人员随访核查{area}",
                     detail=f"/monitoring/returnees/{r.returnee_list_id}/#row-{r.pk}", due_at=due, source="returnee_row",
                     source_id=str(r.pk))
         r.task_id = task.pk

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaodian.monitoring.alerts import alerts_for
 from shaodian.monitoring.models import FollowUpCall, HealthAlert, HealthReport, RowStatus
@@ -87,7 +87,13 @@ def list_rows(user, lst) -> list[dict]:
     rows = list(lst.rows.all())
     names = masked_names(user, [r.resident_id for r in rows if r.resident_id])
     audit_list(user, "returnee_row", rows, query={"list": lst.pk})
-    return [{"r": r, "name": crypto.mask_name(r.name) if r.name else "—",
+    english = (translation.get_language() or "").startswith("en")
+
+    def problem(text: str) -> str:  # stored "中文 / English" for each problem, joined by "；"
+        parts = [p.partition(" / ") for p in text.split("；") if p]
+        return "；".join((en or zh) if english else zh for zh, _, en in parts)
+
+    return [{"r": r, "name": crypto.mask_name(r.name) if r.name else "—", "problem": problem(r.problem),
              "id_masked": crypto.mask_id_number(r.id_number) if r.id_number else "",
              "phone_masked": crypto.mask_phone(r.phone) if r.phone else "",
              "resident": names.get(r.resident_id, "") if r.resident_id else ""} for r in rows]
