@@ -163,7 +163,7 @@ def _tasks_for(alerts: list[HealthAlert]) -> None:
     for a in alerts:
         zh, _en = TASK_TEXT[AlertKind(a.kind)]  # a task's title is stored text, shown as written: the users' language
         task = make(kind="alert", node=grids[a.monitoring.resident_id], title=zh,
-                    detail=f"/monitoring/{a.monitoring_id}/ · {a.day.isoformat()}",
+                    detail=f"健康监测记录 {a.monitoring_id}，{a.day.isoformat()}",
                     due_at=a.raised_at + dt.timedelta(days=TASK_DAYS), source="health_alert", source_id=str(a.pk),
                     now=a.raised_at)
         a.task_id = task.pk

@@ -231,7 +231,7 @@ def _tasks(actor, rows: list[ReturneeRow]) -> None:
         due = dt.datetime.combine(r.follow_up_due + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
         area = f"（{r.from_area}）" if r.from_area else ""
         task = make(kind="follow_up", node=grids[grid_ids[r.resident_id]], title=f"来返人员随访核查{area}",
-                    detail=f"/monitoring/returnees/{r.returnee_list_id}/#row-{r.pk}", due_at=due, source="returnee_row",
+                    detail=f"来返人员名单 {r.returnee_list_id}，第 {r.line} 行", due_at=due, source="returnee_row",
                     source_id=str(r.pk))
         r.task_id = task.pk
     ReturneeRow.objects.bulk_update(rows, ["task_id"])
