@@ -68,6 +68,9 @@ PARAM_FILLERS = {
     "warehouse_id": lambda ctx: ctx["warehouse"].pk,
     "campaign_id": lambda ctx: ctx["campaign"].pk,
     "testing_round_id": lambda ctx: ctx["round"].pk,
+    "health_alert_id": lambda ctx: ctx["health_alert"].pk,
+    "returnee_list_id": lambda ctx: ctx["returnee_list"].pk,
+    "report_token": lambda ctx: ctx["report_token"],
     "task_id": lambda ctx: ctx["task"].pk,
     "whistle_id": lambda ctx: ctx["whistle"].pk,
 }
@@ -122,11 +125,35 @@ def ctx(users):
                                    errors=json.dumps([{"row": 2, "column": "姓名", "reason_zh": "", "reason_en": "",
                                                        "values": [MARK_NAME]}]))
     # staff_a's job is not grid_a's: grid_a must not read it either.
-    return {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
+    ctx = {"resident": resident, "job": job, "grid": resident.grid_id, **_tracing_objects(users, resident),
             **_measure_objects(users, resident), **_outbox_objects(users, resident),
             "transfer": _transfer_object(users, resident), **_complaint_objects(users, resident),
             **_supplies_objects(users, resident), **_delivery_objects(users, resident),
             **_screening_objects(users, resident), **_task_objects(users, resident)}
+    return {**ctx, **_monitoring_objects(users, resident, ctx)}
+
+
+def _monitoring_objects(users, resident, ctx) -> dict:
+    """grid_b's health monitoring: a fever alert, a self-report link, and a returnee list naming the marked resident."""
+    from django.utils import timezone
+
+    from shaodian.monitoring import returnees, services
+    from shaodian.monitoring.models import HealthAlert
+    from shaodian.security.models import User
+
+    m = ctx["monitoring"]
+    alert = HealthAlert.objects.create(monitoring=m, kind="fever", day=m.starts_on, temperature=38.4, raised_at=timezone.now())
+    staff_b = User.objects.get(username="staff_b")
+    raw = services.link_issue(actor=staff_b, monitoring_id=m.pk)
+    heading = "姓名,身份证号,手机号,来源地区,抵达日期,车牌号\n"
+    row = f"{resident.name},{resident.id_number},{resident.phone},外省,{timezone.localdate().isoformat()},\n"
+    lst = returnees.returnee_import(actor=staff_b, filename="乙.csv", content=(heading + row).encode())
+    from shaodian.monitoring.alerts import alert_tasks_make
+    from shaodian.tasks.models import Task
+
+    alert_tasks_make([alert.pk])  # grid_b's task for its alert
+    return {"health_alert": alert, "report_token": raw, "returnee_list": lst,
+            "health_task": Task.objects.get(source="health_alert", source_id=str(alert.pk))}
 
 
 def _screening_objects(users, resident) -> dict:
@@ -381,6 +408,10 @@ def _assert_untouched(ctx):
     ctx["task"].refresh_from_db()
     ctx["whistle"].refresh_from_db()
     assert ctx["task"].status == "open" and ctx["whistle"].status == "raised"
+    ctx["health_alert"].refresh_from_db()
+    assert ctx["health_alert"].acknowledged_at is None
+    ctx["health_task"].refresh_from_db()
+    assert ctx["health_task"].status == "open"
 
 
 def _secrets_beyond_the_number(ctx) -> list[str]:

@@ -28,6 +28,7 @@ PURE_TESTS = [
     "screening/tests/test_pure.py",
     "complaints/tests/test_tally.py",
     "complaints/tests/test_classify.py",
+    "monitoring/tests/test_rules.py",
 ]
 # Quick enough to run here as well as in the suite (the others are property tests of some seconds each).
 RUN_HERE = ["people/tests/test_idcard.py", "measures/tests/test_codec.py", "core/tests/test_backoff.py",

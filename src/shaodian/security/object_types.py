@@ -69,6 +69,13 @@ OBJECT_TYPES = {
     "whistle": _t("Whistle"),
     "worker": _t("Worker"),
     "workload_rule": _t("Workload rule"),
+    "follow_up_call": _t("Follow-up call"),
+    "health_alert": _t("Health alert"),
+    "health_report": _t("Health report"),
+    "report_link": _t("Self-report link"),
+    "returnee_list": _t("Returnee list"),
+    "returnee_row": _t("Returnee list row"),
+    "risk_area": _t("Risk area"),
 }
 
 

@@ -94,6 +94,8 @@ class ContactExposure(models.Model):
 class MonitoringReason(models.TextChoices):
     CLOSE_CONTACT = "close_contact", _("Close contact")
     SECONDARY_CONTACT = "secondary_contact", _("Secondary contact")
+    HOME_QUARANTINE = "home_quarantine", _("Home quarantine")
+    KEY_PERSON = "key_person", _("Key person")
 
 
 class MonitoringStatus(models.TextChoices):
@@ -104,6 +106,8 @@ class MonitoringStatus(models.TextChoices):
 MONITORING_TASKS = {
     MonitoringReason.CLOSE_CONTACT: _("Grid worker calls twice a day for temperature; report symptoms at once"),
     MonitoringReason.SECONDARY_CONTACT: _("Daily health report"),
+    MonitoringReason.HOME_QUARANTINE: _("Daily health report"),
+    MonitoringReason.KEY_PERSON: _("Daily health report"),
 }
 
 

@@ -27,6 +27,9 @@ EVENT_LABELS = {
     "core.outbox_purge": gettext_lazy("Clean up finished background jobs"),
     "export.residents": gettext_lazy("Export residents"),
     "measures.expire": gettext_lazy("End measures whose term is over"),
+    "monitoring.expire": gettext_lazy("End health monitoring whose term is over"),
+    "monitoring.alerts": gettext_lazy("Raise health alerts for missing reports"),
+    "monitoring.alert_tasks": gettext_lazy("Give health alerts to the grid workers as tasks"),
 }
 
 
