@@ -31,8 +31,8 @@ def _in_force_there(community: Place) -> dict:
     return {
         "measures": [{"id": m.pk, "area": m.area_name, "zone": m.zone, "proposed_by": m.proposed_by.username}
                      for m in measures[:50]],
-        "closures": [{"id": c.pk, "where": c.description, "type": c.closure_type, "put_up_by": c.created_by.username}
-                     for c in closures[:50]],
+        "closures": [{"id": c.pk, "where": c.description, "type": c.closure_type, "put_up_by": c.created_by.username,
+                      "ordered_by": c.ordered_by, "ordered_by_name": c.ordered_by_name} for c in closures[:50]],
     }
 
 

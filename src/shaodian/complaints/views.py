@@ -14,6 +14,7 @@ from shaodian.complaints import classify, export, intake, kpi, reviews, selector
 from shaodian.complaints.forms import ActForm, DecideForm, HotlineForm, RevealForm, form_errors
 from shaodian.complaints.models import Category, IntakeRefusal, ReviewOutcome, Status
 from shaodian.errors import NotFound, ServiceError
+from shaodian.measures.models import ClosureOrderedBy
 from shaodian.places.models import PlaceKind
 from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
@@ -187,8 +188,11 @@ def review_detail(request, review_id):
                 errors, status = exc.errors, exc.status
             else:
                 return redirect("complaint_review", review_id=r.pk)
+    # Who ordered each closure, named in the reader's language (the evidence keeps the code).
+    orderers = dict(ClosureOrderedBy.choices)
+    closures = [{**c, "ordered_by_label": orderers.get(c.get("ordered_by"), "")} for c in r.evidence.get("closures", [])]
     return render(request, "complaints/review.html", {
-        "r": r, "form": form, "errors": errors, "outcomes": ReviewOutcome.choices,
+        "r": r, "closures": closures, "form": form, "errors": errors, "outcomes": ReviewOutcome.choices,
         "can_decide": user.can(Perm.DECIDE_REVIEW) and r.decided_at is None}, status=status)
 
 

@@ -216,6 +216,8 @@ class ClosureIn(Schema):
     emergency_channel: Short = ""
     on_duty_contact: Text(100) = ""
     measure_id: Id | None = None
+    ordered_by: Text(20) = "government"  # government | property_company | committee | individual
+    ordered_by_name: Text(100) = ""
 
 
 @router.get("/closures")
@@ -223,7 +225,8 @@ def closure_list(request):
     rows = selectors.closures_for(request.user).filter(removed_at__isnull=True).order_by("-created_at")[:200]
     return {"items": [{"id": c.pk, "place_id": c.place_id, "place": c.place.name, "description": c.description,
                        "closure_type": c.closure_type, "emergency_channel": c.emergency_channel,
-                       "measure_id": c.measure_id} for c in rows]}
+                       "measure_id": c.measure_id, "ordered_by": c.ordered_by, "ordered_by_name": c.ordered_by_name}
+                      for c in rows]}
 
 
 @router.post("/closures", response={201: Created})

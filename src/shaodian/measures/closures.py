@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shaodian.errors import Msg, ServiceError
 from shaodian.measures import rules
-from shaodian.measures.models import Closure
+from shaodian.measures.models import Closure, ClosureOrderedBy
 from shaodian.measures.selectors import closure_get, measure_get
 from shaodian.places.models import Place
 from shaodian.security.audit import audit
@@ -30,7 +30,8 @@ def _place(actor, place_id) -> Place:
 
 
 def closure_create(*, actor, place_id, description: str, closure_type: str, emergency_channel: str,
-                   on_duty_contact: str = "", measure_id=None, now=None) -> Closure:
+                   on_duty_contact: str = "", measure_id=None, ordered_by: str = ClosureOrderedBy.GOVERNMENT,
+                   ordered_by_name: str = "", now=None) -> Closure:
     """A closure that keeps its emergency channel; refused (and the refusal audited) if the negative list forbids it."""
     _need(actor, Perm.MANAGE_CLOSURES)
     place = _place(actor, place_id)
@@ -43,9 +44,17 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
         errors.add(_FIELD.get(v.code, "place"), Msg(v.reason_zh, v.reason_en, v.code))
     if not " ".join(str(description or "").split()):
         errors.add("description", Msg("请写明封闭位置", "Say where exactly"))
+    if ordered_by not in ClosureOrderedBy.values:
+        errors.add("ordered_by", Msg("请选择由谁决定封闭：政府或指挥部、物业公司、居（村）委会或个人",
+                                     "Say who ordered it: government, property company, committee or an individual",
+                                     "ordered_by"))
+    elif ordered_by != ClosureOrderedBy.GOVERNMENT and not " ".join(str(ordered_by_name or "").split()):
+        # A company, committee or person is named, so a review of over-blocking knows whom to ask.
+        errors.add("ordered_by_name", Msg("请写明决定封闭的单位或个人名称", "Name the company, committee or person who ordered it",
+                                          "ordered_by_name"))
     # Refused above the column's length, never cut: a cut description can name the wrong door.
     for name, text, limit in (("description", description, 200), ("emergency_channel", emergency_channel, 200),
-                              ("on_duty_contact", on_duty_contact, 100)):
+                              ("on_duty_contact", on_duty_contact, 100), ("ordered_by_name", ordered_by_name, 100)):
         if len(" ".join(str(text or "").split())) > limit:
             errors.add(name, Msg(f"最多 {limit} 个字符", f"At most {limit} characters", "string_too_long"))
     if check.violations:
@@ -58,12 +67,13 @@ def closure_create(*, actor, place_id, description: str, closure_type: str, emer
     with transaction.atomic():
         closure = Closure(measure=measure, description=" ".join(description.split())[:200], closure_type=closure_type,
                           emergency_channel=" ".join(emergency_channel.split())[:200],
-                          on_duty_contact=str(on_duty_contact or "").strip()[:100], created_by=actor,
+                          on_duty_contact=str(on_duty_contact or "").strip()[:100], ordered_by=ordered_by,
+                          ordered_by_name=" ".join(str(ordered_by_name or "").split()), created_by=actor,
                           created_at=now or timezone.now())
         closure.locate_at(place)
         closure.save()
         audit(actor, AuditAction.CREATE, "closure", closure.pk,
-              detail={"place": place.pk, "type": closure_type})
+              detail={"place": place.pk, "type": closure_type, "ordered_by": ordered_by})
     return closure
 
 

@@ -136,6 +136,8 @@ class ClosureForm(PageForm):
     closure_type = _text(32)
     emergency_channel = _text()
     on_duty_contact = _text()
+    ordered_by = forms.CharField(max_length=20, required=False)  # the service names a wrong choice
+    ordered_by_name = _text()
     flags_place = forms.CharField(max_length=20, required=False)
     flags = forms.MultipleChoiceField(required=False, choices=[])
 

@@ -166,6 +166,15 @@ class ClosureType(models.TextChoices):
     TIMED_ACCESS = ClosureKind.TIMED_ACCESS.value, _("Timed access")
 
 
+class ClosureOrderedBy(models.TextChoices):
+    """Who ordered a closure (MEA-6): a review of over-blocking asks them first."""
+
+    GOVERNMENT = "government", _("Government or command centre")
+    PROPERTY_COMPANY = "property_company", _("Property management company")
+    COMMITTEE = "committee", _("Residents' or villagers' committee")
+    INDIVIDUAL = "individual", _("An individual")
+
+
 class Closure(Located):
     """A closure (封闭点) at a place, always with the emergency channel it keeps open."""
 
@@ -174,6 +183,10 @@ class Closure(Located):
     closure_type = models.CharField(_("closure type"), max_length=24, choices=ClosureType.choices)
     emergency_channel = models.CharField(_("emergency channel"), max_length=200)
     on_duty_contact = models.CharField(_("on-duty contact"), max_length=100, blank=True)
+    # Who put it up is created_by; who ordered it, and by name, so a review knows whom to ask.
+    ordered_by = models.CharField(_("ordered by"), max_length=20, choices=ClosureOrderedBy.choices,
+                                  default=ClosureOrderedBy.GOVERNMENT)
+    ordered_by_name = models.CharField(_("name of who ordered it"), max_length=100, blank=True)
     created_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     removed_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from shaodian.measures import closures, codec, labels, lifecycle, rules, selecto
 from shaodian.core.forms import PageForm
 from shaodian.measures import forms
 from shaodian.measures.forms import ProposalForm
-from shaodian.measures.models import ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
+from shaodian.measures.models import ClosureOrderedBy, ClosureType, MeasureStatus, StaticLevelKey, ZoneLevel
 from shaodian.measures.presenters import gaps_view
 from shaodian.places.models import Building
 from shaodian.places.selectors import scoped_places
@@ -284,7 +284,9 @@ def closure_list(request):
                     closures.closure_create(actor=user, place_id=data["place"], description=data["description"],
                                             closure_type=data["closure_type"],
                                             emergency_channel=data["emergency_channel"],
-                                            on_duty_contact=data["on_duty_contact"])
+                                            on_duty_contact=data["on_duty_contact"],
+                                            ordered_by=data["ordered_by"] or "government",
+                                            ordered_by_name=data["ordered_by_name"])
                     messages.success(request, _("Closure recorded."))
             except NotFound:
                 form.add_error("place", str(Msg("地点不存在或不在您的管辖范围内", "Unknown place, or outside your jurisdiction")))
@@ -299,5 +301,6 @@ def closure_list(request):
         "rows": list(selectors.closures_for(user).filter(removed_at__isnull=True).order_by("-created_at")[:LIST_LIMIT]),
         "refused": closures.refused_closures(user), "errors": errors, "values": values, "places": places,
         "flagged": [(p, labels.flag_labels(p.flag_list)) for p in places if p.flags], "types": ClosureType.choices,
+        "orderers": ClosureOrderedBy.choices,
         "flags": list(labels.PLACE_FLAG_LABELS.items()), "can_manage": user.can(Perm.MANAGE_CLOSURES),
     }, status=status)

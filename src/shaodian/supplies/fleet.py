@@ -76,6 +76,11 @@ def whitelisted_resident_ids() -> set[int]:
     return set(Driver.objects.filter(whitelisted=True, resident__isnull=False).values_list("resident_id", flat=True))
 
 
+def is_whitelisted_driver(resident_id: int) -> bool:
+    """Whether this resident drives a supply truck on the white list (one indexed lookup)."""
+    return Driver.objects.filter(whitelisted=True, resident_id=resident_id).exists()
+
+
 def vehicle_register(*, actor, plate: str, registered_in: str = "", capacity_kg: int = 0, driver_id=None,
                      supplier_id=None, place_id=None) -> Vehicle:
     """Register a supply vehicle; where it is registered is kept for the record only."""

@@ -82,3 +82,18 @@ def test_the_outcome_is_recorded_once_by_the_supervisor(town):
         reviews.review_decide(actor=town.users["supervisor"], review_id=review.pk, outcome="kept", reason="x")
     assert e.value.status == 409
     assert Review.objects.get(pk=review.pk).outcome == "lifted"
+
+
+def test_a_review_names_who_ordered_each_closure_in_force(town, client):
+    from shaodian.measures import closures
+
+    closures.closure_create(actor=town.users["east_staff"], place_id=town.east_grid.pk, description="3号楼消防通道口",
+                            closure_type="movable_barrier", emergency_channel="北门", ordered_by="property_company",
+                            ordered_by_name="东园物业")
+    file(town, 0, "fire_lane")
+    [review] = reviews.reviews_detect(now=T0 + dt.timedelta(hours=1))
+    [closure] = review.evidence["closures"]
+    assert (closure["ordered_by"], closure["ordered_by_name"]) == ("property_company", "东园物业")
+    client.force_login(town.users["supervisor"])
+    page = client.get(f"/complaints/reviews/{review.pk}/").content.decode()
+    assert "物业公司" in page and "东园物业" in page

@@ -68,3 +68,34 @@ def test_the_closures_page_shows_the_refusal(users, client_as):
     assert response.status_code == 422
     assert "消防通道不得封堵" in response.content.decode()
     assert "消防通道不得封堵" in client.get("/measures/closures/").content.decode()
+
+
+def test_it_records_who_ordered_a_closure_and_needs_a_name_unless_the_government_did(users):
+    grid = Place.objects.get(pk=users["grid_a"].node_id)
+    lawful = dict(actor=users["staff_a"], place_id=grid.pk, description="5号楼单元门", closure_type="monitored_door",
+                  emergency_channel="单元门内侧可开")
+    with pytest.raises(ServiceError) as exc:
+        closures.closure_create(**lawful, ordered_by="property_company")
+    assert exc.value.errors["ordered_by_name"][0].code == "ordered_by_name"
+    with pytest.raises(ServiceError) as exc:
+        closures.closure_create(**lawful, ordered_by="landlord", ordered_by_name="某人")
+    assert exc.value.errors["ordered_by"][0].code == "ordered_by"
+    with pytest.raises(ServiceError) as exc:
+        closures.closure_create(**lawful, ordered_by="individual", ordered_by_name="某" * 101)
+    assert "ordered_by_name" in exc.value.errors
+    assert not Closure.objects.exists()
+    c = closures.closure_create(**lawful, ordered_by="property_company", ordered_by_name="  海棠物业   三分公司 ")
+    assert (c.ordered_by, c.ordered_by_name) == ("property_company", "海棠物业 三分公司")
+    assert closures.closure_create(**lawful).ordered_by == "government"
+
+
+def test_the_closures_page_asks_who_ordered_it_and_shows_it(client_as, users):
+    grid = Place.objects.get(pk=users["grid_a"].node_id)
+    page = client_as("staff_a")
+    form = {"action": "create", "place": grid.pk, "description": "2号楼东侧门", "closure_type": "movable_barrier",
+            "emergency_channel": "西门", "ordered_by": "committee", "ordered_by_name": ""}
+    refused = page.post("/measures/closures/", form)
+    assert refused.status_code == 422 and "请写明决定封闭的单位或个人名称" in refused.content.decode()
+    assert page.post("/measures/closures/", {**form, "ordered_by_name": "幸福社区居委会"}).status_code == 302
+    listed = page.get("/measures/closures/").content.decode()
+    assert "居（村）委会" in listed and "幸福社区居委会" in listed

@@ -113,3 +113,20 @@ def test_risk_areas(client_as):
                                               "valid_to": "2026-03-14"}).status_code == 302
     assert "某市某区" in client_as("grid_a").get("/monitoring/risk-areas/").content.decode()
     assert client_as("grid_a").post("/monitoring/risk-areas/", {"name": "x"}).status_code == 403
+
+
+def test_a_white_listed_supply_driver_is_followed_as_a_key_person_never_quarantined(client_as, users, person):
+    from shaodian.supplies.models_fleet import Driver
+
+    driver = Driver(name="王司机", phone="", phone_hash="", resident=person, whitelisted=True)
+    driver.locate_at(users["staff_a"].node)
+    driver.save()
+    c = client_as("staff_a")
+    for reason in ("home_quarantine", "close_contact"):
+        refused = c.post("/monitoring/start/", {"resident_id": person.pk, "reason": reason, "days": "7"})
+        assert refused.status_code == 422 and "白名单保供司机" in refused.content.decode()
+    assert not Monitoring.objects.filter(resident=person).exists()
+    assert c.post("/monitoring/start/", {"resident_id": person.pk, "reason": "key_person", "days": "7"}).status_code == 302
+    Driver.objects.filter(pk=driver.pk).update(whitelisted=False)
+    Monitoring.objects.filter(resident=person).update(status=MonitoringStatus.ENDED)
+    assert c.post("/monitoring/start/", {"resident_id": person.pk, "reason": "home_quarantine", "days": "7"}).status_code == 302
