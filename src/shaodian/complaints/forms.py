@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shaodian.complaints.models import Category, ReviewOutcome
-from shaodian.complaints.photos import MAX_UPLOAD
+from shaodian.core.photos import MAX_UPLOAD
 from shaodian.errors import Msg
 from shaodian.places.models import PlaceKind
 

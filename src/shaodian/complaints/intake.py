@@ -115,7 +115,7 @@ def complaint_file(*, actor=None, channel: str, text: str, place_id, category: s
         if actor is None and _flooding(kind, digest, now):
             raise _refuse_flood(kind, digest, now)  # the refusal row stays: staff see the flood
     if photo is not None:
-        from shaodian.complaints.photos import clean_photo
+        from shaodian.core.photos import clean_photo
 
         photo = clean_photo(photo)
     text = " ".join(str(text).split())

@@ -54,8 +54,8 @@ def lines(solution: RoutingSolution) -> list[str]:
 
 
 def instances_dir() -> Path | None:
-    """Where the shipped Solomon instances are: $SHAODIAN_VRPTW_DIR, else `shared/data/vrptw` beside the
-    repository (or any folder above it)."""
+    """Where the Solomon instances are: $SHAODIAN_VRPTW_DIR, else `shared/data/vrptw` beside the repository
+    (or any folder above it), else the copy the benchmarks ship (`shaodian_bench/data/vrptw`)."""
     import os
 
     if os.environ.get("SHAODIAN_VRPTW_DIR"):
@@ -64,4 +64,5 @@ def instances_dir() -> Path | None:
         for up in base.parents:
             if (up / "shared" / "data" / "vrptw" / "BKS.json").exists():
                 return up / "shared" / "data" / "vrptw"
-    return None
+    shipped = Path(__file__).resolve().parents[2] / "shaodian_bench" / "data" / "vrptw"
+    return shipped if (shipped / "BKS.json").exists() else None

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shaodian.core.forms import BoundedDateTimeField, IdField, PageForm
 from shaodian.tasks.models import Kind, WhistleCategory
-from shaodian.tasks.photos import MAX_UPLOAD
+from shaodian.core.photos import MAX_UPLOAD
 
 
 class PhotoField(forms.FileField):

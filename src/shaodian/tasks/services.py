@@ -218,7 +218,7 @@ def task_acknowledge(*, actor, task_id, now=None) -> Task:
 def task_complete(*, actor, task_id, note="", photo=None, client_id="", now=None) -> Task:
     """The receiver closes the task with evidence (a note, a photo resized and stripped of EXIF/GPS);
     the same client id sent again answers with the task as it is."""
-    from shaodian.tasks.photos import clean_photo
+    from shaodian.core.photos import clean_photo
 
     if not actor.can(Perm.DO_TASKS):
         raise ServiceError.forbidden()

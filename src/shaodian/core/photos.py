@@ -1,4 +1,4 @@
-"""Evidence photos: checked to be an image, resized, re-encoded as JPEG without EXIF or location metadata (as complaints do)."""
+"""An uploaded photo (a complaint's, a task's evidence): checked to be an image, resized, re-encoded as JPEG without EXIF or location metadata."""
 
 import io
 
