@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from shaodian.core.gcpause import gc_paused
 from shaodian.errors import ServiceError
 from shaodian.monitoring import rules
 from shaodian.monitoring.alerts import alerts_from_reports
@@ -71,9 +72,12 @@ EIGHT_HOURS = dt.timedelta(hours=8)
 
 def parse(index: int, item: dict, client_id: str, now: dt.datetime, earliest_day: dt.date) -> Item:
     monitoring = item.get("monitoring")
-    if isinstance(monitoring, str) and monitoring.isascii() and monitoring.isdigit() and len(monitoring) < 19:
-        monitoring = int(monitoring)
-    if not isinstance(monitoring, int) or isinstance(monitoring, bool) or not 0 < monitoring < 2**63:
+    if type(monitoring) is not int:  # the common case is an int: the rest are checked only when it is not
+        if isinstance(monitoring, str) and monitoring.isascii() and monitoring.isdigit() and len(monitoring) < 19:
+            monitoring = int(monitoring)
+        if not isinstance(monitoring, int) or isinstance(monitoring, bool):
+            monitoring = 0
+    if not 0 < monitoring < 2**63:
         raise Rejected("unknown_monitoring", "健康监测不存在或不在您的管辖范围内",
                        "Unknown monitoring, or outside your jurisdiction")
     at = _parse_at(item.get("at"), now)
@@ -82,15 +86,17 @@ def parse(index: int, item: dict, client_id: str, now: dt.datetime, earliest_day
         raise Rejected("too_old", f"只能补报{WINDOW_DAYS}天内的健康报告",
                        f"Reports older than {WINDOW_DAYS} days are refused")
     temperature = item.get("temperature")
-    problem = rules.temperature_problem(temperature)
-    if problem:
-        raise Rejected(*problem)
+    if type(temperature) is not float or not rules.TEMPERATURE_MIN <= temperature <= rules.TEMPERATURE_MAX:
+        problem = rules.temperature_problem(temperature)
+        if problem:
+            raise Rejected(*problem)
+        temperature = float(temperature)
     symptoms = item.get("symptoms")
     if not symptoms:
-        return Item(index, client_id, monitoring, at, day, float(temperature), "")
+        return Item(index, client_id, monitoring, at, day, temperature, "")
     if not isinstance(symptoms, list) or len(symptoms) > len(SYMPTOM_SET) or not SYMPTOM_SET.issuperset(symptoms):
         raise Rejected("bad_symptoms", "症状不在列表中", f"symptoms must be a list of: {', '.join(rules.SYMPTOMS)}")
-    return Item(index, client_id, monitoring, at, day, float(temperature), ",".join(sorted(set(symptoms))))
+    return Item(index, client_id, monitoring, at, day, temperature, ",".join(sorted(set(symptoms))))
 
 
 def periods_for(actor, ids: set[int], *, perm=Perm.VISIT) -> dict[int, tuple[dt.date, dt.date]]:
@@ -107,6 +113,11 @@ def reports_ingest(*, actor, items, now: dt.datetime | None = None, source: str 
 
     `periods` is given by the self-report link (the one period its token opens); otherwise the actor's.
     """
+    with gc_paused():
+        return _ingest(actor, items, now, source, periods)
+
+
+def _ingest(actor, items, now, source, periods) -> list[dict]:
     if periods is None and not actor.can(Perm.VISIT):
         raise ServiceError.forbidden()
     if not isinstance(items, list):
@@ -189,9 +200,10 @@ def stored_client_ids(client_ids: set[str]) -> set[str]:
 
 def _values(rows: list[Item], source: str, user_id, received_at) -> list[tuple]:
     if connection.vendor == "sqlite":  # the text Django's SQLite backend would write for a date and an aware time
-        return [(p.client_id, p.monitoring, p.day.isoformat(), p.at.replace(tzinfo=None).isoformat(sep=" "),
-                 p.temperature, p.symptoms, source, user_id, received_at.replace(tzinfo=None).isoformat(sep=" "))
-                for p in rows]
+        received = received_at.replace(tzinfo=None).isoformat(sep=" ")
+        # p.at is in UTC: its ISO text ends in "+00:00", which the naive text Django writes leaves out
+        return [(p.client_id, p.monitoring, p.day.isoformat(), p.at.isoformat(" ")[:-6], p.temperature, p.symptoms,
+                 source, user_id, received) for p in rows]
     return [(p.client_id, p.monitoring, p.day, p.at, p.temperature, p.symptoms, source, user_id, received_at)
             for p in rows]
 

@@ -104,3 +104,49 @@ def test_who_may_send(api_as, period):
     m = period()
     assert post(api_as("guard_a"), item(m, "g-1")).status_code == 403
     assert post(api_as("staff_a"), item(m, "s-1")).json()["results"][0]["status"] == "accepted"
+
+
+def test_a_batch_runs_no_garbage_collection_and_leaves_the_collector_running(users, period, monkeypatch):
+    """A full batch used to spend a quarter of its time in collections that found nothing to free."""
+    import gc
+
+    from shaodian.errors import ServiceError
+    from shaodian.monitoring import reports
+
+    m = period()
+    now = timezone.now()
+    batch = [item(m, f"gc-{i}", at=now - dt.timedelta(seconds=i)) for i in range(3000)]
+    inside, during = [False], []
+    real = reports._ingest
+
+    def spy(*args, **kwargs):
+        inside[0] = True
+        try:
+            return real(*args, **kwargs)
+        finally:
+            inside[0] = False
+
+    def count(phase, info):
+        if phase == "start" and inside[0]:
+            during.append(info["generation"])
+
+    monkeypatch.setattr(reports, "_ingest", spy)
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        results = reports.reports_ingest(actor=users["grid_a"], items=batch)
+        with pytest.raises(ServiceError):
+            reports.reports_ingest(actor=users["grid_a"], items="not a list")
+    finally:
+        gc.callbacks.remove(count)
+    assert {r["status"] for r in results} == {"accepted"} and HealthReport.objects.filter(monitoring=m).count() == 3000
+    assert during == [] and gc.isenabled()
+
+
+def test_the_stored_time_is_the_instant_sent(api_as, period):
+    """The insert writes the time as text on SQLite: it must read back as the very instant, microseconds kept."""
+    m = period()
+    at = timezone.localtime(timezone.now()).replace(microsecond=123456) - dt.timedelta(minutes=3)
+    assert post(api_as("grid_a"), item(m, "t-1", at=at)).json()["results"][0]["status"] == "accepted"
+    stored = HealthReport.objects.get(client_id="t-1")
+    assert stored.at == at and stored.day == timezone.localdate(at)
