@@ -53,6 +53,8 @@ def write_sheet(path: Path, rows: int, grid_codes: list[str], seed: int) -> None
     ws = wb.create_sheet("居民")
     ws.append([c.header for c in excel.COLUMNS])
     used: set[str] = set()
+    # Buildings are numbered on across grids: when the sheet outgrows the city and comes back to its first
+    # grid, the new rows are new households, not a second family at an address the sheet already filled.
     grid_i, building, unit, floor, room = 0, 1, 1, 1, 1
     written = 0
     while written < rows:
@@ -83,8 +85,8 @@ def write_sheet(path: Path, rows: int, grid_codes: list[str], seed: int) -> None
             floor, unit = 1, unit + 1
         if unit > 3:
             unit, building = 1, building + 1
-        if building > 6:
-            building, grid_i = 1, (grid_i + 1) % len(grid_codes)
+            if building % 6 == 1:
+                grid_i = (grid_i + 1) % len(grid_codes)
     tmp = path.with_suffix(".tmp")
     wb.save(tmp)
     _add_dimension(tmp, path, f"A1:L{rows + 1}")
@@ -191,7 +193,7 @@ def run(opts) -> int:
     _support.ensure_city(opts.city, opts.seed, fresh=True)
     _support.meta_set("city", "changed by the import bench")
     codes = list(Place.objects.filter(kind=PlaceKind.GRID).order_by("code").values_list("code", flat=True))
-    path = _support.bench_dir() / f"import-{opts.rows}-s{opts.seed}-{len(codes)}grids-v2.xlsx"
+    path = _support.bench_dir() / f"import-{opts.rows}-s{opts.seed}-{len(codes)}grids-v3.xlsx"
     if path.exists():
         print(f"sheet: reusing {path}")
     else:
