@@ -34,24 +34,25 @@ class ImportPlaces:
         if cands is None:
             cands = self._community[grid.community_id] = list(
                 Building.objects.filter(community_id=grid.community_id).values_list("name", "grid_id"))
-        meant = set(building_names.match(typed, [n for n, _g in cands]))
-        matches = [(n, g) for n, g in cands if n in meant]
-        in_grid = sorted({n for n, g in matches if g == grid.pk})
+        # The row's own grid first: an exact 55栋 next door must not hide this grid's 测试名苑55栋 (a new
+        # row would then make a second building beside it, and a re-import move the people across).
+        in_grid = sorted(set(building_names.match(typed, [n for n, g in cands if g == grid.pk])))
         if len(in_grid) == 1:
             return in_grid[0], None
-        if new and not in_grid:
+        if len(in_grid) > 1:
+            return None, _ambiguous(typed, in_grid)
+        if new:
             cands.append((typed, grid.pk))
             self._resolved = {k: v for k, v in self._resolved.items() if k[2]}  # what was unknown may now match
             return typed, None
-        if not matches:
+        elsewhere = sorted(set(building_names.match(typed, [n for n, _g in cands])))
+        if not elsewhere:
             return None, (f"系统中没有楼栋“{typed}”。请核对楼栋名称；确需新建的，请在“新建楼栋”列填“是”",
                           f"There is no building “{typed}”. Check the name; to create it, put 是 in the 新建楼栋 (new building) column")
-        names = "、".join(sorted({n for n, _g in matches})[:5])
-        if len(in_grid) > 1 or len({n for n, _g in matches}) > 1:
-            return None, (f"楼栋“{typed}”对应多个已有楼栋：{names}。请填写完整名称",
-                          f"“{typed}” matches several buildings: {names}. Please write the full name")
-        return None, (f"楼栋“{names}”不在网格{grid.code}内，请核对网格编码或楼栋名称",
-                      f"The building “{names}” is not in grid {grid.code}; check the grid code or the building name")
+        if len(elsewhere) > 1:
+            return None, _ambiguous(typed, elsewhere)
+        return None, (f"楼栋“{elsewhere[0]}”不在网格{grid.code}内，请核对网格编码或楼栋名称",
+                      f"The building “{elsewhere[0]}” is not in grid {grid.code}; check the grid code or the building name")
 
     def _load(self, grid: Place) -> None:
         if grid.pk in self._loaded:
@@ -99,3 +100,9 @@ class ImportPlaces:
     def household(self, grid: Place, building: str, unit: str, room: str) -> Household:
         b = self.buildings[(grid.pk, building)]
         return self.households[(self.units[(b.pk, unit)].pk, room)]
+
+
+def _ambiguous(typed: str, names: list[str]) -> tuple[str, str]:
+    shown = "、".join(names[:5])
+    return (f"楼栋“{typed}”对应多个已有楼栋：{shown}。请填写完整名称",
+            f"“{typed}” matches several buildings: {shown}. Please write the full name")

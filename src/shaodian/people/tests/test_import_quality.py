@@ -101,3 +101,20 @@ def test_an_id_number_stored_as_a_number_gets_its_own_message(users, grid_a, tmp
     [error] = result.errors
     assert error.column == "证件号码" and "文本" in error.reason_zh and "Text" in error.reason_en
     assert "校验" not in error.reason_zh
+
+
+def test_a_same_named_building_in_the_next_grid_does_not_split_this_grids_building(users, grid_a, tmp_path):
+    """A sheet that creates 55栋 in one grid of the community, then means 测试名苑55栋 in the grid next door:
+    the second row once saw the exact 55栋 next door, ignored its own grid's building and made a second
+    one beside it, and a re-import then moved the people (the import was not idempotent)."""
+    existing = _building(grid_a, "测试名苑55栋")
+    sibling = Place.objects.filter(parent_id=grid_a.parent_id, kind=grid_a.kind).exclude(pk=grid_a.pk).first()
+    rows = [_row(sibling, "隔壁网格", _number(11), "55栋", new_building="是"),
+            _row(grid_a, "本网格", _number(12), "55栋", new_building="是")]
+    result = _import(users["staff_a"], rows, tmp_path)
+    assert result.job.created == 2, result.errors
+    assert Resident.objects.get(name="本网格").household.unit.building_id == existing.pk
+    assert Resident.objects.get(name="隔壁网格").household.unit.building.grid_id == sibling.pk
+    assert not Building.objects.filter(grid=grid_a, name="55栋").exists()
+    again = _import(users["staff_a"], rows, tmp_path).job
+    assert (again.unchanged, again.updated, again.created) == (2, 0, 0)
