@@ -4,13 +4,14 @@ so encrypted fields are encrypted and dates adapted exactly as in save(). Postgr
 through COPY (one stream instead of a statement per row); SQLite through executemany.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 
 def insert_instances(model, objs) -> None:
     """INSERT rows for unsaved instances (no primary keys are set on them; read them back if needed)."""
     if not objs:
         return
+    connection = connections[DEFAULT_DB_ALIAS]  # the object itself: the proxy costs a thread-local lookup per value
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     sql = (
