@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,42 @@ class PageForm(forms.Form):
             else:
                 out[name] = self.data.get(name, "")
         return out
+
+
+class QueryForm(PageForm):
+    """A page's filters or prefill, read from its query string: a wrong value falls back to the field's default.
+
+    A link or a bookmark is not a form someone just typed: an unknown status, a word where an id belongs or a
+    megabyte of text shows the page as if that parameter were absent (the errors stay on the form to show).
+    """
+
+    def __init__(self, data=None, **kwargs):
+        # Always bound: an empty query string is a valid request for the defaults.
+        super().__init__(data if data is not None else {}, **kwargs)
+
+    def filters(self) -> dict[str, Any]:
+        """Every field's value: the one asked for when valid and given, else the field's default."""
+        self.is_valid()
+        out = {}
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name) if name not in self.errors else None
+            if value in field.empty_values:
+                initial = self.get_initial_for_field(field, name)
+                value = initial if initial is not None else field.to_python("")
+            out[name] = value
+        return out
+
+    def query(self, *, without: tuple[str, ...] = ()) -> str:
+        """The valid, non-default filters as a query string, to build links that keep them (never the raw input)."""
+        kept = QueryDict(mutable=True)
+        for name, value in self.filters().items():
+            field = self.fields[name]
+            if name in without or value in field.empty_values or value is False:
+                continue
+            if value == self.get_initial_for_field(field, name):
+                continue
+            kept[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return kept.urlencode()
 
 
 class SchemaField(forms.Field):
