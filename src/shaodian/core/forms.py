@@ -18,6 +18,7 @@ from shaodian.schema_types import DB_INT_MAX, Moment, form_value
 # What a datetime-local input sends (seconds appear when the browser adds them), and ISO for scripts.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+QUERY_VALUE_MAX = 500  # longer than any filter, search or prefill a page takes from its address
 
 
 class PageForm(forms.Form):
@@ -51,7 +52,20 @@ class QueryForm(PageForm):
 
     def __init__(self, data=None, **kwargs):
         # Always bound: an empty query string is a valid request for the defaults.
-        super().__init__(data if data is not None else {}, **kwargs)
+        data = data if data is not None else {}
+        # An overlong value is dropped before any field sees it: a field's own message would quote it back
+        # (a megabyte in the page, once per error list).
+        self.too_long = {k for k, vs in _lists(data) if any(len(str(v)) > QUERY_VALUE_MAX for v in vs)}
+        if self.too_long:
+            data = data.copy()
+            for k in self.too_long:
+                data.pop(k)
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        for name in sorted(self.too_long & self.fields.keys()):
+            self.add_error(name, _("This value is too long."))
+        return super().clean()
 
     def filters(self) -> dict[str, Any]:
         """Every field's value: the one asked for when valid and given, else the field's default."""
@@ -76,6 +90,23 @@ class QueryForm(PageForm):
                 continue
             kept[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
         return kept.urlencode()
+
+
+class PageNumberForm(QueryForm):
+    """Which page of a long list (`?page=`): anything but a page number shows the first page."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+
+class ResidentPrefillForm(QueryForm):
+    """A link from a resident's page (`?resident=`): whom a form is filled in for; anything but an id fills in nobody."""
+
+    resident = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+
+def _lists(data):
+    return data.lists() if hasattr(data, "lists") else ((k, v if isinstance(v, list | tuple) else [v])
+                                                         for k, v in data.items())
 
 
 class SchemaField(forms.Field):
