@@ -92,6 +92,18 @@ class QueryForm(PageForm):
         return kept.urlencode()
 
 
+class ClippedCharField(forms.CharField):
+    """Text from an address cut at `clip` characters rather than refused (a search box, a label passed along)."""
+
+    def __init__(self, *, clip: int, **kwargs):
+        self.clip = clip
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value)[: self.clip]
+
+
 class PageNumberForm(QueryForm):
     """Which page of a long list (`?page=`): anything but a page number shows the first page."""
 
@@ -107,6 +119,12 @@ class ResidentPrefillForm(QueryForm):
 def _lists(data):
     return data.lists() if hasattr(data, "lists") else ((k, v if isinstance(v, list | tuple) else [v])
                                                          for k, v in data.items())
+
+
+class HouseholdPrefillForm(QueryForm):
+    """A link to a form about one household (`?household=`): anything but an id is no household."""
+
+    household = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
 
 
 class SchemaField(forms.Field):

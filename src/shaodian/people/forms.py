@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shaodian.core.forms import QUERY_VALUE_MAX, ClippedCharField, IdField, PageForm, QueryForm, SchemaField
 from shaodian.people.models import DocumentType, LinkKind, SpecialGroup
-from shaodian.schema_types import DB_INT_MAX, ParamId
+from shaodian.schema_types import ParamId
 from shaodian.security.crypto import mask_phone
 
 
@@ -119,12 +119,6 @@ class ResidentListForm(PageForm):
     def params(self) -> dict:
         d = self.cleaned_data
         return {"q": d["q"], "grid": d["grid"], "tag": d["tag"] or None, "cursor": d["cursor"] or None}
-
-
-class HouseholdLinkForm(QueryForm):
-    """A link to a form about one household (`?household=`): anything but an id is no household (the 404 page)."""
-
-    household = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
 
 
 class PickerQueryForm(QueryForm):

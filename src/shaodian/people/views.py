@@ -7,10 +7,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.forms import HouseholdPrefillForm
 from shaodian.core.shortcuts import need as _need
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import idcard, selectors, services
-from shaodian.people.forms import (CareNoteForm, EditWhichForm, HouseholdLinkForm, ResidentCreateForm, ResidentEditForm,
+from shaodian.people.forms import (CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm,
                                   ResidentListForm, RevealForm)
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
@@ -152,7 +153,7 @@ def resident_create(request):
                     return redirect("resident_detail", resident_id=resident.pk)
         errors = errors or form.errors_by_field()
     else:
-        household_id = HouseholdLinkForm(request.GET).filters()["household"]
+        household_id = HouseholdPrefillForm(request.GET).filters()["household"]
         if household_id is None:
             raise NotFound
     return render(

@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.forms import HouseholdPrefillForm
 from shaodian.core.shortcuts import need as _need
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import selectors, transfers
-from shaodian.people.forms import HouseholdLinkForm, TransferDecisionForm, TransferRequestForm
+from shaodian.people.forms import TransferDecisionForm, TransferRequestForm
 from shaodian.people.models import TransferStatus
 from shaodian.people.views import household_in_scope
 from shaodian.security.crypto import mask_id_number
@@ -44,7 +45,7 @@ def transfer_create(request):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     if request.method != "POST":
-        household = household_in_scope(user, HouseholdLinkForm(request.GET).filters()["household"])
+        household = household_in_scope(user, HouseholdPrefillForm(request.GET).filters()["household"])
         form = TransferRequestForm(initial={"household_id": household.pk})
         return render(request, "people/transfer_form.html", {"form": form, "h": household})
     form = TransferRequestForm(request.POST)
