@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shaodian.checkpoints.models import CheckpointKind, PassKind
-from shaodian.core.forms import BoundedDateTimeField, IdField, IdListField, PageForm
+from shaodian.core.forms import BoundedDateTimeField, IdField, IdListField, PageForm, QueryForm
 
 
 class CheckpointForm(PageForm):
@@ -59,3 +59,9 @@ class PassRevokeForm(PageForm):
 
 class AlertAcknowledgeForm(PageForm):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class AlertFilterForm(QueryForm):
+    """`?show=all` lists acknowledged alerts too; anything else, the open ones."""
+
+    show = forms.ChoiceField(required=False, choices=[("", ""), ("all", "all")])

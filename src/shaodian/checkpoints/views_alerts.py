@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shaodian.checkpoints import alerts, selectors
-from shaodian.checkpoints.forms import AlertAcknowledgeForm
+from shaodian.checkpoints.forms import AlertAcknowledgeForm, AlertFilterForm
 from shaodian.checkpoints.models import AlertKind
 from shaodian.errors import ServiceError
 from shaodian.security.crypto import mask_name
@@ -23,7 +23,7 @@ def alert_list(request):
     user = request.user
     if not alerts.may_see(user):
         raise PermissionDenied
-    show_all = request.GET.get("show") == "all"
+    show_all = AlertFilterForm(request.GET).filters()["show"] == "all"
     rows = selectors.alerts_shown(user, show_all=show_all, limit=ALERT_LIST_LIMIT)
     scope = f"{user.node.kind}_id" if user.node_id else None
     can_open = user.can(Perm.VIEW_RESIDENTS)

@@ -13,11 +13,10 @@ from shaodian.checkpoints import selectors, services
 from shaodian.checkpoints.forms import PassIssueForm, PassRevokeForm
 from shaodian.checkpoints.models import Pass, PassKind
 from shaodian.checkpoints.views import qr_uri
-from shaodian.core.forms import local_input
+from shaodian.core.forms import ResidentPrefillForm, local_input
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people.selectors import resident_get
 from shaodian.security.crypto import mask_name
-from shaodian.schema_types import DB_INT_MAX
 from shaodian.security.roles import PASS_KINDS, Perm, Role
 from shaodian.core.shortcuts import need as _need
 
@@ -48,14 +47,6 @@ def _pass_kinds(user) -> list[tuple[str, str]]:
     return [(v, label) for v, label in PassKind.choices if v in allowed]
 
 
-def _asked_resident(raw: str) -> int | None:
-    """The resident a link asks about; a number beyond the database's range matches no one (0)."""
-    if not (raw.isascii() and raw.isdigit()):
-        return None
-    number = int(raw)
-    return number if 0 < number <= DB_INT_MAX else 0
-
-
 def _may_see_passes(user) -> None:
     if not (user.can(Perm.ISSUE_PASS) or user.can(Perm.SCAN)):
         raise PermissionDenied
@@ -69,14 +60,18 @@ def pass_list(request):
     kinds = _pass_kinds(user)
     can_issue = user.can(Perm.ISSUE_PASS) and bool(kinds)
     now = timezone.now()
+    # Coming from a resident's page (?resident=): the form is filled in with whom the pass is for.
+    prefill = ResidentPrefillForm(request.GET)
+    resident_id = prefill.filters()["resident"]
+    asked = resident_id is not None or bool(prefill.errors)
     values = {
         "kind": kinds[0][0] if kinds else "", "checkpoints": [], "reason": "", "plate": "", "driver_name": "",
-        "driver_phone": "", "resident_id": request.GET.get("resident", "")[:19],
+        "driver_phone": "", "resident_id": "" if resident_id is None else str(resident_id),
         "valid_from": local_input(now), "valid_to": local_input(now + dt.timedelta(days=1)),
     }
     errors: dict = {}
-    # Coming from a resident's page (?resident=): the form is filled in with whom the pass is for.
-    resident_id = _asked_resident(values["resident_id"])
+    if can_issue and prefill.errors:  # a link with a word, or a number no resident can have
+        errors["resident_id"] = [_("Unknown resident, or outside your jurisdiction.")]
     if request.method == "POST":
         if not can_issue:
             raise PermissionDenied
@@ -114,7 +109,7 @@ def pass_list(request):
             "limit": PASS_LIST_LIMIT,
             "can_issue": can_issue,
             # Coming from a resident's page, or correcting a refused form: the form comes first.
-            "form_first": bool(errors) or bool(request.GET.get("resident")),
+            "form_first": bool(errors) or asked,
             "kinds": kinds,
             "checkpoints": selectors.checkpoints_for(user).order_by("name", "id")[:500] if can_issue else [],
             "values": values,

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.complaints.models import Category, ReviewOutcome
+from shaodian.complaints.models import Category, ReviewOutcome, Status
+from shaodian.core.forms import QueryForm
 from shaodian.core.photos import MAX_UPLOAD
 from shaodian.errors import Msg
 from shaodian.places.models import PlaceKind
@@ -106,3 +107,21 @@ class Open311RequestForm(forms.Form):
     last_name = forms.CharField(required=False, max_length=64)
     phone = forms.CharField(required=False, max_length=32)
     device_id = forms.CharField(required=False, max_length=128)
+
+
+class ListFilterForm(QueryForm):
+    """The list's (and its export's) filters in the address: an unknown status or category filters nothing."""
+
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Status.choices])
+    category = forms.ChoiceField(required=False, choices=[("", ""), *Category.choices])
+    late = forms.BooleanField(required=False)
+
+
+class KpiFilterForm(QueryForm):
+    category = forms.ChoiceField(required=False, choices=[("", ""), *Category.choices])
+
+
+class TrackLinkForm(QueryForm):
+    """A link to the tracking page carries the report's number only (`?number=`), to fill in."""
+
+    number = forms.CharField(required=False, max_length=16)

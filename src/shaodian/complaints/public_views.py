@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from shaodian.complaints import intake, services
-from shaodian.complaints.forms import ReportForm, ReporterActForm, TrackForm, form_errors
+from shaodian.complaints.forms import ReportForm, ReporterActForm, TrackForm, TrackLinkForm, form_errors
 from shaodian.complaints.views import place_choices
 from shaodian.errors import NotFound, ServiceError
 from shaodian.places.models import Place
@@ -42,7 +42,7 @@ def track(request):
     """Look a report up by number and code; the reporter may then give feedback or reopen."""
     # The code never travels in an address (addresses end up in logs): a lookup by link carries the number only.
     posted = request.method == "POST"
-    form = TrackForm(request.POST if posted else None, initial={"number": request.GET.get("number", "")[:16]})
+    form = TrackForm(request.POST if posted else None, initial={"number": TrackLinkForm(request.GET).filters()["number"]})
     c, errors, status, done = None, {}, 200, ""
     if posted and form.is_valid():
         number, code = form.cleaned_data["number"], form.cleaned_data["code"]

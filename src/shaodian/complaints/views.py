@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shaodian.complaints import classify, export, intake, kpi, reviews, selectors, services
-from shaodian.complaints.forms import ActForm, DecideForm, HotlineForm, RevealForm, form_errors
+from shaodian.complaints.forms import (ActForm, DecideForm, HotlineForm, KpiFilterForm, ListFilterForm, RevealForm,
+                                      form_errors)
 from shaodian.complaints.models import Category, IntakeRefusal, ReviewOutcome, Status
 from shaodian.errors import NotFound, ServiceError
 from shaodian.measures.models import ClosureOrderedBy
@@ -35,20 +36,21 @@ def place_choices(places) -> list:
 def complaint_list(request):
     user = request.user
     need(user, Perm.VIEW_COMPLAINTS)
-    status, category = request.GET.get("status", ""), request.GET.get("category", "")
+    wanted = ListFilterForm(request.GET).filters()
+    status, category = wanted["status"], wanted["category"]
     qs = selectors.complaints_for(user).select_related("place").order_by("-filed_at")
-    if status in Status.values:
+    if status:
         qs = qs.filter(status=status)
-    if category in Category.values:
+    if category:
         qs = qs.filter(category=category)
-    if request.GET.get("late"):
+    if wanted["late"]:
         qs = qs.filter(escalated_at__isnull=False)
     rows = list(qs[:LIST_LIMIT])
     audit_list(user, "complaint", rows, query={"status": status, "category": category})
     floods = IntakeRefusal.objects.filter(at__gte=timezone.now() - dt.timedelta(hours=24)).count()
     return render(request, "complaints/list.html", {
         "rows": rows, "statuses": Status.choices, "categories": Category.choices, "status": status,
-        "category": category, "floods": floods, "now": timezone.now(),
+        "category": category, "late": wanted["late"], "floods": floods, "now": timezone.now(),
         "can_handle": user.can(Perm.HANDLE_COMPLAINTS), "can_export": user.can(Perm.EXPORT)})
 
 
@@ -62,8 +64,8 @@ def complaint_export(request):
     need(user, Perm.VIEW_COMPLAINTS)
     need(user, Perm.EXPORT)
     try:
-        data, _n = export.complaints_export(user=user, status=request.GET.get("status", ""),
-                                            category=request.GET.get("category", ""))
+        wanted = ListFilterForm(request.GET).filters()
+        data, _n = export.complaints_export(user=user, status=wanted["status"], category=wanted["category"])
     except ServiceError as exc:
         if exc.status == 403:
             raise
@@ -154,8 +156,8 @@ def complaint_photo(request, complaint_id):
 def complaint_kpi(request):
     user = request.user
     need(user, Perm.VIEW_COMPLAINTS)
-    category = request.GET.get("category", "")
-    data = kpi.kpis(user, category=category if category in Category.values else "")
+    category = KpiFilterForm(request.GET).filters()["category"]
+    data = kpi.kpis(user, category=category)
     outcomes = (selectors.reviews_for(user).exclude(outcome="").values("community__name", "outcome")
                 .annotate(n=Count("pk")).order_by("community__name", "outcome"))
     labels = dict(ReviewOutcome.choices)

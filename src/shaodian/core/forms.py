@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from shaodian.schema_types import DB_INT_MAX, Moment, form_value
 # What a datetime-local input sends (seconds appear when the browser adds them), and ISO for scripts.
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+QUERY_VALUE_MAX = 500  # longer than any filter, search or prefill a page takes from its address
 
 
 class PageForm(forms.Form):
@@ -39,6 +41,90 @@ class PageForm(forms.Form):
             else:
                 out[name] = self.data.get(name, "")
         return out
+
+
+class QueryForm(PageForm):
+    """A page's filters or prefill, read from its query string: a wrong value falls back to the field's default.
+
+    A link or a bookmark is not a form someone just typed: an unknown status, a word where an id belongs or a
+    megabyte of text shows the page as if that parameter were absent (the errors stay on the form to show).
+    """
+
+    def __init__(self, data=None, **kwargs):
+        # Always bound: an empty query string is a valid request for the defaults.
+        data = data if data is not None else {}
+        # An overlong value is dropped before any field sees it: a field's own message would quote it back
+        # (a megabyte in the page, once per error list).
+        self.too_long = {k for k, vs in _lists(data) if any(len(str(v)) > QUERY_VALUE_MAX for v in vs)}
+        if self.too_long:
+            data = data.copy()
+            for k in self.too_long:
+                data.pop(k)
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        for name in sorted(self.too_long & self.fields.keys()):
+            self.add_error(name, _("This value is too long."))
+        return super().clean()
+
+    def filters(self) -> dict[str, Any]:
+        """Every field's value: the one asked for when valid and given, else the field's default."""
+        self.is_valid()
+        out = {}
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name) if name not in self.errors else None
+            if value in field.empty_values:
+                initial = self.get_initial_for_field(field, name)
+                value = initial if initial is not None else field.to_python("")
+            out[name] = value
+        return out
+
+    def query(self, *, without: tuple[str, ...] = ()) -> str:
+        """The valid, non-default filters as a query string, to build links that keep them (never the raw input)."""
+        kept = QueryDict(mutable=True)
+        for name, value in self.filters().items():
+            field = self.fields[name]
+            if name in without or value in field.empty_values or value is False:
+                continue
+            if value == self.get_initial_for_field(field, name):
+                continue
+            kept[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return kept.urlencode()
+
+
+class ClippedCharField(forms.CharField):
+    """Text from an address cut at `clip` characters rather than refused (a search box, a label passed along)."""
+
+    def __init__(self, *, clip: int, **kwargs):
+        self.clip = clip
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value)[: self.clip]
+
+
+class PageNumberForm(QueryForm):
+    """Which page of a long list (`?page=`): anything but a page number shows the first page."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+
+class ResidentPrefillForm(QueryForm):
+    """A link from a resident's page (`?resident=`): whom a form is filled in for; anything but an id fills in nobody."""
+
+    resident = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
+
+
+def _lists(data):
+    return data.lists() if hasattr(data, "lists") else ((k, v if isinstance(v, list | tuple) else [v])
+                                                         for k, v in data.items())
+
+
+class HouseholdPrefillForm(QueryForm):
+    """A link to a form about one household (`?household=`): anything but an id is no household."""
+
+    household = forms.IntegerField(required=False, min_value=1, max_value=DB_INT_MAX)
 
 
 class SchemaField(forms.Field):

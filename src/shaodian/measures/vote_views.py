@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from shaodian.core.forms import HouseholdPrefillForm
 from shaodian.core.shortcuts import need as _need
 from shaodian.errors import ServiceError
 from shaodian.measures import area, codec, selectors, votes
@@ -42,6 +43,8 @@ def measure_votes(request, measure_id):
         "mine": m.vote_tokens.filter(issued_by=user).exclude(key_sealed="").count(),
         "households": area.households(user, m).count(), "valid": len(ballots), "approve": sum(ballots),
         "can_manage": user.can(Perm.MANAGE_MEASURES),
+        # Back from the picker's own page (?household=): the paper ballot is filled in with that household.
+        "picked": HouseholdPrefillForm(request.GET).filters()["household"] or "",
     }, status=status)
     if links:
         response["Cache-Control"] = "no-store"

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from shaodian.core.forms import PageForm
+from shaodian.core.forms import PageForm, QueryForm
 from shaodian.monitoring.models import Symptom
 from shaodian.monitoring.returnees import FOLLOW_UP_DAYS_MAX, MAX_BYTES
 from shaodian.monitoring.services import DAYS_MAX, DAYS_MIN, NOTE_MAX
-from shaodian.tracing.models import MonitoringReason
+from shaodian.tracing.models import MonitoringReason, MonitoringStatus
 
 REASONS = [(r.value, r.label) for r in (MonitoringReason.HOME_QUARANTINE, MonitoringReason.KEY_PERSON,
                                         MonitoringReason.CLOSE_CONTACT)]
@@ -74,3 +74,14 @@ class ImportForm(PageForm):
 class MatchForm(PageForm):
     row_id = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
     resident_id = forms.IntegerField(label=_("Person"), min_value=1, max_value=2**62)
+
+
+class ListFilterForm(QueryForm):
+    """The list's filters in its address: an unknown status shows the active periods."""
+
+    status = forms.ChoiceField(choices=MonitoringStatus.choices, required=False, initial=MonitoringStatus.ACTIVE)
+    alerts = forms.BooleanField(required=False)
+
+
+class AlertFilterForm(QueryForm):
+    all = forms.BooleanField(required=False)

@@ -12,8 +12,8 @@ from django.utils import timezone
 from shaodian.core.shortcuts import need
 from shaodian.errors import ServiceError
 from shaodian.monitoring import alerts, returnees, selectors, services
-from shaodian.monitoring.forms import (AckForm, ActionForm, CallForm, ImportForm, MatchForm, ReportForm, RiskAreaForm,
-                                       StartForm, StopForm)
+from shaodian.monitoring.forms import (AckForm, ActionForm, AlertFilterForm, CallForm, ImportForm, ListFilterForm,
+                                       MatchForm, ReportForm, RiskAreaForm, StartForm, StopForm)
 from shaodian.monitoring.models import RiskArea, RowStatus
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
@@ -30,11 +30,12 @@ def _see(user):
 def monitoring_list(request):
     user = request.user
     _see(user)
-    status = request.GET.get("status", MonitoringStatus.ACTIVE)
-    status = status if status in MonitoringStatus.values else MonitoringStatus.ACTIVE
-    rows = selectors.monitoring_rows(user, status=status, alerts_only=bool(request.GET.get("alerts")))
+    wanted = ListFilterForm(request.GET).filters()
+    status = wanted["status"]
+    rows = selectors.monitoring_rows(user, status=status, alerts_only=wanted["alerts"])
     return render(request, "monitoring/list.html", {
-        "rows": rows, "status": status, "statuses": MonitoringStatus.choices, "section": "monitoring",
+        "rows": rows, "status": status, "alerts_only": wanted["alerts"], "statuses": MonitoringStatus.choices,
+        "section": "monitoring",
         "open_alerts": len(selectors.open_alerts(user))})
 
 
@@ -134,7 +135,8 @@ def alert_list(request):
         else:
             errors, status = form.errors_by_field(), 422
     return render(request, "monitoring/alerts.html", {
-        "items": selectors.open_alerts(user, include_acknowledged=bool(request.GET.get("all"))), "errors": errors,
+        "items": selectors.open_alerts(user, include_acknowledged=AlertFilterForm(request.GET).filters()["all"]),
+        "errors": errors,
         "section": "monitoring", "can_ack": user.can(Perm.VISIT) or user.can(Perm.MANAGE_MONITORING)}, status=status)
 
 

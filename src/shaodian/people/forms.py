@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.core.forms import IdField, PageForm, SchemaField
+from shaodian.core.forms import QUERY_VALUE_MAX, ClippedCharField, IdField, PageForm, QueryForm, SchemaField
 from shaodian.people.models import DocumentType, LinkKind, SpecialGroup
 from shaodian.schema_types import ParamId
 from shaodian.security.crypto import mask_phone
@@ -105,6 +105,40 @@ class ResidentQueryForm(PageForm):
     def query(self) -> dict:
         data = self.cleaned_data
         return {"q": data["q"], "grid": str(data["grid"]) if data["grid"] else None, "tag": data["tag"] or None}
+
+
+class ResidentListForm(PageForm):
+    """The residents list's search (cut at 100 characters, as typed), grid, group and page mark; a grid or a
+    group that is none is a message on the page."""
+
+    q = ClippedCharField(clip=100)
+    grid = SchemaField(ParamId, label_pair=("网格", "Grid"), required=False)
+    tag = forms.CharField(max_length=32, required=False)
+    cursor = forms.CharField(max_length=20, required=False)
+
+    def params(self) -> dict:
+        d = self.cleaned_data
+        return {"q": d["q"], "grid": d["grid"], "tag": d["tag"] or None, "cursor": d["cursor"] or None}
+
+
+class PickerQueryForm(QueryForm):
+    """What the people picker is asked: which kind, for which form field, for what, back to where, and the search."""
+
+    kind = forms.ChoiceField(required=False, choices=[("resident", "resident"), ("household", "household")],
+                             initial="resident")
+    field = forms.RegexField(regex=r"^[a-z][a-z_]{0,31}\Z", required=False)
+    next = forms.CharField(required=False, max_length=QUERY_VALUE_MAX)
+    q = ClippedCharField(clip=100)
+    within = ClippedCharField(clip=40)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["for"] = ClippedCharField(clip=16)  # a Python keyword, hence not declared above
+
+    def filters(self) -> dict:
+        out = super().filters()
+        out["field"] = out["field"] or f"{out['kind']}_id"
+        return out
 
 
 class ImportForm(PageForm):

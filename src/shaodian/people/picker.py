@@ -6,7 +6,6 @@ script, a link opens the same search as a page whose results link back to the fo
 Results are scoped like every list of residents, show masked numbers only, and are audited.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from shaodian.errors import ServiceError
+from shaodian.people.forms import PickerQueryForm
 from shaodian.people.models import Resident
 from shaodian.places.models import Place
 from shaodian.people.selectors import _ADDRESS_HINT, _DIGITS, _name_prefix, households_for, residents_for, search_filter
@@ -25,7 +25,6 @@ from shaodian.security.roles import Perm
 
 PICK_LIMIT = 8
 KINDS = ("resident", "household")
-_FIELD = re.compile(r"[a-z][a-z_]{0,31}")
 
 
 @dataclass
@@ -135,17 +134,11 @@ def _households(user, q: str, *, within: str = "") -> Picked:
 def picker(request):
     """Answer the picker: radio buttons for htmx, a page with links back to the form without script."""
     user = request.user
-    g = request.GET
-    kind = g.get("kind") if g.get("kind") in KINDS else "resident"
-    field = g.get("field", "")
-    if not _FIELD.fullmatch(field):
-        field = f"{kind}_id"
-    purpose = g.get("for", "")[:16]
-    back = g.get("next", "")
+    asked = PickerQueryForm(request.GET).filters()
+    kind, field, purpose, q, within = asked["kind"], asked["field"], asked["for"], asked["q"], asked["within"]
+    back = asked["next"]
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
         back = ""
-    q = g.get("q", "")[:100]
-    within = g.get("within", "")[:40]
     error = None
     try:
         picked = people_pick(user, q=q, kind=kind, purpose=purpose, within=within)

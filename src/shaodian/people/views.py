@@ -7,13 +7,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.forms import HouseholdPrefillForm
 from shaodian.core.shortcuts import need as _need
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import idcard, selectors, services
-from shaodian.people.forms import CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm, RevealForm
+from shaodian.people.forms import (CareNoteForm, EditWhichForm, ResidentCreateForm, ResidentEditForm,
+                                  ResidentListForm, RevealForm)
 from shaodian.people.models import DocumentType, SpecialGroup
 from shaodian.places.selectors import grids_for
-from shaodian.schema_types import ParamId, form_value
 from shaodian.security.crypto import mask_id_number, mask_phone
 from shaodian.security.roles import Perm
 
@@ -23,18 +24,17 @@ def resident_list(request):
     """Search residents: name prefix, last 4 of ID/phone, full number or address; keyset pages."""
     user = request.user
     _need(user, Perm.VIEW_RESIDENTS)
-    params = {
-        "q": request.GET.get("q", "")[:100],
-        "grid": request.GET.get("grid") or None,
-        "tag": request.GET.get("tag") or None,
-        "cursor": request.GET.get("cursor") or None,
-    }
+    form = ResidentListForm(request.GET)
+    params = {"q": "", "grid": None, "tag": None, "cursor": None}
     error = None
     try:
-        params["grid"] = form_value(ParamId, params["grid"], field="grid", required=False, label=("网格", "Grid"))
+        if not form.is_valid():
+            raise ServiceError(form.errors_by_field())
+        params = form.params()
         page = selectors.resident_search(user, **params)
     except ServiceError as exc:
         page, error = selectors.Page([], None), exc
+        params["q"] = form.cleaned_data.get("q", "")  # the search box keeps what was typed
     context = {
         "page": page,
         "rows": [(r, mask_id_number(r.id_number), mask_phone(r.phone)) for r in page.items],
@@ -153,7 +153,7 @@ def resident_create(request):
                     return redirect("resident_detail", resident_id=resident.pk)
         errors = errors or form.errors_by_field()
     else:
-        household_id = form_value(ParamId, request.GET.get("household"), field="household_id", required=False)
+        household_id = HouseholdPrefillForm(request.GET).filters()["household"]
         if household_id is None:
             raise NotFound
     return render(

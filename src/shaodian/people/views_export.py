@@ -18,10 +18,6 @@ from shaodian.security.roles import Perm
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _query(data) -> dict:
-    return {"q": data.get("q", "")[:100], "grid": data.get("grid") or None, "tag": data.get("tag") or None}
-
-
 def _filtered(user, query: dict):
     grid = form_value(ParamId, query["grid"], field="grid", required=False, label=("网格", "Grid"))
     return selectors.resident_filter(user, q=query["q"], grid=grid, tag=query["tag"])
@@ -37,8 +33,11 @@ def resident_export(request):
     """The list the user sees, as .xlsx (numbers masked): at once when small, else offered as a background job."""
     user = request.user
     _need_export(user)
-    query = _query(request.GET)
+    form = ResidentQueryForm(request.GET)
     try:
+        if not form.is_valid():
+            raise ServiceError.one("query", "筛选条件无效", "Invalid filters")
+        query = form.query()
         qs = _filtered(user, query)
         n = qs.count()
         if n > settings.EXPORT_SYNC_MAX_ROWS:

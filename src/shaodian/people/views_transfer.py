@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shaodian.core.forms import HouseholdPrefillForm
 from shaodian.core.shortcuts import need as _need
 from shaodian.errors import NotFound, ServiceError
 from shaodian.people import selectors, transfers
@@ -44,7 +45,7 @@ def transfer_create(request):
     user = request.user
     _need(user, Perm.EDIT_RESIDENTS)
     if request.method != "POST":
-        household = household_in_scope(user, request.GET.get("household", "")[:19])
+        household = household_in_scope(user, HouseholdPrefillForm(request.GET).filters()["household"])
         form = TransferRequestForm(initial={"household_id": household.pk})
         return render(request, "people/transfer_form.html", {"form": form, "h": household})
     form = TransferRequestForm(request.POST)

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.core.forms import BoundedDateTimeField, IdField, PageForm
-from shaodian.screening.models import OUTCOMES, Result, TestKind
+from shaodian.core.forms import BoundedDateTimeField, IdField, PageForm, QueryForm
+from shaodian.screening.models import OUTCOMES, Result, TestKind, VisitStatus
 
 PLACE_ERRORS = {"invalid": _("Choose a place in your jurisdiction."),
                 "max_value": _("Choose a place in your jurisdiction.")}
@@ -69,3 +69,9 @@ class WhichForm(PageForm):
     """Which of the two forms of the rounds page was sent."""
 
     what = forms.ChoiceField(choices=[("round", "round"), ("site", "site")], required=False)
+
+
+class TaskFilterForm(QueryForm):
+    """A campaign's door list by visit status (`?status=`): an unknown status lists every door."""
+
+    status = forms.ChoiceField(required=False, choices=[("", ""), *VisitStatus.choices])

@@ -20,7 +20,7 @@ from shaodian.errors import ServiceError
 from shaodian.places.models import PlaceKind
 from shaodian.places.selectors import scoped_places
 from shaodian.screening import selectors, services
-from shaodian.screening.forms import CampaignForm, VisitForm
+from shaodian.screening.forms import CampaignForm, TaskFilterForm, VisitForm
 from shaodian.screening.models import CampaignStatus, VisitStatus
 from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
@@ -69,7 +69,7 @@ def campaign_detail(request, campaign_id):
     need(user, Perm.VIEW_SCREENING)
     campaign = selectors.campaign_get(user, campaign_id)
     cov = selectors.coverage_for(user, campaign)
-    status = request.GET.get("status", "")
+    status = TaskFilterForm(request.GET).filters()["status"]
     tasks = []
     if cov["level"] in ("grid", "community"):
         tasks = selectors.visit_tasks_for(user, campaign, status=status)

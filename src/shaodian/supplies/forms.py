@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.core.forms import PageForm
+from shaodian.core.forms import PageForm, QueryForm
 from shaodian.supplies.models_market import FreightStatus
 
 ID = {"min_value": 1, "max_value": 2_147_483_647}
@@ -77,3 +77,15 @@ class DriverChangeForm(PageForm):
 class HealthCheckForm(PageForm):
     driver = forms.IntegerField(**ID)
     negative = forms.BooleanField(label=_("Negative"), required=False)
+
+
+class LedgerFilterForm(QueryForm):
+    """The warehouse ledger of one item (`?item=`): anything but an id shows the whole ledger."""
+
+    item = forms.IntegerField(required=False, **ID)
+
+
+class ExportFormatForm(QueryForm):
+    """`?format=xlsx` downloads the list as a workbook; anything else shows the page."""
+
+    format = forms.ChoiceField(required=False, choices=[("", ""), ("xlsx", "xlsx")])

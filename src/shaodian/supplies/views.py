@@ -12,7 +12,7 @@ from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.supplies import selectors, services
 from shaodian.supplies.days import days_of_demand
-from shaodian.supplies.forms import MoveForm
+from shaodian.supplies.forms import LedgerFilterForm, MoveForm
 from shaodian.supplies.minimums import minimum_alerts_for, population
 from shaodian.supplies.models import StockBalance, WarehouseLevel
 
@@ -85,7 +85,7 @@ def warehouse_detail(request, warehouse_id):
               "days": None if i.is_equipment else days_of_demand(balances.get(i.pk, 0), people,
                                                                  i.daily_need_per_person)}
              for i in items if i.pk in balances]
-    item_id = request.GET.get("item") or None
+    item_id = LedgerFilterForm(request.GET).filters()["item"]
     try:
         ledger = list(selectors.ledger_for(user, wh.pk, item_id)[:LEDGER_LIMIT])
     except NotFound:  # a malformed item filter shows the whole ledger

@@ -15,7 +15,8 @@ from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.supplies import equipment, fleet, freight, partners, prices, selectors
 from shaodian.supplies.forms import (
-    ActivateForm, DisinfectionForm, DriverChangeForm, FreightStatusForm, HealthCheckForm, OrderForm, PriceForm,
+    ActivateForm, DisinfectionForm, DriverChangeForm, ExportFormatForm, FreightStatusForm, HealthCheckForm, OrderForm,
+    PriceForm,
 )
 from shaodian.supplies.models_fleet import Disinfection
 
@@ -122,7 +123,7 @@ def freight_list(request):
 def equipment_gaps(request):
     user = request.user
     need(user, Perm.VIEW_SUPPLIES)
-    if request.GET.get("format") == "xlsx":
+    if ExportFormatForm(request.GET).filters()["format"] == "xlsx":
         response = HttpResponse(equipment.gap_list_xlsx(user), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
         response["Content-Disposition"] = 'attachment; filename="equipment-gaps.xlsx"'

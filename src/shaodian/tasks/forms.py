@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.core.forms import BoundedDateTimeField, IdField, PageForm
+from shaodian.core.forms import BoundedDateTimeField, IdField, PageForm, QueryForm
+from shaodian.schema_types import DB_INT_MAX
 from shaodian.tasks.models import Kind, WhistleCategory
 from shaodian.core.photos import MAX_UPLOAD
 
@@ -96,3 +97,9 @@ class WorkforceForm(PageForm):
         choices = [("", _("Choose"))] + [(w.pk, f"{w} · {w.node.name}") for w in workers]
         self.fields["worker"].choices = choices
         self.fields["to_worker"].choices = choices
+
+
+class MovedForm(QueryForm):
+    """How many tasks the last reassignment passed on (`?moved=`, set by the redirect after it)."""
+
+    moved = forms.IntegerField(required=False, min_value=0, max_value=DB_INT_MAX)

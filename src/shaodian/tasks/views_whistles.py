@@ -11,7 +11,7 @@ from shaodian.security.audit import audit, audit_list
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.tasks import services, whistles, workforce
-from shaodian.tasks.forms import WhistleActForm, WhistleForm, WorkforceForm
+from shaodian.tasks.forms import MovedForm, WhistleActForm, WhistleForm, WorkforceForm
 from shaodian.tasks.models import Commendation, Training, WhistleStatus
 
 LIST_LIMIT = 200
@@ -108,7 +108,8 @@ def workforce_page(request):
     need(user, Perm.MANAGE_WORKFORCE)
     workers = list(workforce.workers_for(user)[:1000])
     forms = {a: WorkforceForm(workers=workers, auto_id=f"{a}-%s") for a in ACTIONS}
-    errors, status, moved = {}, 200, request.GET.get("moved", "")
+    moved = MovedForm(request.GET).filters()["moved"]
+    errors, status, moved = {}, 200, "" if moved is None else str(moved)
     if request.method == "POST":
         form = WorkforceForm(request.POST, workers=workers, auto_id="posted-%s")
         if form.is_valid():
@@ -128,7 +129,7 @@ def workforce_page(request):
     audit_list(user, "worker", [r.worker.pk for r in rows])
     return render(request, "tasks/workforce.html", {
         "rows": rows, "gaps": workforce.secondment_gaps(user), "f": forms, "errors": errors,
-        "workers": workers, "moved": moved if moved.isdigit() else "", "ratio": workforce.ratio_for(user.node),
+        "workers": workers, "moved": moved, "ratio": workforce.ratio_for(user.node),
         "trainings": list(Training.objects.for_user(user, Perm.MANAGE_WORKFORCE).select_related("worker")
                           .order_by("-passed_on")[:50]),
         "commendations": list(Commendation.objects.for_user(user, Perm.MANAGE_WORKFORCE).select_related("worker")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shaodian.core.forms import LocalMomentField, PageForm, SchemaField
+from shaodian.core.forms import LocalMomentField, PageForm, QueryForm, SchemaField
 from shaodian.schema_types import Day, Minutes, ParamId
 from shaodian.tracing.decisions import BULK_MAX, NOTE_MAX
 from shaodian.tracing.models import CaseKind, ContactStatus
@@ -11,7 +11,7 @@ from shaodian.tracing.models import CaseKind, ContactStatus
 MAX_SCORE = 28 * 24 * 60  # minutes in the longest search window
 
 
-class ContactFilterForm(forms.Form):
+class ContactFilterForm(QueryForm):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *ContactStatus.choices])
     degree = forms.ChoiceField(label=_("Degree"), required=False,

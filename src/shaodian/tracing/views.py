@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
+from shaodian.core.forms import PageNumberForm, ResidentPrefillForm
 from shaodian.errors import ServiceError
 from shaodian.security.audit import audit_list
 from shaodian.security.crypto import mask_name
@@ -49,7 +50,7 @@ def case_list(request):
         "cases": [(c, mask_name(c.resident.name)) for c in cases],
         "monitoring": [(m, mask_name(m.resident.name)) for m in monitoring],
         "kinds": CaseKind.choices, "errors": errors, "can_manage": user.can(Perm.MANAGE_CASES),
-        "prefill": request.GET.get("resident", "")[:19], "today": timezone.localdate(),
+        "prefill": ResidentPrefillForm(request.GET).filters()["resident"] or "", "today": timezone.localdate(),
     }, status=status)
 
 
@@ -100,21 +101,22 @@ def case_detail(request, case_id):
                 search.add_service_errors(exc)
         errors = search.errors_by_field()
     places = selectors.case_places(user, case)
-    filters = ContactFilterForm(request.GET or None, places=places)
+    filters = ContactFilterForm(request.GET, places=places)
     chosen = filters.filters()
     page = Paginator(selectors.case_contacts(user, case, **{k: v for k, v in chosen.items()}), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        PageNumberForm(request.GET).filters()["page"])
     contacts = selectors.with_exposures(list(page.object_list))
     audit_list(user, "contact", contacts, query={"case": case.pk, **{
         k: str(v) for k, v in chosen.items()}, "page": page.number})
     nodes, edges, root = selectors.chain_of(user, case)
     local = timezone.get_current_timezone()
-    query = request.GET.copy()
-    query.pop("page", None)
+    # Links keep the valid filters only (a wrong or huge value is shown once, beside its field, and not carried on).
+    query = filters.query()
+    back = "&".join(q for q in (query, f"page={page.number}" if page.number > 1 else "") if q)
     return render(request, "tracing/case.html", {
         "case": case, "name": mask_name(case.resident.name),
         "contacts": [(c, mask_name(c.resident.name)) for c in contacts], "page": page,
-        "filters": filters, "query": query.urlencode(), "back": request.GET.urlencode(),
+        "filters": filters, "query": query, "back": back,
         "bulk": ContactBulkForm(), "filtered": bool(chosen.keys() - {"sort"}),
         "found": found, "errors": errors, "can_manage": user.can(Perm.MANAGE_CASES),
         "t_from": timezone.localtime(t_from, local).strftime("%Y-%m-%dT%H:%M"),

@@ -170,6 +170,15 @@ def test_staff_acknowledge_an_alert_with_a_note(client_as, users, alert):
     assert "staff_a" in page and "已电话联系" in page
 
 
+@pytest.mark.parametrize("show", ["ALL", "yes", "all" * 2_000_000])
+def test_the_list_shows_open_alerts_only_unless_asked_for_all(client_as, alert, show):
+    client = client_as("staff_a")
+    client.post(f"/checkpoints/alerts/{alert.pk}/acknowledge/", {"note": "已电话联系"})
+    page = client.get("/checkpoints/alerts/", {"show": show})
+    assert page.status_code == 200 and "没有待确认的预警。" in page.content.decode()
+    assert "已电话联系" in client.get("/checkpoints/alerts/", {"show": "all"}).content.decode()
+
+
 def test_an_alert_is_acknowledged_once(client_as, users, alert):
     client_as("staff_a").post(f"/checkpoints/alerts/{alert.pk}/acknowledge/", {"note": "先到"})
     client = client_as("commander")

@@ -155,6 +155,14 @@ def test_it_refuses_passes_to_other_roles(client_as, city, username):
     assert client.get(f"/checkpoints/passes/{city['pass_a'].pk}/").status_code == 403
 
 
+@pytest.mark.parametrize("given", ["abc", "12abc", "0", "9" * 30, "9" * 5_000_000])
+def test_a_resident_link_with_a_bad_number_is_a_message_on_an_empty_form(client_as, given):
+    r = client_as("staff_a").get("/checkpoints/passes/", {"resident": given})
+    html = r.content.decode()
+    assert r.status_code == 200 and "居民不存在或不在您的管辖范围内。" in html
+    assert 'name="resident_id"' not in html  # no one is chosen in the picker
+
+
 def test_it_shows_issuers_the_signed_qr_and_guards_only_the_status(client_as, city):
     url = f"/checkpoints/passes/{city['pass_a'].pk}/"
     staff = client_as("staff_a").get(url).content.decode()

@@ -55,3 +55,12 @@ def test_a_closure_with_an_unknown_flag_is_a_message(users, client_as):
     place = users["grid_a"].node_id
     r = client_as("staff_a").post("/measures/closures/", {"action": "flags", "flags_place": place, "flags": ["moat"]})
     assert r.status_code == 422 and "errorlist" in r.content.decode()
+
+
+@pytest.mark.parametrize("household, chosen", [("42", True), ("abc", False), ("9" * 30, False)])
+def test_the_paper_ballot_is_filled_in_only_with_a_household_number(users, client_as, clock, household, chosen):
+    m = advance(users, propose(users, building_of(users["grid_a"]), clock), clock, "approved")
+    r = client_as("staff_a").get(f"/measures/{m.pk}/votes/", {"household": household})
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="picker-household_id"' in html
+    assert ('name="household_id" value="42" checked' in html) == chosen and 'value="abc"' not in html

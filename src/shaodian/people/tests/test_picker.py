@@ -123,3 +123,11 @@ def test_the_pass_form_and_the_paper_ballot_form_carry_the_picker(client_as):
     page = client_as("staff_a").get("/checkpoints/passes/").content.decode()
     assert 'hx-get="/residents/pick/"' in page and '"field": "resident_id"' in page
     assert 'name="resident_id" inputmode' not in page  # no more typing of internal numbers
+
+
+def test_a_bad_kind_field_or_return_address_falls_back(client_as, users):
+    r = Resident.objects.filter(grid_id=users["grid_a"].node_id).order_by("pk").first()
+    html = _pick(client_as("staff_a"), q=r.name, kind="person", field="Bad-Field!").content.decode()
+    assert r.pk in _radios(html, "resident_id")
+    html = client_as("staff_a").get("/residents/pick/", {"q": r.name, "next": "/" + "x" * 5_000_000}).content.decode()
+    assert "x" * 1000 not in html.split("</header>", 1)[-1] and r.name in html

@@ -66,6 +66,21 @@ def test_the_ledger_form_records_and_refuses_an_issue_above_stock(client_as, gro
     assert "CK-7" in c.get(url + f"?item={ground['rice'].pk}").content.decode()
 
 
+@pytest.mark.parametrize("item", ["abc", "9" * 30, "9" * 5_000_000])
+def test_a_bad_item_filter_shows_the_whole_ledger(client_as, ground, item):
+    c = client_as("supply")
+    url = f"/supplies/warehouses/{ground['wh'].pk}/"
+    assert c.post(url, {"action": "issue", "item": ground["rice"].pk, "quantity": "1", "reference": "CK-8"}).status_code == 302
+    r = c.get(url, {"item": item})
+    assert r.status_code == 200 and "CK-8" in r.content.decode()
+
+
+def test_the_equipment_page_is_a_page_for_any_other_format(client_as, ground):
+    for fmt in ("csv", "x" * 5_000_000):
+        r = client_as("supply").get("/supplies/equipment/", {"format": fmt})
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/html")
+
+
 def test_an_absurd_price_is_refused_on_the_page(client_as, ground):
     r = client_as("supply").post("/supplies/prices/", {"item": ground["rice"].pk, "market": "菜场", "price": "-3"})
     assert r.status_code == 422 and "价格须大于零" in r.content.decode()
