@@ -27,6 +27,11 @@ class CaseCloseForm(PageForm):
                            widget=forms.TextInput(attrs={"maxlength": NOTE_MAX}))
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        # Ids of its own: the case page has other forms with a note (id_note) beside this one.
+        kwargs.setdefault("auto_id", "close_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if data.get("reason") == CaseCloseReason.OTHER and not data.get("note", "").strip():

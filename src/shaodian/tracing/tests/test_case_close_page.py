@@ -10,6 +10,7 @@ import pytest
 from shaodian.security.models import AuditLog
 from shaodian.tracing import services
 from shaodian.tracing.models import Case
+from shaodian.tracing.tests.support import NOW
 
 pytestmark = pytest.mark.django_db
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -35,6 +36,15 @@ def test_it_shows_the_close_button_only_to_whoever_may_close_a_case(scene, clien
         page = client_as(username).get(f"/tracing/cases/{case.pk}/")
         assert page.status_code == 200, username
         assert _close_url(case) not in page.content.decode(), username
+
+
+def test_the_close_form_shares_no_id_with_the_other_forms_of_the_case_page(scene, client_as):
+    case = scene["case"]
+    services.contacts_find(actor=scene["cdc"], case_id=case.pk, t_from=NOW - dt.timedelta(days=1), t_to=NOW)
+    page = client_as("cdc").get(f"/tracing/cases/{case.pk}/").content.decode()
+    assert 'id="bulk"' in page and f'action="{_close_url(case)}"' in page  # both forms with a note are there
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
 
 
 @pytest.mark.parametrize("username", ["staff_a", "grid_a", "commander", "volunteer_a"])
