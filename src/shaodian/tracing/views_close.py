@@ -22,7 +22,9 @@ class CaseCloseForm(PageForm):
     """The reason (required), an optional note, and whether the person has seen the confirmation step."""
 
     reason = forms.ChoiceField(label=gettext_lazy("Reason for closing"),
-                               choices=[("", gettext_lazy("Choose a reason")), *CaseCloseReason.choices])
+                               choices=[("", gettext_lazy("Choose a reason")), *CaseCloseReason.choices],
+                               error_messages={"required": gettext_lazy("Choose a reason for closing the case."),
+                                               "invalid_choice": gettext_lazy("Choose a reason for closing the case.")})
     note = forms.CharField(label=gettext_lazy("Note"), max_length=NOTE_MAX, required=False,
                            widget=forms.TextInput(attrs={"maxlength": NOTE_MAX}))
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -65,19 +65,20 @@ def test_the_first_post_asks_to_confirm_and_closes_nothing(scene, client_as):
     assert Case.objects.get(pk=case.pk).status == "active" and not _moves(case).exists()
 
 
-@pytest.mark.parametrize("data,field", [
-    ({"confirmed": "1"}, "reason"),
-    ({"reason": "", "confirmed": "1"}, "reason"),
-    ({"reason": "cured-by-magic", "confirmed": "1"}, "reason"),
-    ({"reason": "other", "note": "  ", "confirmed": "1"}, "note"),
-    ({"reason": "discharged", "note": "长" * 201, "confirmed": "1"}, "note"),
+@pytest.mark.parametrize("data,message", [
+    ({"confirmed": "1"}, "请选择结案原因"),
+    ({"reason": "", "confirmed": "1"}, "请选择结案原因"),
+    ({"reason": "cured-by-magic", "confirmed": "1"}, "请选择结案原因"),
+    ({"reason": "other", "note": "  ", "confirmed": "1"}, "请在备注中写明结案原因"),
+    ({"reason": "discharged", "note": "长" * 201, "confirmed": "1"}, "200"),
 ])
-def test_a_reason_is_required_and_checked(scene, client_as, data, field):
+def test_a_reason_is_required_and_checked(scene, client_as, data, message):
     case = scene["case"]
     r = client_as("cdc").post(_close_url(case), data)
     assert r.status_code == 422
     html = r.content.decode()
-    assert 'class="errorlist"' in html and f'name="{field}"' in html
+    errors = " ".join(re.findall(r'<ul class="errorlist">(.*?)</ul>', html))
+    assert message in errors
     assert 'name="confirmed" value="1"' not in html  # back to the form, not to the confirmation
     assert Case.objects.get(pk=case.pk).status == "active" and not _moves(case).exists()
 
