@@ -5,6 +5,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def from_audit(apps, schema_editor):
+    """Cases closed before: who closed them and when, from the audit row of their close move (the note as audited)."""
+    Case = apps.get_model("tracing", "Case")
+    AuditLog = apps.get_model("security", "AuditLog")
+    closed = {str(pk): pk for pk in Case.objects.filter(status="recovered", closed_at__isnull=True).values_list("pk", flat=True)}
+    if not closed:
+        return
+    rows = (AuditLog.objects.filter(object_type="case", action="update", object_id__in=list(closed),
+                                    detail__move="close").order_by("at", "pk").values_list("object_id", "at", "actor_id", "detail"))
+    seen = {}
+    for object_id, at, actor_id, detail in rows.iterator():
+        seen.setdefault(object_id, (at, actor_id, str((detail or {}).get("note", ""))[:200]))
+    cases = []
+    for object_id, (at, actor_id, note) in seen.items():
+        cases.append(Case(pk=closed[object_id], closed_at=at, closed_by_id=actor_id, close_note=note))
+    Case.objects.bulk_update(cases, ["closed_at", "closed_by", "close_note"], batch_size=2000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -33,4 +51,5 @@ class Migration(migrations.Migration):
             name='closed_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(from_audit, migrations.RunPython.noop),
     ]

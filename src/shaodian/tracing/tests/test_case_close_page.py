@@ -142,3 +142,21 @@ def test_the_api_takes_the_same_reasons(scene, api_as):
     closed = Case.objects.get(pk=case.pk)
     assert (closed.close_reason, closed.closed_by) == ("isolation_ended", scene["cdc"])
     assert _moves(case).get().channel == "api"
+
+
+def test_cases_closed_before_get_who_and_when_from_their_audit_row(scene):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shaodian.tracing.migrations.0005_case_closed_by_and_reason")
+    case = scene["case"]
+    services.case_close(actor=scene["cdc"], case_id=case.pk, note="治愈出院")
+    Case.objects.filter(pk=case.pk).update(closed_at=None, closed_by=None, close_note="")  # as closed before
+    audited = _moves(case).get()
+
+    migration.from_audit(apps, None)
+
+    closed = Case.objects.get(pk=case.pk)
+    assert (closed.closed_at, closed.closed_by_id, closed.close_note) == (audited.at, scene["cdc"].pk, "治愈出院")
+    assert closed.close_reason == ""  # not known: the page shows a dash
