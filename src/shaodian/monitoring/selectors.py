@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone, translation
 
 from shaodian.monitoring.alerts import alerts_for
@@ -57,6 +57,19 @@ def monitoring_rows(user, *, status: str = MonitoringStatus.ACTIVE, alerts_only:
         day, temperature = last.get(m.pk, (None, None))
         rows.append(Row(m, names.get(m.resident_id, "—"), n, days, day, temperature, m.open_alerts, day == today))
     return rows
+
+
+def reporting_today(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """People under monitoring in the user's jurisdiction, and how many of them have no report for today: one query."""
+    today = today or timezone.localdate()
+    reported = HealthReport.objects.filter(monitoring=OuterRef("pk"), day=today)
+    return periods_for(user).filter(status=MonitoringStatus.ACTIVE).aggregate(
+        monitored=Count("pk"), not_reported=Count("pk", filter=~Exists(reported)))
+
+
+def open_alert_count(user) -> int:
+    """Alerts of the user's jurisdiction nobody has acknowledged yet (the alerts page lists them)."""
+    return alerts_for(user).filter(acknowledged_at__isnull=True).count()
 
 
 def period_detail(user, m) -> dict:

@@ -65,15 +65,17 @@ def coverage_for(user, campaign: Campaign) -> dict:
             "refused": total.refused, "open": total.open, "percent": total.percent, "children": children}
 
 
+def visits_due(user, *, today: dt.date | None = None):
+    """The worker's open doors of running campaigns due today or before (a queryset: the field page, the home's count)."""
+    today = today or timezone.localdate()
+    return (VisitTask.objects.for_user(user, Perm.VISIT)
+            .filter(campaign__status=CampaignStatus.RUNNING, due_day__lte=today)
+            .exclude(status=VisitStatus.REACHED))
+
+
 def visits_today(user, *, today: dt.date | None = None) -> list[VisitTask]:
     """The worker's open doors due today or before, in walking order (building → unit → floor → room)."""
-    today = today or timezone.localdate()
-    rows = list(
-        VisitTask.objects.for_user(user, Perm.VISIT)
-        .filter(campaign__status=CampaignStatus.RUNNING, due_day__lte=today)
-        .exclude(status=VisitStatus.REACHED)
-        .select_related("household__unit__building", "campaign")[:2000]
-    )
+    rows = list(visits_due(user, today=today).select_related("household__unit__building", "campaign")[:2000])
     rows.sort(key=lambda t: (walk.walk_key(t.household.unit.building.name, t.household.unit.name, t.household.room),
                              t.campaign_id))
     return rows

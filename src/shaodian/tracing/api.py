@@ -125,10 +125,15 @@ class StatusOut(Schema):
     status: str
 
 
+class CloseIn(Schema):
+    note: Short = ""
+    reason: Text(32) = Field("", description="discharged | isolation_ended | other (which needs a note); optional")
+
+
 @router.post("/tracing/cases/{case_id}/close", response=StatusOut)
-def case_close(request, case_id: ParamId, payload: NoteIn):
+def case_close(request, case_id: ParamId, payload: CloseIn):
     """Close an active case (recovered, discharged): gates let the person through again. A closed case is refused."""
-    case = services.case_close(actor=request.user, case_id=case_id, note=payload.note)
+    case = services.case_close(actor=request.user, case_id=case_id, note=payload.note, reason=payload.reason)
     return {"id": case.pk, "status": case.status}
 
 

@@ -26,6 +26,7 @@ class ContactFilterForm(QueryForm):
         ("recent", _("Latest exposure first"))])
 
     def __init__(self, *args, places=(), **kwargs):
+        kwargs.setdefault("auto_id", "filter_%s")  # the bulk form beside it has a min_score too (id_min_score)
         super().__init__(*args, **kwargs)
         self.fields["place"].choices = [("", _("All places")), *places]
 

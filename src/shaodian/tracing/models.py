@@ -14,6 +14,14 @@ class CaseStatus(models.TextChoices):
     RECOVERED = "recovered", _("Recovered")
 
 
+class CaseCloseReason(models.TextChoices):
+    """Why a case is closed: each ends isolation and treatment (the one closed status is "recovered")."""
+
+    DISCHARGED = "discharged", _("Cured and discharged from hospital")
+    ISOLATION_ENDED = "isolation_ended", _("Recovered: isolation ended after negative tests")
+    OTHER = "other", _("Other reason (say which in the note)")
+
+
 class Case(models.Model):
     resident = models.ForeignKey("people.Resident", on_delete=models.PROTECT, related_name="cases")
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
@@ -24,6 +32,11 @@ class Case(models.Model):
     source = models.ForeignKey("tracing.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     registered_by = models.ForeignKey("security.User", on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(auto_now_add=True)
+    # Set once, when the case is closed; empty reason on cases closed through the API without one.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("security.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    close_reason = models.CharField(max_length=16, choices=CaseCloseReason.choices, blank=True)
+    close_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [

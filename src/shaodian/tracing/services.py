@@ -18,6 +18,7 @@ from shaodian.tracing.decisions import contact_decide, contacts_decide, contacts
 from shaodian.tracing.flags import health_flags_refresh  # noqa: F401 (public here: for writers outside tracing)
 from shaodian.tracing.models import (
     Case,
+    CaseCloseReason,
     CaseKind,
     CaseStatus,
     Contact,
@@ -73,13 +74,26 @@ def case_register(*, actor, resident_id, kind: str, test_date: dt.date, onset_da
     return case
 
 
-def case_close(*, actor, case_id, note: str = "") -> Case:
-    """Close an active case (recovered, discharged): its flag goes, and gates let the person through again."""
+def case_close(*, actor, case_id, note: str = "", reason: str = "") -> Case:
+    """Close an active case (recovered, discharged): its flag goes, and gates let the person through again.
+
+    `reason` is a CaseCloseReason (the page requires one; API callers may leave it out); "other" needs a note.
+    Who closed it and when are kept on the case.
+    """
     _need(actor)
+    if reason and reason not in CaseCloseReason.values:
+        raise ServiceError.one("reason", "请选择结案原因", "Choose a reason for closing the case", "bad_reason")
+    if reason == CaseCloseReason.OTHER and not " ".join(str(note or "").split()):
+        raise ServiceError.one("note", "结案原因为「其他」时请写明说明", "Say why in the note when the reason is other",
+                               "note_required")
     visible = case_get(actor, case_id)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=visible.pk)
-        cases_transition(actor=actor, cases=[case], to=CaseStatus.RECOVERED, note=note)
+        cases_transition(actor=actor, cases=[case], to=CaseStatus.RECOVERED, note=note,
+                         detail={"reason": reason} if reason else None)
+        case.closed_at, case.closed_by, case.close_reason = timezone.now(), actor, reason
+        case.close_note = " ".join(str(note or "").split())
+        case.save(update_fields=["closed_at", "closed_by", "close_reason", "close_note"])
     return case
 
 

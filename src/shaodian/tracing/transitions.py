@@ -71,7 +71,7 @@ def _clean(note) -> str:
     return " ".join(str(note or "").split())
 
 
-def cases_transition(*, actor, cases: list[Case], to: str, note: str = "") -> list[Case]:
+def cases_transition(*, actor, cases: list[Case], to: str, note: str = "", detail: dict | None = None) -> list[Case]:
     """Move cases (locked by the caller) to `to`: all moves legal or none made; each audited, flags refreshed."""
     note = _clean(note)
     errors = refusals(cases, to, CASE_MOVES, CaseStatus, field="status", zh_noun="病例", en_noun="case")
@@ -89,7 +89,7 @@ def cases_transition(*, actor, cases: list[Case], to: str, note: str = "") -> li
         for c in cases:  # one by one: the note is typed by a person and audit() masks numbers in it
             audit(actor, AuditAction.UPDATE, "case", c.pk,
                   detail={"from": before[c.pk], "to": to, "move": CASE_MOVES[(before[c.pk], to)],
-                          "resident": c.resident_id, **({"note": note} if note else {})})
+                          "resident": c.resident_id, **({"note": note} if note else {}), **(detail or {})})
         health_flags_refresh({c.resident_id for c in cases})
     return cases
 

@@ -25,6 +25,7 @@ from shaodian.tracing.forms import (
     ContactSearchForm,
 )
 from shaodian.tracing.models import CaseKind
+from shaodian.tracing.views_close import close_context
 
 
 @login_required
@@ -123,7 +124,7 @@ def case_detail(request, case_id):
         "t_to": timezone.localtime(t_to, local).strftime("%Y-%m-%dT%H:%M"),
         "window": search.data.get("window_minutes", "30") if search else "30",
         "overlap": search.data.get("min_overlap_minutes", "0") if search else "0",
-        "chain_svg": chain.to_svg(nodes, edges, root),
+        "chain_svg": chain.to_svg(nodes, edges, root), **close_context(user, case),
     }, status=422 if errors else 200)
 
 

@@ -17,11 +17,13 @@ from shaodian.measures import codec
 from shaodian.measures.models import Measure, MeasureStatus
 from shaodian.measures import selectors as measure_selectors
 from shaodian.measures.selectors import measures_for
+from shaodian.monitoring.selectors import open_alert_count, reporting_today
 from shaodian.people.models import SpecialGroup
 from shaodian.people.selectors import has_tag, households_for, residents_for
 from shaodian.places.models import PlaceKind
 from shaodian.places.selectors import scoped_places
-from shaodian.security.roles import Perm
+from shaodian.screening.selectors import visits_due
+from shaodian.security.roles import Perm, Role
 from shaodian.tasks.selectors import my_tasks
 from shaodian.tracing.models import CaseStatus, ContactStatus, MonitoringStatus
 from shaodian.tracing.selectors import cases_for, contacts_for, monitoring_for
@@ -56,6 +58,7 @@ class Home:
     volunteer: bool = False
     rounds: list | None = None
     tasks: list | None = None
+    sentinel: dict | None = None
 
 
 def home_for(user, *, now: dt.datetime | None = None) -> Home:
@@ -68,11 +71,14 @@ def home_for(user, *, now: dt.datetime | None = None) -> Home:
         _checkpoints_today(user, home, now)
     if user.can(Perm.ISSUE_PASS):
         home.passes = passes_by_state(user, now)
+    if user.role == Role.GRID_WORKER and user.can(Perm.VISIT):
+        home.sentinel = sentinel_today(user, now)
     if user.can(Perm.VIEW_CASES):
         home.tracing = {
             "cases": cases_for(user).filter(status=CaseStatus.ACTIVE).count(),
             "proposed": contacts_for(user).filter(status=ContactStatus.PROPOSED).count(),
-            "monitoring": monitoring_for(user).filter(status=MonitoringStatus.ACTIVE).count(),
+            # The grid worker's sentinel panel counts them already, with a link to the monitoring list.
+            "monitoring": None if home.sentinel else monitoring_for(user).filter(status=MonitoringStatus.ACTIVE).count(),
         }
     if user.can(Perm.VIEW_MEASURES):
         _measures(user, home, now)
@@ -83,6 +89,16 @@ def home_for(user, *, now: dt.datetime | None = None) -> Home:
         home.rounds = delivery_rounds_of(user, now)
         home.public_measures = public_measures_near(user, now)
     return home
+
+
+def sentinel_today(user, now: dt.datetime) -> dict[str, int]:
+    """The grid worker's own grid today: doors still to visit, people monitored and not yet reported, open alerts.
+
+    One query a count (the monitoring pair is one aggregate), whatever the number of rows.
+    """
+    today = timezone.localdate(now)
+    return {"visits": visits_due(user, today=today).count(), **reporting_today(user, today=today),
+            "alerts": open_alert_count(user)}
 
 
 def _residents(user, home: Home) -> None:
@@ -156,7 +172,7 @@ def public_measures_near(user, now: dt.datetime) -> list[Measure]:
     return measure_selectors.public_measures_near(user, now, HOME_MEASURES)
 
 
-__all__ = ["Home", "home_for", "passes_by_state", "public_measures_near", "local_midnight"]
+__all__ = ["Home", "home_for", "passes_by_state", "public_measures_near", "local_midnight", "sentinel_today"]
 
 
 def delivery_rounds_of(user, now: dt.datetime) -> list:
