@@ -7,7 +7,8 @@ stopped and killed at will, with its processes seen through /proc (Linux).
     site.get("/login/")                 # (status, body); (0, "") when nothing answers
     site.stop(); site.close()           # SIGTERM, then remove everything
 
-`demo_site(name, residents=…, seed=…)` is a migrated Site with a demo city, for the browser tests.
+`demo_site(name, residents=…, seed=…)` is a migrated Site with a demo city, for the browser tests (on SQLite,
+or on a PostgreSQL database of its own with `backend="postgresql"`).
 """
 
 import json
@@ -254,8 +255,14 @@ def migrated_site(name: str, **kwargs):
 
 
 @contextmanager
-def demo_site(name: str, *, residents: int, seed: int):
-    """A migrated Site with a fresh demo city, not yet serving; removed with its data dir on exit."""
-    with migrated_site(name) as site:
-        site.run("demo-city", "--residents", str(residents), "--seed", str(seed), "-v0")
-        yield site
+def demo_site(name: str, *, residents: int, seed: int, backend: str = "sqlite"):
+    """A migrated Site with a fresh demo city, not yet serving; removed with its data dir (and its PostgreSQL
+    database, for `backend="postgresql"`) on exit."""
+    db = ScratchDatabase(backend, Path(tempfile.gettempdir()), name) if backend != "sqlite" else None
+    try:
+        with migrated_site(name, database_url=db.url if db else None) as site:
+            site.run("demo-city", "--residents", str(residents), "--seed", str(seed), "-v0")
+            yield site
+    finally:
+        if db is not None:
+            db.drop()

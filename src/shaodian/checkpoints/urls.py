@@ -1,10 +1,11 @@
 from django.urls import path
 
 from shaodian.checkpoints import views, views_alerts, views_passes
+from shaodian.core import offline
 
 urlpatterns = [
     path("", views.checkpoint_list, name="checkpoint_list"),
-    path("sw.js", views.service_worker, name="checkpoint_sw"),
+    path("sw.js", offline.service_worker, {"scope": "/checkpoints/"}, name="checkpoint_sw"),
     path("<int:checkpoint_id>/poster/", views.checkpoint_poster, name="checkpoint_poster"),
     path("<int:checkpoint_id>/guard/", views.checkpoint_guard, name="checkpoint_guard"),
     path("passes/", views_passes.pass_list, name="pass_list"),

@@ -7,8 +7,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -157,13 +155,3 @@ def _guard_texts() -> dict:
         "insecure": _("Offline mode needs HTTPS (or this computer's own address): this page will not work without the network."),
     }
 
-
-def service_worker(request):
-    """The guard page's service worker, served under /checkpoints/ so its scope covers the guard pages."""
-    path = finders.find("web/sw.js")
-    with open(path, encoding="utf-8") as fh:
-        body = fh.read()
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("checkpoint_list")
-    response["Cache-Control"] = "no-cache"
-    return response

@@ -137,17 +137,58 @@ def stop_mark(*, actor, stop_id, status: str, client_id: str, reason: str = "", 
     return stop
 
 
-def _tell_staff(r: DeliveryRound, missed: list[DeliveryStop]) -> None:
+# What a door left without a reason is closed with: by hand at the round's end, or by the worker after the day.
+UNCONFIRMED = "收尾时未确认送达"
+DAY_OVER = "当日结束时仍未送达（系统自动结束本轮）"
+DAY_END_BATCH = 500
+
+
+def _tell_staff(r: DeliveryRound, missed: list[DeliveryStop], *, day_over: bool = False) -> None:
     """Whoever organised the round and the community's staff hear of every door not reached, the same day."""
     special = [s for s in missed if s.special_tags]
-    zh = f"{r.label} 有 {len(missed)} 户未送达" + (f"，其中 {len(special)} 户为特殊群体，请立即跟进" if special else "")
-    en = f"{r.label}: {len(missed)} door(s) not reached" + (f", {len(special)} special-group, follow up now" if special else "")
+    zh = (("本轮配送当日未结束，已自动结束：" if day_over else "") + f"{r.label} 有 {len(missed)} 户未送达"
+          + (f"，其中 {len(special)} 户为特殊群体，请立即跟进" if special else ""))
+    en = (("Round left open at the end of its day, closed: " if day_over else "")
+          + f"{r.label}: {len(missed)} door(s) not reached"
+          + (f", {len(special)} special-group, follow up now" if special else ""))
     staff = {r.created_by_id}
     for u in User.objects.filter(node_id__in=[r.community_id, r.grid_id], is_active=True):
         if u.can(Perm.REQUEST_SUPPLIES):
             staff.add(u.pk)
     for pk in sorted(staff):
         notify(recipient=pk, zh=zh, en=en, link=f"/delivery/rounds/{r.pk}/", key=f"delivery_round:{r.pk}:missed:{pk}")
+
+
+def _close(r: DeliveryRound, *, actor, reasons: dict, now, day_over: bool = False) -> DeliveryRound:
+    """The one close of a locked open round: untapped doors become not reached, the staff hear of them, audited.
+
+    By hand a special-group door needs its reason or nothing changes; after the day (`day_over`, no actor) nobody
+    is there to give one, so it is closed as not reached and told like every other door.
+    """
+    missing, missed = [], []
+    for stop in r.stops.exclude(status=StopStatus.DELIVERED).order_by("label"):
+        reason = reasons.get(str(stop.pk)) or stop.reason
+        if stop.special_tags and not reason and not day_over:
+            missing.append(stop.label)
+            continue
+        stop.status, stop.reason = StopStatus.UNREACHED, reason or (DAY_OVER if day_over else UNCONFIRMED)
+        stop.at, stop.by = stop.at or now, stop.by or actor
+        stop.save(update_fields=["status", "reason", "at", "by"])
+        missed.append(stop)
+    if missing:
+        raise ServiceError.one(
+            "reason", "以下特殊群体住户未送达，请逐户写明原因后再结束：" + "、".join(missing),
+            "Special-group doors not reached need a reason each before the round closes: " + ", ".join(missing),
+            "special_unreached")
+    r.status, r.closed_at, r.closed_by = RoundStatus.CLOSED, now, actor
+    r.save(update_fields=["status", "closed_at", "closed_by"])
+    if missed:
+        _tell_staff(r, missed, day_over=day_over)
+    detail = {"closed": True, "unreached": len(missed), "special_unreached": sum(1 for s in missed if s.special_tags)}
+    if day_over:
+        detail["day_over"] = True
+    audit(actor, AuditAction.UPDATE, "delivery_round", r.pk, detail=detail, channel="worker" if day_over else None)
+    return r
 
 
 def round_close(*, actor, round_id, reasons: dict | None = None, now=None) -> DeliveryRound:
@@ -160,28 +201,22 @@ def round_close(*, actor, round_id, reasons: dict | None = None, now=None) -> De
         r = get_scoped(rounds_for(actor).select_for_update(), round_id)
         if r.status != RoundStatus.OPEN:
             raise ServiceError({"general": [ROUND_CLOSED]}, 409)
-        missing, missed = [], []
-        for stop in r.stops.exclude(status=StopStatus.DELIVERED).order_by("label"):
-            reason = reasons.get(str(stop.pk)) or stop.reason
-            if stop.special_tags and not reason:
-                missing.append(stop.label)
+        return _close(r, actor=actor, reasons=reasons, now=now)
+
+
+def rounds_close_day_over(*, now=None) -> int:
+    """Rounds still open after their local day ended are closed as by hand, every missed door told: the worker's job."""
+    now = now or timezone.now()
+    late = DeliveryRound.objects.filter(status=RoundStatus.OPEN, day__lt=timezone.localdate(now))
+    closed = 0
+    for pk in late.order_by("day", "pk").values_list("pk", flat=True)[:DAY_END_BATCH]:
+        with transaction.atomic():
+            r = DeliveryRound.objects.select_for_update().get(pk=pk)
+            if r.status != RoundStatus.OPEN:  # closed by hand meanwhile
                 continue
-            stop.status, stop.reason = StopStatus.UNREACHED, reason or "收尾时未确认送达"
-            stop.at, stop.by = stop.at or now, stop.by or actor
-            stop.save(update_fields=["status", "reason", "at", "by"])
-            missed.append(stop)
-        if missing:
-            raise ServiceError.one(
-                "reason", "以下特殊群体住户未送达，请逐户写明原因后再结束：" + "、".join(missing),
-                "Special-group doors not reached need a reason each before the round closes: " + ", ".join(missing),
-                "special_unreached")
-        r.status, r.closed_at, r.closed_by = RoundStatus.CLOSED, now, actor
-        r.save(update_fields=["status", "closed_at", "closed_by"])
-        if missed:
-            _tell_staff(r, missed)
-        audit(actor, AuditAction.UPDATE, "delivery_round", r.pk,
-              detail={"closed": True, "unreached": len(missed), "special_unreached": sum(1 for s in missed if s.special_tags)})
-    return r
+            _close(r, actor=None, reasons={}, now=now, day_over=True)
+            closed += 1
+    return closed
 
 
 def unreached_on(user, day):

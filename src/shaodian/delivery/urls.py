@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from shaodian.core import offline
 from shaodian.delivery import views, views_plans
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("delivery/rounds/new/", views.round_new, name="delivery_round_new"),
     path("delivery/rounds/<int:round_id>/", views.round_detail, name="delivery_round"),
     path("delivery/rounds/<int:round_id>/tap/", views.round_tap, name="delivery_round_tap"),
+    path("delivery/sw.js", offline.service_worker, {"scope": "/delivery/rounds/"}, name="delivery_sw"),
     path("delivery/rounds/<int:round_id>/close/", views.round_close, name="delivery_round_close"),
     path("delivery/plans/", views_plans.plan_list, name="delivery_plans"),
     path("delivery/plans/<int:plan_id>/", views_plans.plan_detail, name="delivery_plan"),

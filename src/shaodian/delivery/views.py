@@ -4,7 +4,9 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -134,10 +136,29 @@ def _round_page(request, r, *, tap_form=None, close_form=None, status=200):
         s.client_id = uuid.uuid4().hex
     audit_list(request.user, "delivery_stop", stops, query={"round": r.pk})
     open_stops = [s for s in stops if s.status != StopStatus.DELIVERED]
+    config = {"round": r.pk, "api": "/api/v1/delivery/rounds/{round}/taps", "sw": reverse("delivery_sw"),
+              "scope": "/delivery/rounds/", "text": _round_texts()}
     return render(request, "delivery/round.html", {
         "r": r, "stops": stops, "open_stops": open_stops, "is_open": r.status == RoundStatus.OPEN,
-"tap_form": tap_form, "close_form": close_form,
+        "tap_form": tap_form, "close_form": close_form, "config": config,
         "delivered": sum(1 for s in stops if s.status == StopStatus.DELIVERED), "section": "delivery"}, status=status)
+
+
+def _round_texts() -> dict:
+    """What the round page's script shows, translated here (the page carries it as JSON: no inline script)."""
+    return {
+        "online": _("Online"), "offline": _("Offline"),
+        "queued": _("Saved on this phone: sent when the network returns"),
+        "login": _("Your login has expired: log in again (nothing queued is lost)"),
+        "storage_full": _("Not recorded: this phone's storage is full. Connect to upload the queue."),
+        "reason": _("Say why the door was not reached"),
+        "waiting": _("Waiting to be sent"),
+        "delivered": _("Delivered"), "unreached": _("Not reached"),
+        "progress": _("%(d)s of %(n)s doors delivered"),
+        "close_waiting": _("Taps still wait on this phone: connect and let them be sent before closing the round."),
+        "close_offline": _("Closing the round needs the network."),
+        "refused": _("Refused by the server"),
+    }
 
 
 @login_required

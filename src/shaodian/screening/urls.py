@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from shaodian.core import offline
 from shaodian.screening import views, views_rounds
 
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     path("screening/campaigns/<int:campaign_id>/close/", views.campaign_close, name="campaign_close"),
     path("screening/campaigns/<int:campaign_id>/report.xlsx", views.campaign_report, name="campaign_report"),
     path("screening/field/", views.field, name="screening_field"),
-    path("screening/sw.js", views.service_worker, name="screening_sw"),
+    path("screening/sw.js", offline.service_worker, {"scope": "/screening/field/"}, name="screening_sw"),
     path("screening/rounds/", views_rounds.round_list, name="round_list"),
     path("screening/rounds/<int:testing_round_id>/", views_rounds.round_detail, name="round_detail"),
     path("screening/rounds/<int:testing_round_id>/sample/", views_rounds.round_sample, name="round_sample"),

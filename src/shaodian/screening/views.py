@@ -6,7 +6,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -180,13 +179,3 @@ def _field_texts() -> dict:
         "reached": _("Reached"), "nobody_home": _("Nobody home"), "refused": pgettext("visit outcome", "Refused"),
     }
 
-
-def service_worker(request):
-    """The field page's service worker, served under /screening/ so its scope covers the field page."""
-    path = finders.find("web/field-sw.js")
-    with open(path, encoding="utf-8") as fh:
-        body = fh.read()
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    response["Service-Worker-Allowed"] = reverse("screening_field")
-    response["Cache-Control"] = "no-cache"
-    return response

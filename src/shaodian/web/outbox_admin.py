@@ -30,6 +30,7 @@ EVENT_LABELS = {
     "monitoring.expire": gettext_lazy("End health monitoring whose term is over"),
     "monitoring.alerts": gettext_lazy("Raise health alerts for missing reports"),
     "monitoring.alert_tasks": gettext_lazy("Give health alerts to the grid workers as tasks"),
+    "delivery.rounds_day_over": gettext_lazy("Close the delivery rounds left open after their day"),
 }
 
 

@@ -13,7 +13,6 @@
   var EN = (document.documentElement.lang || "").indexOf("en") === 0;
   var QUEUE = "sd.field.queue";
   var REJECTED = "sd.field.rejected";
-  var CACHE = "sd-field-v1";
   var BATCH = 100;
   var FLUSH_EVERY_MS = 15 * 1000;
 
@@ -211,22 +210,7 @@
   // ------------------------------------------------------------------ offline shell
 
   function prepareOffline() {
-    if (!window.isSecureContext || !("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.register(cfg.sw, { scope: cfg.scope }).catch(function () {});
-    if (window.caches && navigator.onLine && !navigator.serviceWorker.controller) {
-      var urls = [location.pathname];
-      document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]").forEach(function (n) {
-        var u = new URL(n.getAttribute("src") || n.getAttribute("href"), location.href);
-        if (u.origin === location.origin) urls.push(u.pathname);
-      });
-      caches.open(CACHE).then(function (cache) {
-        return Promise.all(urls.map(function (u) {
-          return fetch(u, { credentials: "same-origin" }).then(function (r) {
-            if (r.ok && !r.redirected) return cache.put(u === location.pathname ? location.origin + u : u, r);
-          });
-        }));
-      }).catch(function () {});
-    }
+    window.shaodianOffline.start(cfg.sw, cfg.scope);
   }
 
   window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });

@@ -16,7 +16,6 @@
   var T = cfg.text;
   var CP = cfg.checkpoint;
   var EN = (document.documentElement.lang || "").indexOf("en") === 0;
-  var CACHE = "sd-guard-v1";
   var QUEUE = "sd.guard.queue";
   var REJECTED = "sd.guard.rejected";
   var ALERTS = "sd.guard.alerts";
@@ -596,29 +595,9 @@
   // ------------------------------------------------------------------ offline shell
 
   function prepareOffline() {
-    if (!window.isSecureContext || !("serviceWorker" in navigator)) {
+    if (!window.shaodianOffline.start(cfg.sw, cfg.scope)) {
       el.insecure.textContent = T.insecure;
       el.insecure.hidden = false;
-      return;
-    }
-    navigator.serviceWorker.register(cfg.sw, { scope: cfg.scope }).catch(function () {});
-    // The first visit is not yet controlled by the worker: put the page and its files in the cache now.
-    if (window.caches && navigator.onLine && !navigator.serviceWorker.controller) {
-      var urls = [location.pathname];
-      document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]").forEach(function (n) {
-        var u = new URL(n.getAttribute("src") || n.getAttribute("href"), location.href);
-        if (u.origin === location.origin) urls.push(u.pathname);
-      });
-      caches.open(CACHE).then(function (cache) {
-        return Promise.all(urls.map(function (u) {
-          return fetch(u, { credentials: "same-origin" }).then(function (r) {
-            if (r.ok && !r.redirected) {
-              var key = u === location.pathname ? location.origin + u : u;
-              return cache.put(key, r);
-            }
-          });
-        }));
-      }).catch(function () {});
     }
   }
 
