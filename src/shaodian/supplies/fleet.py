@@ -23,6 +23,7 @@ from shaodian.security.scope import get_scoped
 from shaodian.supplies.models_fleet import Disinfection, Driver, Vehicle
 from shaodian.supplies.partners import _place
 from shaodian.supplies.services import _text
+from shaodian.tracing.models import Exemption
 
 HEALTH_CHECK_VALID = dt.timedelta(hours=48)
 
@@ -72,13 +73,14 @@ def driver_health_check(*, actor, driver_id, negative: bool, now=None) -> Driver
 
 def whitelisted_resident_ids() -> set[int]:
     """Residents who drive supply trucks on the white list: the platform never puts them under quarantine
-    (monitoring and measures consult this before they do)."""
+    (monitoring and tracing ask `whitelisted_among` through tracing.exemptions before they do)."""
     return set(Driver.objects.filter(whitelisted=True, resident__isnull=False).values_list("resident_id", flat=True))
 
 
-def is_whitelisted_driver(resident_id: int) -> bool:
-    """Whether this resident drives a supply truck on the white list (one indexed lookup)."""
-    return Driver.objects.filter(whitelisted=True, resident_id=resident_id).exists()
+def whitelisted_among(resident_ids: list[int]) -> list[tuple[int, str]]:
+    """The white-listed drivers among these residents, as tracing's quarantine exemptions (one query)."""
+    found = Driver.objects.filter(whitelisted=True, resident_id__in=resident_ids).values_list("resident_id", flat=True)
+    return [(pk, Exemption.WHITELISTED_DRIVER) for pk in sorted(set(found))]
 
 
 def vehicle_register(*, actor, plate: str, registered_in: str = "", capacity_kg: int = 0, driver_id=None,
