@@ -47,3 +47,19 @@ def test_linking_a_household_is_a_move_only_when_it_becomes_current(users, heard
     services.resident_link(actor=users["grid_a"], resident_id=person.pk, household_id=other.pk, make_current=True)
     outbox.work(worker="test")
     assert [(m.resident_id, m.to_household_id, m.transfer_id) for m in heard] == [(person.pk, other.pk, None)]
+
+
+def test_a_re_import_that_moves_a_person_is_heard(users, heard, tmp_path):
+    from shaodian.people.tests.test_excel import number, row, run_import, sheet
+    from shaodian.places.models import Place
+
+    staff = users["staff_a"]
+    grid = Place.objects.filter(kind="grid", community_id=staff.node_id).order_by("code").first().code
+    run_import(staff, sheet([row("搬家", number(310), "13700000310", grid, room="301")]), tmp_path)
+    outbox.work(worker="test")
+    assert heard == []  # registering someone new is no move
+    run_import(staff, sheet([row("搬家", number(310), "13700000310", grid, room="302")]), tmp_path)
+    outbox.work(worker="test")
+    [move] = heard
+    assert Household.objects.get(pk=move.to_household_id).room == "302"
+    assert Household.objects.get(pk=move.from_household_id).room == "301"
