@@ -17,7 +17,7 @@ from shaodian.fastinsert import insert_instances
 from shaodian.people import idcard
 from shaodian.people.import_places import ImportPlaces
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, Resident
-from shaodian.people.moves import resident_moved
+from shaodian.people.moves import residents_moved
 from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
 from shaodian.people.services import validate_person
 from shaodian.people.sheet import (
@@ -306,11 +306,10 @@ def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[
              "tags", "household", "city", "district", "street", "community", "grid"],
             batch_size=500,
         )
-    now = timezone.now()
-    for r, household, kind, old in moved:
+    for r, household, kind, _old in moved:
         HouseLink.objects.filter(resident=r, is_current=True).update(is_current=False)
         HouseLink.objects.update_or_create(resident=r, household=household, defaults={"kind": kind, "is_current": True})
-        # Passes for the old place's gates and the like follow through the outbox (people.moves).
-        resident_moved(resident_id=r.pk, from_household_id=old, to_household_id=household.pk, at=now)
+    # Passes for the old place's gates and the like follow through the outbox (people.moves).
+    residents_moved([(r.pk, old, household.pk) for r, household, _kind, old in moved], at=timezone.now())
     counts["created"] += len(new)
     counts["updated"] += len(changed)

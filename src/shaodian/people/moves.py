@@ -36,20 +36,31 @@ def listen(name: str, listener: Listener) -> None:
     _LISTENERS[name] = listener
 
 
+CHUNK = 500  # moves per outbox row: an import that moves thousands queues a few rows, not thousands
+
+
+def residents_moved(moves: list[tuple[int, int | None, int]], *, at: dt.datetime, transfer_id: int | None = None) -> None:
+    """Queue the news of moves (resident, from household, to household) for the listeners; call it inside the
+    transaction that moves the people."""
+    moves = [(r, f, t) for r, f, t in moves if f != t]
+    for i in range(0, len(moves), CHUNK):
+        part = moves[i:i + CHUNK]
+        key = (f"{EVENT}:transfer:{transfer_id}" if transfer_id
+               else f"{EVENT}:{part[0][0]}:{part[-1][0]}:{len(part)}:{at.isoformat()}")
+        outbox.enqueue(EVENT, {"moves": [list(m) for m in part], "transfer": transfer_id, "at": at.isoformat()},
+                       key=key)
+
+
 def resident_moved(*, resident_id: int, from_household_id: int | None, to_household_id: int, at: dt.datetime,
                    transfer_id: int | None = None) -> None:
-    """Queue the news of a move for the listeners; call it inside the transaction that moves the person."""
-    if from_household_id == to_household_id:
-        return
-    key = (f"{EVENT}:transfer:{transfer_id}" if transfer_id
-           else f"{EVENT}:{resident_id}:{to_household_id}:{at.isoformat()}")
-    outbox.enqueue(EVENT, {"resident": resident_id, "from": from_household_id, "to": to_household_id,
-                           "transfer": transfer_id, "at": at.isoformat()}, key=key)
+    """Queue the news of one move (see residents_moved)."""
+    residents_moved([(resident_id, from_household_id, to_household_id)], at=at, transfer_id=transfer_id)
 
 
 def run_listeners(payload: dict, claim=None) -> None:
-    """The outbox handler: every listener, in one transaction (the worker's)."""
-    move = Move(payload["resident"], payload["from"], payload["to"], payload["transfer"],
-                dt.datetime.fromisoformat(payload["at"]))
-    for name in sorted(_LISTENERS):
-        _LISTENERS[name](move)
+    """The outbox handler: every listener for every move of the row, in one transaction (the worker's)."""
+    at = dt.datetime.fromisoformat(payload["at"])
+    for resident_id, from_household_id, to_household_id in payload["moves"]:
+        move = Move(resident_id, from_household_id, to_household_id, payload["transfer"], at)
+        for name in sorted(_LISTENERS):
+            _LISTENERS[name](move)

@@ -49,17 +49,20 @@ def test_linking_a_household_is_a_move_only_when_it_becomes_current(users, heard
     assert [(m.resident_id, m.to_household_id, m.transfer_id) for m in heard] == [(person.pk, other.pk, None)]
 
 
-def test_a_re_import_that_moves_a_person_is_heard(users, heard, tmp_path):
+def test_a_re_import_that_moves_people_is_heard_in_one_row(users, heard, tmp_path):
     from shaodian.people.tests.test_excel import number, row, run_import, sheet
     from shaodian.places.models import Place
 
     staff = users["staff_a"]
     grid = Place.objects.filter(kind="grid", community_id=staff.node_id).order_by("code").first().code
-    run_import(staff, sheet([row("搬家", number(310), "13700000310", grid, room="301")]), tmp_path)
+    run_import(staff, sheet([row("搬家甲", number(310), "13700000310", grid, room="301"),
+                             row("搬家乙", number(311), "13700000311", grid, room="401")]), tmp_path)
     outbox.work(worker="test")
-    assert heard == []  # registering someone new is no move
-    run_import(staff, sheet([row("搬家", number(310), "13700000310", grid, room="302")]), tmp_path)
+    assert heard == [] and not _queued().exists()  # registering someone new is no move
+    run_import(staff, sheet([row("搬家甲", number(310), "13700000310", grid, room="302"),
+                             row("搬家乙", number(311), "13700000311", grid, room="402")]), tmp_path)
+    assert _queued().count() == 1
     outbox.work(worker="test")
-    [move] = heard
-    assert Household.objects.get(pk=move.to_household_id).room == "302"
-    assert Household.objects.get(pk=move.from_household_id).room == "301"
+    rooms = sorted((Household.objects.get(pk=m.from_household_id).room, Household.objects.get(pk=m.to_household_id).room)
+                   for m in heard)
+    assert rooms == [("301", "302"), ("401", "402")]
