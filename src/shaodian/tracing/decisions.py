@@ -17,8 +17,8 @@ from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped
 from shaodian.tracing.models import (
     CONTACT_MOVES,
-    Case,
     EXEMPTION_TASKS,
+    Case,
     CaseStatus,
     Contact,
     ContactStatus,
