@@ -5,7 +5,8 @@ import sys
 
 from shaodian_bench.command import main as bench
 
-OWN = {"demo-city": "demo_city", "serve": "serve", "worker": "worker", "compilemessages": "compile_po"}
+OWN = {"demo-city": "demo_city", "serve": "serve", "worker": "worker", "compilemessages": "compile_po",
+       "complaints-summary": "complaints_summary"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -68,9 +68,26 @@ def recount_rows():
             .annotate(**_counts()))
 
 
+KEY = ("day", "place_id", "body", "category")
+
+
+def drift() -> list[tuple]:
+    """The keys (day, place, body, category) where the kept summary and a recount disagree; empty when in step."""
+    kept = {tuple(r[:4]): tuple(r[4:]) for r in ComplaintDay.objects.filter(filed__gt=0)
+            .values_list(*KEY, *tally.COUNTERS).iterator(chunk_size=5000)}
+    counted = {(r["filed_day"], r["place_id"], r["body"], r["category"]): tuple(r[n] for n in tally.COUNTERS)
+               for r in recount_rows().iterator(chunk_size=5000)}
+    return sorted((k for k in kept.keys() | counted.keys() if kept.get(k) != counted.get(k)), key=str)
+
+
 def rebuild(batch: int = 5000) -> int:
     """Replace the summary by a recount of every complaint; returns the number of summary rows."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Writers wait (their upserts need ROW EXCLUSIVE) until the recount is committed, so none is lost
+            # between the delete and the insert; readers of the KPI page go on reading the old rows meanwhile.
+            with connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {connection.ops.quote_name(ComplaintDay._meta.db_table)} IN EXCLUSIVE MODE")
         ComplaintDay.objects.all().delete()
         rows, made = [], 0
         for r in recount_rows().iterator(chunk_size=batch):

@@ -16,7 +16,7 @@ from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
-from shaodian.supplies.fleet import is_whitelisted_driver
+from shaodian.tracing.exemptions import quarantine_exemptions
 from shaodian.tracing.flags import health_flags_refresh
 from shaodian.tracing.models import MONITORING_TASKS, Monitoring, MonitoringReason, MonitoringStatus
 from shaodian.tracing.transitions import monitoring_transition
@@ -26,7 +26,8 @@ NOTE_MAX = 200
 SHANGHAI = reports.SHANGHAI
 # Reasons a person is put under monitoring by hand; contacts come from tracing's confirmations.
 START_REASONS = (MonitoringReason.HOME_QUARANTINE, MonitoringReason.KEY_PERSON, MonitoringReason.CLOSE_CONTACT)
-# Reasons that keep a person at home: never for a white-listed supply driver (SUP-4), who is followed as a key person.
+# Reasons that keep a person at home: never for a white-listed supply driver (SUP-6), who is followed as a key person
+# (tracing.exemptions: the same question tracing asks when it confirms a contact).
 QUARANTINE_REASONS = (MonitoringReason.HOME_QUARANTINE, MonitoringReason.CLOSE_CONTACT)
 
 
@@ -62,7 +63,7 @@ def monitoring_start(*, actor, resident_id, reason: str, days: int, note: str = 
     except NotFound:
         raise ServiceError.one("resident_id", "人员不存在或不在您的管辖范围内",
                                "Unknown person, or outside your jurisdiction", "unknown_person") from None
-    if reason in QUARANTINE_REASONS and is_whitelisted_driver(resident.pk):
+    if reason in QUARANTINE_REASONS and quarantine_exemptions([resident.pk]):
         raise ServiceError.one("reason", "此人是白名单保供司机，平台不对其居家隔离；请按重点人员做健康监测（闭环管理）",
                                "This person drives a supply truck on the white list: the platform does not quarantine "
                                "them at home; follow them as a key person instead", "whitelisted_driver")

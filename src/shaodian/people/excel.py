@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from shaodian.errors import ServiceError
 from shaodian.fastinsert import insert_instances
 from shaodian.people import idcard
 from shaodian.people.import_places import ImportPlaces
 from shaodian.people.models import DocumentType, HouseLink, ImportJob, Resident
+from shaodian.people.moves import residents_moved
 from shaodian.people.selectors import id_hashes, phone_hashes, residents_for
 from shaodian.people.services import validate_person
 from shaodian.people.sheet import (
@@ -259,7 +261,7 @@ def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[
     new: list[Resident] = []
     new_links: list[tuple[Resident, Household, str]] = []
     changed: list[Resident] = []
-    moved: list[tuple[Resident, Household, str]] = []
+    moved: list[tuple[Resident, Household, str, int | None]] = []
     for _rownum, values, person in kept:
         household = places.household(person["grid"], values["building"], values["unit"], values["room"])
         hashes = person["hashes"]
@@ -277,7 +279,7 @@ def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[
         diff = {k: [_masked(k, getattr(current, k)), _masked(k, v)] for k, v in fields.items() if getattr(current, k) != v}
         if current.household_id != household.pk:
             diff["household"] = [current.household_id, household.pk]
-            moved.append((current, household, person["relation"]))
+            moved.append((current, household, person["relation"], current.household_id))
         if not diff:
             counts["unchanged"] += 1
             continue
@@ -304,8 +306,10 @@ def _flush(batch: list, places: ImportPlaces, counts: dict, actor, errors: list[
              "tags", "household", "city", "district", "street", "community", "grid"],
             batch_size=500,
         )
-    for r, household, kind in moved:
+    for r, household, kind, _old in moved:
         HouseLink.objects.filter(resident=r, is_current=True).update(is_current=False)
         HouseLink.objects.update_or_create(resident=r, household=household, defaults={"kind": kind, "is_current": True})
+    # Passes for the old place's gates and the like follow through the outbox (people.moves).
+    residents_moved([(r.pk, old, household.pk) for r, household, _kind, old in moved], at=timezone.now())
     counts["created"] += len(new)
     counts["updated"] += len(changed)

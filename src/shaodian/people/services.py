@@ -4,9 +4,11 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from shaodian.errors import NotFound, Msg, ServiceError
 from shaodian.people import idcard, names
+from shaodian.people.moves import resident_moved
 from shaodian.people.models import CareNote, DocumentType, HouseLink, LinkKind, Resident, Sex, SpecialGroup
 from shaodian.people.selectors import households_for, id_hashes, phone_hashes, residents_for
 from shaodian.places.models import Household
@@ -247,9 +249,12 @@ def resident_link(
             link.is_current = True
             link.save(update_fields=["is_current"])
             # The current address decides whose jurisdiction the person is in.
+            old = resident.household_id
             resident.household = household
             resident.copy_scope_from(household)
             resident.save(update_fields=["household", "city", "district", "street", "community", "grid", "updated_at"])
+            resident_moved(resident_id=resident.pk, from_household_id=old, to_household_id=household.pk,
+                           at=timezone.now())
         audit(actor, AuditAction.UPDATE, "resident", resident.pk,
               detail={"link": household.pk, "kind": kind, "current": link.is_current})
     return link

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people import idcard
+from shaodian.people.moves import resident_moved
 from shaodian.people.models import DocumentType, HouseLink, LinkKind, Resident, TransferRequest, TransferStatus
 from shaodian.people.selectors import households_for, id_hashes, residents_for
 from shaodian.people.services import clean_name, household_for_write
@@ -154,6 +155,9 @@ def _move(transfer: TransferRequest) -> dict:
     resident.household = to
     resident.copy_scope_from(to)
     resident.save(update_fields=["household", "city", "district", "street", "community", "grid", "updated_at"])
+    # What the apps above tie to the old place (passes for its gates) follows through the outbox.
+    resident_moved(resident_id=resident.pk, from_household_id=old, to_household_id=to.pk, at=now,
+                   transfer_id=transfer.pk)
     return {"from_household": old, "to_household": to.pk}
 
 

@@ -13,16 +13,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shaodian.checkpoints.services import pass_issue
+from shaodian.core.notify import notify
 from shaodian.errors import ServiceError
 from shaodian.people import idcard
 from shaodian.security import crypto
 from shaodian.security.audit import audit
-from shaodian.security.models import AuditAction
+from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped
 from shaodian.supplies.models_fleet import Disinfection, Driver, Vehicle
 from shaodian.supplies.partners import _place
 from shaodian.supplies.services import _text
+from shaodian.tracing.models import Exemption, Monitoring, MonitoringStatus
 
 HEALTH_CHECK_VALID = dt.timedelta(hours=48)
 
@@ -70,15 +72,60 @@ def driver_health_check(*, actor, driver_id, negative: bool, now=None) -> Driver
     return d
 
 
+def driver_whitelist_set(*, actor, driver_id, whitelisted: bool, reason: str) -> Driver:
+    """Put a driver on the white list or take them off it, with the reason; audited.
+
+    Tracing asks the list afresh at each confirmation (`whitelisted_among`), so nothing else needs changing for
+    the future. A driver taken off the list while followed as a key person instead of a close contact stays so
+    until a health official decides: the nearest ones are told to review the period.
+    """
+    _manage(actor)
+    reason = _text(reason, "reason", 200)
+    if len(reason) < 2:
+        raise ServiceError.one("reason", "请填写理由", "Give the reason", "missing")
+    with transaction.atomic():
+        d = get_scoped(Driver.objects.for_user(actor, Perm.MANAGE_SUPPLIES).select_for_update(), driver_id)
+        if d.whitelisted == bool(whitelisted):
+            return d
+        d.whitelisted = bool(whitelisted)
+        d.save(update_fields=["whitelisted"])
+        audit(actor, AuditAction.UPDATE, "driver_whitelist", d.pk, detail={"whitelisted": d.whitelisted,
+                                                                            "reason": reason})
+        if not d.whitelisted and d.resident_id:
+            _tell_health_officials(d, reason)
+    return d
+
+
+def _tell_health_officials(d: Driver, reason: str) -> None:
+    exempt = (Monitoring.objects.filter(resident_id=d.resident_id, status=MonitoringStatus.ACTIVE,
+                                        exemption=Exemption.WHITELISTED_DRIVER).select_related("resident").first())
+    if exempt is None:
+        return
+    resident = exempt.resident
+    for level in ("grid", "community", "street", "district", "city"):
+        node = getattr(resident, f"{level}_id")
+        officials = [u.pk for u in User.objects.filter(node_id=node, is_active=True).order_by("pk")
+                     if u.can(Perm.MANAGE_CASES)] if node else []
+        if officials:
+            break
+    name = crypto.mask_name(resident.name)
+    for uid in officials:
+        notify(recipient=uid, key=f"monitoring:{exempt.pk}:whitelist_removed:{d.pk}:{uid}",
+               zh=f"{name}已移出保供司机白名单（{reason[:60]}），其密接健康监测仍按重点人员进行，请复核是否改为居家隔离",
+               en=f"{name} was taken off the supply drivers' white list; their close-contact monitoring still runs as "
+                  "a key person: review whether they should now be quarantined at home")
+
+
 def whitelisted_resident_ids() -> set[int]:
     """Residents who drive supply trucks on the white list: the platform never puts them under quarantine
-    (monitoring and measures consult this before they do)."""
+    (monitoring and tracing ask `whitelisted_among` through tracing.exemptions before they do)."""
     return set(Driver.objects.filter(whitelisted=True, resident__isnull=False).values_list("resident_id", flat=True))
 
 
-def is_whitelisted_driver(resident_id: int) -> bool:
-    """Whether this resident drives a supply truck on the white list (one indexed lookup)."""
-    return Driver.objects.filter(whitelisted=True, resident_id=resident_id).exists()
+def whitelisted_among(resident_ids: list[int]) -> list[tuple[int, str]]:
+    """The white-listed drivers among these residents, as tracing's quarantine exemptions (one query)."""
+    found = Driver.objects.filter(whitelisted=True, resident_id__in=resident_ids).values_list("resident_id", flat=True)
+    return [(pk, Exemption.WHITELISTED_DRIVER) for pk in sorted(set(found))]
 
 
 def vehicle_register(*, actor, plate: str, registered_in: str = "", capacity_kg: int = 0, driver_id=None,

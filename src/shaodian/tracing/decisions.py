@@ -17,6 +17,7 @@ from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped
 from shaodian.tracing.models import (
     CONTACT_MOVES,
+    EXEMPTION_TASKS,
     Case,
     CaseStatus,
     Contact,
@@ -25,6 +26,7 @@ from shaodian.tracing.models import (
     MonitoringReason,
     MonitoringStatus,
 )
+from shaodian.tracing.exemptions import quarantine_exemptions
 from shaodian.tracing.flags import health_flags_refresh
 from shaodian.tracing.selectors import case_get, contacts_for
 from shaodian.tracing.transitions import monitoring_transition
@@ -79,8 +81,9 @@ def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = 
     Contact.objects.filter(pk__in=ids).update(status=to, decided_by=actor, decided_at=now, note=note)
     for c in contacts:
         c.status, c.decided_by, c.decided_at, c.note = to, actor, now, note
+    exempt: dict[int, str] = {}
     if to == ContactStatus.CONFIRMED:
-        _start_monitoring(actor, contacts, now)
+        exempt = _start_monitoring(actor, contacts, now)
     else:
         ending = list(Monitoring.objects.select_for_update().filter(contact_id__in=ids, status=MonitoringStatus.ACTIVE))
         monitoring_transition(actor=actor, rows=ending, to=MonitoringStatus.ENDED)
@@ -88,21 +91,29 @@ def contacts_transition(*, actor, contacts: list[Contact], to: str, note: str = 
     AuditLog.objects.bulk_create([
         AuditLog(actor=actor, actor_name=actor.username, action=AuditAction.UPDATE, object_type="contact",
                  object_id=str(c.pk), channel=channel, ip=client_ip(),
-                 detail={"from": before[c.pk], "to": to, "case": c.case_id, "resident": c.resident_id, "batch": len(ids)})
+                 detail={"from": before[c.pk], "to": to, "case": c.case_id, "resident": c.resident_id, "batch": len(ids),
+                         **({"exemption": exempt[c.resident_id]} if c.resident_id in exempt else {})})
         for c in contacts
     ], batch_size=2000)
     health_flags_refresh({c.resident_id for c in contacts})
     return contacts
 
 
-def _start_monitoring(actor, contacts: list[Contact], now: dt.datetime) -> None:
-    """Monitoring from the last exposure (or today) for 14 days; a contact's earlier monitoring row is reused."""
+def _start_monitoring(actor, contacts: list[Contact], now: dt.datetime) -> dict[int, str]:
+    """Monitoring from the last exposure (or today) for 14 days; a contact's earlier monitoring row is reused.
+
+    A close contact exempt from quarantine (a white-listed supply driver) is still confirmed and monitored, as a
+    key person with the exemption written on the period, never as a close contact kept at home: their deliveries
+    go on in a closed loop. Returns the exempt among them (resident id -> reason).
+    """
     last = dict(Contact.objects.filter(pk__in=[c.pk for c in contacts]).annotate(last=Max("exposures__end"))
                 .values_list("pk", "last"))
     existing = {m.contact_id: m for m in Monitoring.objects.select_for_update().filter(contact_id__in=list(last))}
     # An ended period starts again through its transition; its dates and task are set below.
     monitoring_transition(actor=actor, rows=[m for m in existing.values() if m.status != MonitoringStatus.ACTIVE],
                           to=MonitoringStatus.ACTIVE)
+    # Only a close contact's monitoring keeps a person at home; a secondary contact's is a daily report anyway.
+    exempt = quarantine_exemptions(c.resident_id for c in contacts if c.degree == 1)
     new, old = [], []
     for c in contacts:
         start = timezone.localtime(last.get(c.pk) or now).date()
@@ -111,9 +122,16 @@ def _start_monitoring(actor, contacts: list[Contact], now: dt.datetime) -> None:
         m.reason = MonitoringReason.CLOSE_CONTACT if c.degree == 1 else MonitoringReason.SECONDARY_CONTACT
         m.starts_on, m.ends_on = start, start + dt.timedelta(days=MONITORING_DAYS)
         m.task = ("网格员每日两次电话随访测温，出现症状立即上报" if c.degree == 1 else "每日健康打卡")
+        m.exemption = exempt.get(c.resident_id, "") if c.degree == 1 else ""
+        if m.exemption:
+            m.reason = MonitoringReason.KEY_PERSON
+            with translation.override("zh-hans"):  # stored like the other tasks: the text of the day, in Chinese
+                m.task = str(EXEMPTION_TASKS[m.exemption])
         (old if m.pk else new).append(m)
     Monitoring.objects.bulk_create(new, batch_size=2000)
-    Monitoring.objects.bulk_update(old, ["resident_id", "reason", "starts_on", "ends_on", "task"], batch_size=2000)
+    Monitoring.objects.bulk_update(old, ["resident_id", "reason", "starts_on", "ends_on", "task", "exemption"],
+                                   batch_size=2000)
+    return exempt
 
 
 def _need(actor):

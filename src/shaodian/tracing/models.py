@@ -124,6 +124,20 @@ MONITORING_TASKS = {
 }
 
 
+class Exemption(models.TextChoices):
+    """Why a person is never put under home or contact quarantine (tracing.exemptions asks the apps that know)."""
+
+    WHITELISTED_DRIVER = "whitelisted_driver", _("White-listed supply driver")
+
+
+# What an exempt person's monitoring asks instead (seed 000: no quarantine for the drivers of a closed area's
+# supply trucks, on condition of strict health monitoring and nucleic acid tests).
+EXEMPTION_TASKS = {
+    Exemption.WHITELISTED_DRIVER: _("Closed-loop work and point-to-point transport, no home quarantine: "
+                                    "daily health report and nucleic acid tests"),
+}
+
+
 class Monitoring(models.Model):
     """健康监测 — a confirmed contact's monitoring period, with the grid worker's follow-up task."""
 
@@ -134,11 +148,16 @@ class Monitoring(models.Model):
     ends_on = models.DateField()
     status = models.CharField(max_length=16, choices=MonitoringStatus.choices, default=MonitoringStatus.ACTIVE)
     task = models.CharField(max_length=200, blank=True)
+    # Set when a quarantine reason was replaced because the person is exempt (a white-listed driver confirmed
+    # as a close contact is followed as a key person): the tracer and the grid see why.
+    exemption = models.CharField(max_length=24, choices=Exemption.choices, blank=True, default="")
 
     @property
     def task_label(self) -> str:
         """The follow-up task in the reader's language (rows written before kept bilingual text)."""
-        return str(MONITORING_TASKS.get(self.reason, self.task)) if self.status == MonitoringStatus.ACTIVE else self.task
+        if self.status != MonitoringStatus.ACTIVE:
+            return self.task
+        return str(EXEMPTION_TASKS.get(self.exemption) or MONITORING_TASKS.get(self.reason, self.task))
 
     class Meta:
         indexes = [models.Index(fields=["resident", "status"], name="monitoring_resident")]

@@ -11,7 +11,7 @@ from shaodian.security.crypto import mask_name
 from shaodian.places.models import scope_lookup
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped, scoped
-from shaodian.tracing.models import Case, Contact, ContactExposure, ContactStatus, Monitoring
+from shaodian.tracing.models import Case, Contact, ContactExposure, ContactStatus, Exemption, Monitoring, MonitoringStatus
 
 
 def _by_resident(user, qs: QuerySet, perm: Perm = Perm.VIEW_CASES) -> QuerySet:
@@ -127,7 +127,9 @@ def chain_of(user, case: Case, depth: int = 4):
 def case_contacts(user, case: Case, *, status: str = "", degree: str = "", min_score: float | None = None,
                   place: int | None = None, day: dt.date | None = None, sort: str = "score") -> QuerySet:
     """The contacts of one case a page lists: filtered by status, degree, score, place and day; sorted."""
-    qs = contacts_for(user).filter(case=case)
+    qs = contacts_for(user).filter(case=case).annotate(exemption=Subquery(
+        Monitoring.objects.filter(contact=OuterRef("pk"), status=MonitoringStatus.ACTIVE).exclude(exemption="")
+        .values("exemption")[:1]))
     if status:
         qs = qs.filter(status=status)
     if degree:
@@ -163,8 +165,11 @@ def case_places(user, case: Case) -> list[tuple[int, str]]:
 
 
 def with_exposures(contacts) -> list:
-    """Attach each contact's exposures with their places' names, in one query."""
+    """Attach each contact's exposures with their places' names, in one query (and the label of an exemption
+    from quarantine that `case_contacts` found)."""
     prefetch_related_objects(list(contacts), Prefetch(
         "exposures", queryset=ContactExposure.objects.select_related("checkpoint").only(
             "contact_id", "start", "end", "minutes", "checkpoint__name")))
+    for c in contacts:
+        c.exemption_label = Exemption(c.exemption).label if getattr(c, "exemption", "") else ""
     return contacts
