@@ -9,6 +9,7 @@ from shaodian.delivery.models import DeliveryRound, DeliveryStop, DeliveryTap, R
 from shaodian.errors import Msg, NotFound, ServiceError
 from shaodian.people.models import SpecialGroup
 from shaodian.people.selectors import Area, households_in, special_group_in
+from shaodian.places import walk
 from shaodian.places.models import Building
 from shaodian.security import crypto
 from shaodian.security.audit import audit
@@ -60,7 +61,12 @@ def door_list(actor, building: Building) -> list[dict]:
         names.append(crypto.mask_name(r.name))
     doors = [{"household_id": pk, "label": address, "special_tags": ",".join(sorted(special.get(pk, ((), []))[0])),
               "masked": "、".join(special.get(pk, ((), []))[1])} for pk, address in homes]
-    return sorted(doors, key=lambda d: (not d["special_tags"], d["label"]))
+    return sorted(doors, key=lambda d: (not d["special_tags"], walk.natural(d["label"])))
+
+
+def walking_order(stops) -> list[DeliveryStop]:
+    """A round's doors as the volunteer walks them: special-group doors first, then 101 < 201 < 1001 (numbers by value)."""
+    return sorted(stops, key=lambda s: (not s.special_tags, walk.natural(s.label)))
 
 
 def round_create(*, actor, building_id, volunteer_id, day=None, drop_point: str = "", goods: str = "",
@@ -166,7 +172,7 @@ def _close(r: DeliveryRound, *, actor, reasons: dict, now, day_over: bool = Fals
     is there to give one, so it is closed as not reached and told like every other door.
     """
     missing, missed = [], []
-    for stop in r.stops.exclude(status=StopStatus.DELIVERED).order_by("label"):
+    for stop in walking_order(r.stops.exclude(status=StopStatus.DELIVERED)):
         reason = reasons.get(str(stop.pk)) or stop.reason
         if stop.special_tags and not reason and not day_over:
             missing.append(stop.label)

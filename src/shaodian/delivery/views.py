@@ -131,7 +131,7 @@ def round_new(request):
 
 
 def _round_page(request, r, *, tap_form=None, close_form=None, status=200):
-    stops = list(r.stops.all())
+    stops = rounds.walking_order(r.stops.all())
     for s in stops:  # drawn into the page: a form sent twice (a flaky network) is the same tap
         s.client_id = uuid.uuid4().hex
     audit_list(request.user, "delivery_stop", stops, query={"round": r.pk})
@@ -196,7 +196,7 @@ def round_close(request, round_id):
     user = request.user
     _need_writer(user)
     r = selectors.round_get(user, round_id)
-    form = CloseForm(request.POST, stops=list(r.stops.exclude(status=StopStatus.DELIVERED)))
+    form = CloseForm(request.POST, stops=rounds.walking_order(r.stops.exclude(status=StopStatus.DELIVERED)))
     if form.is_valid():
         try:
             rounds.round_close(actor=user, round_id=r.pk, reasons=form.reasons())

@@ -8,7 +8,8 @@ from django.utils import timezone
 from shaodian.errors import NotFound
 from shaodian.places.models import Place, PlaceKind
 from shaodian.places.selectors import scoped_places
-from shaodian.screening import coverage, walk
+from shaodian.places import walk
+from shaodian.screening import coverage
 from shaodian.screening.models import Campaign, CampaignStatus, Coverage, VisitStatus, VisitTask
 from shaodian.security.roles import Perm
 from shaodian.security.scope import get_scoped

@@ -154,3 +154,19 @@ def test_the_phone_sends_queued_taps_once(users, round_a, api_as):
                                 volunteer_id=users["volunteer_a"].pk)
     foreign = {"client_id": "q-x", "stop": other.stops.first().pk, "status": "delivered"}
     assert api.post(url, json.dumps({"taps": [foreign]}), content_type="application/json").status_code == 404
+
+
+def test_the_round_page_lists_doors_in_walking_order(users, client_as):
+    """Rooms were listed as text: 1001 before 101, the tenth floor before the first."""
+    from shaodian.testing.factories import BuildingFactory, HouseholdFactory, UnitFactory
+
+    grid = users["grid_a"].node
+    unit = UnitFactory(building=BuildingFactory(grid=grid, name="步行顺序1栋"))
+    for room in ("1001", "201", "101", "1002", "102"):
+        HouseholdFactory(unit=unit, room=room)
+    r = rounds.round_create(actor=users["grid_a"], building_id=unit.building_id, volunteer_id=users["volunteer_a"].pk)
+    page = client_as("volunteer_a").get(f"/delivery/rounds/{r.pk}/").content.decode()
+    positions = [page.index(f"1单元{room}室") for room in ("101", "102", "201", "1001", "1002")]
+    assert positions == sorted(positions)
+    closing = [s.label.split("单元")[-1] for s in rounds.walking_order(r.stops.all())]
+    assert closing == ["101室", "102室", "201室", "1001室", "1002室"]

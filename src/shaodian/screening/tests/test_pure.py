@@ -6,7 +6,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shaodian.screening import coverage, narrowing, states, walk
+from shaodian.places import walk
+from shaodian.screening import coverage, narrowing, states
 
 # A small tree: city 1 › districts 10, 11 › streets 100..103 › communities 1000..1007 › grids 10000..10015.
 GRIDS = [{"grid": 10000 + g, "community": 1000 + g // 2, "street": 100 + g // 4, "district": 10 + g // 8, "city": 1}

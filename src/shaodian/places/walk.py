@@ -1,4 +1,5 @@
-"""Walking order of a grid worker's doors: building → unit → floor → room, numbers compared as numbers. Pure."""
+"""Walking order of doors (a grid worker's visits, a volunteer's delivery round): building → unit → floor →
+room, numbers compared as numbers. Pure."""
 
 import re
 
