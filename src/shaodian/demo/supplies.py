@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shaodian.checkpoints.models import Checkpoint
+from shaodian.people.models import Resident
 from shaodian.people.selectors import population_of
 from shaodian.places.models import Place, PlaceKind
 from shaodian.security.models import User
@@ -34,6 +35,14 @@ CATALOGUE = [
     ("120002", "医用外科口罩", "protective_gear", "只", "0.005", 730, "0", (0, 2)),
     ("130001", "含氯消毒液", "disinfectant", "升", 1, 365, "0", (50, 0)),
 ]
+
+
+def _local_driver(community: Place) -> Resident | None:
+    """A working-age resident of the community, holding a resident ID card, who drives a supply truck."""
+    today = timezone.localdate()
+    born = (today - dt.timedelta(days=55 * 365), today - dt.timedelta(days=25 * 365))
+    return (Resident.objects.filter(community_id=community.pk, document_type="resident_id", sex="M",
+                                    birth_date__range=born).order_by("pk").first())
 
 
 def _u(name: str) -> User:
@@ -163,7 +172,11 @@ def build_supplies_story(rng, now=None) -> dict:
     gates = list(Checkpoint.objects.filter(community_id=community.pk, active=True).order_by("pk")[:2])
     driver = fleet.driver_register(actor=supply, name="张建军", phone="13700001111", whitelisted=True)
     fleet.driver_health_check(actor=supply, driver_id=driver.pk, negative=True, now=ago(0, 8))
-    spare = fleet.driver_register(actor=supply, name="李卫东", phone="13700002222", whitelisted=True)
+    # The spare driver lives in the city: registered with their ID number, linked to their resident record, so
+    # tracing spares them home quarantine as a close contact (the driver from Sichuan stays unlinked).
+    local = _local_driver(community)
+    spare = fleet.driver_register(actor=supply, name=local.name if local else "李卫东", phone="13700002222",
+                                  whitelisted=True, id_number=local.id_number if local else "")
     truck = fleet.vehicle_register(actor=supply, plate="川A7B123", registered_in="四川省成都市", capacity_kg=8000,
                                    driver_id=driver.pk, supplier_id=grain.pk)
     if gates:

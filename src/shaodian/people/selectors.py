@@ -57,6 +57,14 @@ def id_hashes(value: str) -> dict[str, str]:
     }
 
 
+def resident_id_by_number(number: str) -> int | None:
+    """The id of the city's resident holding this (validated) ID number, matched by its keyed hash anywhere in the
+    city; None when nobody does. Only the id: a record of another app may point at the resident (a supply driver
+    who lives here) without its user reading anything about them."""
+    return Resident.objects.filter(id_hash=id_hashes(number)["id_hash"]).order_by("pk").values_list(
+        "pk", flat=True).first()
+
+
 def phone_hashes(value: str) -> dict[str, str]:
     key = settings.FIELD_KEY
     if not value:

@@ -46,6 +46,8 @@ OBJECT_TYPES = {
     "disinfection": _t("Vehicle disinfection"),
     "driver": _t("Driver"),
     "driver_health_check": _t("Driver health check"),
+    "driver_link": _t("Driver's link to a resident"),
+    "driver_whitelist": _t("Drivers' white list"),
     "equipment_gaps": _t("Equipment gap list"),
     "freight_node": _t("Freight node"),
     "price": _t("Price observation"),

@@ -16,6 +16,7 @@ from shaodian.checkpoints.services import pass_issue
 from shaodian.core.notify import notify
 from shaodian.errors import ServiceError
 from shaodian.people import idcard
+from shaodian.people.selectors import resident_id_by_number
 from shaodian.security import crypto
 from shaodian.security.audit import audit
 from shaodian.security.models import AuditAction, User
@@ -39,7 +40,22 @@ def health_check_current(driver: Driver, now) -> bool:
             and now - driver.health_checked_at <= HEALTH_CHECK_VALID)
 
 
-def driver_register(*, actor, name: str, phone: str, whitelisted: bool = False, place_id=None) -> Driver:
+def _resident_of(id_number: str) -> int | None:
+    """The city's resident holding this ID number (居民身份证号码), or None; a malformed number is refused.
+
+    The number is only matched (by its keyed hash), never kept: the driver keeps the link alone.
+    """
+    try:
+        number = idcard.validate_resident_id(id_number)
+    except idcard.InvalidNumber as exc:
+        raise ServiceError.one("id_number", exc.zh, exc.en, exc.code) from None
+    return resident_id_by_number(number)
+
+
+def driver_register(*, actor, name: str, phone: str, whitelisted: bool = False, place_id=None,
+                    id_number: str = "") -> Driver:
+    """Register a supply driver. With an ID number, the driver is linked to the city's resident holding it (so
+    tracing spares a white-listed one home quarantine); a driver from outside the city is registered unlinked."""
     _manage(actor)
     name = _text(name, "name", 64)
     if len(name) < 2:
@@ -48,12 +64,34 @@ def driver_register(*, actor, name: str, phone: str, whitelisted: bool = False, 
         phone = idcard.validate_phone(phone)
     except idcard.InvalidNumber as exc:
         raise ServiceError.one("phone", exc.zh, exc.en) from None
+    resident_id = _resident_of(id_number) if idcard.normalize_id(id_number) else None
     with transaction.atomic():
         d = Driver(name=name, phone=phone, phone_hash=crypto.lookup_hash(settings.FIELD_KEY, phone, purpose="phone"),
-                   whitelisted=bool(whitelisted))
+                   whitelisted=bool(whitelisted), resident_id=resident_id)
         d.locate_at(_place(actor, place_id or actor.node_id))
         d.save()
-        audit(actor, AuditAction.CREATE, "driver", d.pk, detail={"whitelisted": d.whitelisted})
+        audit(actor, AuditAction.CREATE, "driver", d.pk, detail={"whitelisted": d.whitelisted,
+                                                                 "linked": resident_id is not None})
+    return d
+
+
+def driver_link_set(*, actor, driver_id, id_number: str) -> Driver:
+    """Link a driver to the city's resident holding this ID number, or unlink them (no number, or nobody in the
+    city holds it); audited without the number. A white-listed driver's former resident who is followed as a key
+    person instead of a close contact is reviewed by a health official, as when taken off the list."""
+    _manage(actor)
+    resident_id = _resident_of(id_number) if idcard.normalize_id(id_number) else None
+    with transaction.atomic():
+        d = get_scoped(Driver.objects.for_user(actor, Perm.MANAGE_SUPPLIES).select_for_update(), driver_id)
+        before = d.resident_id
+        if before == resident_id:
+            return d
+        d.resident_id = resident_id
+        d.save(update_fields=["resident"])
+        audit(actor, AuditAction.UPDATE, "driver_link", d.pk, detail={"linked": resident_id is not None})
+        if before and d.whitelisted:
+            _tell_health_officials(d, before, "driver_unlinked", "不再登记为保供白名单司机",
+                                   "is no longer registered as a white-listed supply driver")
     return d
 
 
@@ -92,12 +130,14 @@ def driver_whitelist_set(*, actor, driver_id, whitelisted: bool, reason: str) ->
         audit(actor, AuditAction.UPDATE, "driver_whitelist", d.pk, detail={"whitelisted": d.whitelisted,
                                                                             "reason": reason})
         if not d.whitelisted and d.resident_id:
-            _tell_health_officials(d, reason)
+            _tell_health_officials(d, d.resident_id, "whitelist_removed", f"已移出保供司机白名单（{reason[:60]}）",
+                                   "was taken off the supply drivers' white list")
     return d
 
 
-def _tell_health_officials(d: Driver, reason: str) -> None:
-    exempt = (Monitoring.objects.filter(resident_id=d.resident_id, status=MonitoringStatus.ACTIVE,
+def _tell_health_officials(d: Driver, resident_id: int, event: str, zh: str, en: str) -> None:
+    """A health official near the resident reviews a key-person period that rested on the driver's white list."""
+    exempt = (Monitoring.objects.filter(resident_id=resident_id, status=MonitoringStatus.ACTIVE,
                                         exemption=Exemption.WHITELISTED_DRIVER).select_related("resident").first())
     if exempt is None:
         return
@@ -110,9 +150,9 @@ def _tell_health_officials(d: Driver, reason: str) -> None:
             break
     name = crypto.mask_name(resident.name)
     for uid in officials:
-        notify(recipient=uid, key=f"monitoring:{exempt.pk}:whitelist_removed:{d.pk}:{uid}",
-               zh=f"{name}已移出保供司机白名单（{reason[:60]}），其密接健康监测仍按重点人员进行，请复核是否改为居家隔离",
-               en=f"{name} was taken off the supply drivers' white list; their close-contact monitoring still runs as "
+        notify(recipient=uid, key=f"monitoring:{exempt.pk}:{event}:{d.pk}:{uid}",
+               zh=f"{name}{zh}，其密接健康监测仍按重点人员进行，请复核是否改为居家隔离",
+               en=f"{name} {en}; their close-contact monitoring still runs as "
                   "a key person: review whether they should now be quarantined at home")
 
 

@@ -79,6 +79,26 @@ class HealthCheckForm(PageForm):
     negative = forms.BooleanField(label=_("Negative"), required=False)
 
 
+class DriverForm(PageForm):
+    """A new supply driver; the ID number (optional) only links them to the city's resident holding it."""
+
+    name = forms.CharField(label=_("Name"), max_length=64)
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    id_number = forms.CharField(label=_("Resident ID number (optional)"), max_length=32, required=False)
+    whitelisted = forms.BooleanField(label=_("On the white list"), required=False)
+
+
+class DriverLinkForm(PageForm):
+    driver = forms.IntegerField(**ID)
+    id_number = forms.CharField(label=_("Resident ID number (empty: unlink)"), max_length=32, required=False)
+
+
+class WhitelistForm(PageForm):
+    driver = forms.IntegerField(**ID)
+    whitelisted = forms.BooleanField(required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
 class LedgerFilterForm(QueryForm):
     """The warehouse ledger of one item (`?item=`): anything but an id shows the whole ledger."""
 

@@ -18,5 +18,10 @@ urlpatterns = [
     path("supplies/vehicles/disinfect/", views_market.vehicle_action, {"kind": "disinfect"}, name="supplies_disinfect"),
     path("supplies/vehicles/driver/", views_market.vehicle_action, {"kind": "driver"}, name="supplies_driver_change"),
     path("supplies/vehicles/check/", views_market.vehicle_action, {"kind": "check"}, name="supplies_health_check"),
+    path("supplies/vehicles/drivers/new/", views_market.vehicle_action, {"kind": "driver_new"},
+         name="supplies_driver_new"),
+    path("supplies/vehicles/drivers/link/", views_market.vehicle_action, {"kind": "link"}, name="supplies_driver_link"),
+    path("supplies/vehicles/drivers/whitelist/", views_market.vehicle_action, {"kind": "whitelist"},
+         name="supplies_driver_whitelist"),
     path("public/supplies/", public_views.public_supplies, name="public_supplies"),
 ]

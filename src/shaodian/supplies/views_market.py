@@ -1,10 +1,12 @@
 """Staff pages of markets and partners: prices, suppliers with memos, wartime activation and orders, freight
 nodes with the reopening list, the equipment gap list, vehicles with their drivers and disinfections."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shaodian.checkpoints.models import PassStatus
 from shaodian.core.shortcuts import need
@@ -15,8 +17,8 @@ from shaodian.security.audit import audit_list
 from shaodian.security.roles import Perm
 from shaodian.supplies import equipment, fleet, freight, partners, prices, selectors
 from shaodian.supplies.forms import (
-    ActivateForm, DisinfectionForm, DriverChangeForm, ExportFormatForm, FreightStatusForm, HealthCheckForm, OrderForm,
-    PriceForm,
+    ActivateForm, DisinfectionForm, DriverChangeForm, DriverForm, DriverLinkForm, ExportFormatForm, FreightStatusForm,
+    HealthCheckForm, OrderForm, PriceForm, WhitelistForm,
 )
 from shaodian.supplies.models_fleet import Disinfection
 
@@ -146,6 +148,7 @@ def _vehicle_page(request, user, form=None, kind="", status=200):
     audit_list(user, "driver", drivers)
     return _page(request, "supplies/vehicles.html", {
         "rows": rows, "drivers": people, "form": form, "kind": kind,
+        "driver_form": kind in ("driver_new", "link", "whitelist"),
         "can_manage": user.can(Perm.MANAGE_SUPPLIES)}, form, status)
 
 
@@ -156,17 +159,44 @@ def vehicle_list(request):
     return _vehicle_page(request, request.user)
 
 
-VEHICLE_FORMS = {"disinfect": DisinfectionForm, "driver": DriverChangeForm, "check": HealthCheckForm}
+VEHICLE_FORMS = {"disinfect": DisinfectionForm, "driver": DriverChangeForm, "check": HealthCheckForm,
+                 "driver_new": DriverForm, "link": DriverLinkForm, "whitelist": WhitelistForm}
+
+
+def _say_linked(request, driver) -> None:
+    """Whether the driver is linked to a resident of the city: yes or no, nothing about who."""
+    if driver.resident_id:
+        messages.success(request, _("%(name)s is linked to a resident of the city.") % {"name": driver.name})
+    else:
+        messages.info(request, _("%(name)s is not linked to a resident of the city (no resident holds that ID number, "
+                                 "or none was given).") % {"name": driver.name})
+
+
+def _driver_call(request, kind):
+    """The service behind a drivers' form: register, link or unlink, white list on or off."""
+    user = request.user
+    if kind == "driver_new":
+        return lambda d: _say_linked(request, fleet.driver_register(
+            actor=user, name=d["name"], phone=d["phone"], whitelisted=d["whitelisted"], id_number=d["id_number"]))
+    if kind == "link":
+        return lambda d: _say_linked(request, fleet.driver_link_set(actor=user, driver_id=d["driver"],
+                                                                    id_number=d["id_number"]))
+    return lambda d: fleet.driver_whitelist_set(actor=user, driver_id=d["driver"], whitelisted=d["whitelisted"],
+                                                reason=d["reason"])
 
 
 @login_required
 def vehicle_action(request, kind):
-    """One of the vehicle page's forms: a disinfection, a driver change, a driver's health check."""
+    """One of the vehicle page's forms: a disinfection, a driver change, a driver's health check, a new driver,
+    a driver's link to a resident, the white list."""
     user = request.user
     need(user, Perm.MANAGE_SUPPLIES)
     if request.method != "POST" or kind not in VEHICLE_FORMS:
         return redirect("supplies_vehicles")
-    if kind == "driver":
+    if kind in ("driver_new", "link", "whitelist"):
+        form = VEHICLE_FORMS[kind](request.POST)
+        call = _driver_call(request, kind)
+    elif kind == "driver":
         form = DriverChangeForm(request.POST, drivers=fleet.drivers_for(user).order_by("name")[:LIST_LIMIT])
         call = lambda d: fleet.vehicle_driver_change(actor=user, vehicle_id=d["vehicle"], driver_id=d["driver"])  # noqa: E731
     elif kind == "check":
