@@ -264,7 +264,8 @@ def _supplies_objects(users, resident) -> dict:
     item = Item.objects.create(code="990001", name="大米", category="grain", unit="公斤", daily_need_per_person="0.5")
     supplies.stock_receive(actor=supply, warehouse_id=store.pk, item_id=item.pk, quantity=10, note=resident.name)
     driver = fleet.driver_register(actor=supply, name=resident.name, phone=resident.phone, whitelisted=True,
-                                   place_id=grid_b.pk)
+                                   place_id=grid_b.pk, id_number=resident.id_number)
+    assert driver.resident_id == resident.pk  # linked to the resident they are
     fleet.vehicle_register(actor=supply, plate="京B54321", driver_id=driver.pk, place_id=grid_b.pk)
     fleet.disinfection_record(actor=supply, vehicle_id=driver.vehicles.get().pk, trip=resident.name, agent="消毒液",
                               site="乙社区")

@@ -37,12 +37,17 @@ CATALOGUE = [
 ]
 
 
-def _local_driver(community: Place) -> Resident | None:
-    """A working-age resident of the community, holding a resident ID card, who drives a supply truck."""
+def _local_driver() -> Resident | None:
+    """A working-age resident holding a resident ID card who drives a supply truck: from a community where no demo
+    login works, as the other stories follow those communities' people (a white-listed driver is never put under
+    home quarantine), and under no health flag."""
     today = timezone.localdate()
     born = (today - dt.timedelta(days=55 * 365), today - dt.timedelta(days=25 * 365))
-    return (Resident.objects.filter(community_id=community.pk, document_type="resident_id", sex="M",
-                                    birth_date__range=born).order_by("pk").first())
+    nodes = Place.objects.filter(pk__in=User.objects.values("node_id"))
+    busy = {c for n in nodes for c in (n.community_id, n.pk if n.kind == PlaceKind.COMMUNITY else None) if c}
+    return (Resident.objects.exclude(community_id__in=busy)
+            .filter(document_type="resident_id", sex="M", birth_date__range=born, health_flags__isnull=True)
+            .order_by("pk").first())
 
 
 def _u(name: str) -> User:
@@ -174,7 +179,7 @@ def build_supplies_story(rng, now=None) -> dict:
     fleet.driver_health_check(actor=supply, driver_id=driver.pk, negative=True, now=ago(0, 8))
     # The spare driver lives in the city: registered with their ID number, linked to their resident record, so
     # tracing spares them home quarantine as a close contact (the driver from Sichuan stays unlinked).
-    local = _local_driver(community)
+    local = _local_driver()
     spare = fleet.driver_register(actor=supply, name=local.name if local else "李卫东", phone="13700002222",
                                   whitelisted=True, id_number=local.id_number if local else "")
     truck = fleet.vehicle_register(actor=supply, plate="川A7B123", registered_in="四川省成都市", capacity_kg=8000,

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 def driver_contact(users):
     """A white-listed driver living in grid_a, confirmed as a close contact of a case next door."""
     person = resident_in("grid_a", 3)
-    d = fleet.driver_register(actor=users["supply"], name="张师傅", phone="13700001111", whitelisted=True)
-    Driver.objects.filter(pk=d.pk).update(resident=person)
+    d = fleet.driver_register(actor=users["supply"], name="张师傅", phone="13700001111", whitelisted=True,
+                              id_number=person.id_number)
+    assert d.resident_id == person.pk
     case = tracing.case_register(actor=users["cdc"], resident_id=resident_in("grid_a", 4).pk, kind="confirmed",
                                  test_date=timezone.localdate())
     c = Contact.objects.create(case=case, resident=person, reason="colocation", minutes=30)
@@ -65,3 +66,17 @@ def test_the_list_changes_only_with_a_reason_and_by_the_supply_officer(users, dr
     fleet.driver_whitelist_set(actor=users["supply"], driver_id=d.pk, whitelisted=True, reason="恢复承运")
     assert [a.detail["whitelisted"] for a in AuditLog.objects.filter(object_type="driver_whitelist").order_by("pk")] == [
         False, True]
+
+
+def test_unlinking_a_white_listed_driver_followed_as_a_key_person_asks_a_health_official_to_review(users,
+                                                                                                  driver_contact):
+    d, c = driver_contact
+    fleet.driver_link_set(actor=users["supply"], driver_id=d.pk, id_number="")
+    outbox.work(worker="test")
+    assert Driver.objects.get(pk=d.pk).resident_id is None
+    [told] = Notification.objects.filter(recipient=users["cdc"]).values_list("text_zh", flat=True)
+    assert "不再登记为保供白名单司机" in told and "复核" in told and c.resident.name not in told
+    # Linked again, nobody is told a second time about a link that only came back.
+    fleet.driver_link_set(actor=users["supply"], driver_id=d.pk, id_number=c.resident.id_number)
+    outbox.work(worker="test")
+    assert Notification.objects.filter(recipient=users["cdc"]).count() == 1
