@@ -8,9 +8,9 @@
   var configEl = document.getElementById("field-config");
   if (!root || !configEl) return;
 
+  var off = window.shaodianOffline;
   var cfg = JSON.parse(configEl.textContent);
   var T = cfg.text;
-  var EN = (document.documentElement.lang || "").indexOf("en") === 0;
   var QUEUE = "sd.field.queue";
   var REJECTED = "sd.field.rejected";
   var BATCH = 100;
@@ -19,31 +19,6 @@
   var $ = function (id) { return document.getElementById(id); };
   var el = { net: $("f-net"), queue: $("f-queue"), note: $("f-note"), rejected: $("f-rejected"),
              rejectedList: $("f-rejected-list"), rejectedClear: $("f-rejected-clear") };
-
-  function load(key, fallback) {
-    try {
-      var v = JSON.parse(localStorage.getItem(key));
-      return v === null || v === undefined ? fallback : v;
-    } catch (e) {
-      return fallback;
-    }
-  }
-
-  function save(key, value) {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false;
-    }
-  }
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-  }
 
   function pad(n, w) { return String(n).padStart(w || 2, "0"); }
 
@@ -56,18 +31,6 @@
       pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
   }
 
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
-  function reasonText(reason) {
-    var parts = String(reason || "").split(" / ");
-    return parts.length === 2 ? parts[EN ? 1 : 0] : String(reason || "");
-  }
-
   // ------------------------------------------------------------------ status
 
   var online = navigator.onLine;
@@ -75,21 +38,16 @@
 
   function setOnline(value) {
     online = value;
-    el.net.textContent = value ? T.online : T.offline;
-    el.net.className = "guard-net " + (value ? "is-online" : "is-offline");
-    root.setAttribute("data-online", value ? "1" : "0");
+    off.showNet(el.net, root, T, value);
   }
 
   function note(text) {
-    el.note.textContent = text || "";
-    el.note.hidden = !text;
+    off.note(el.note, text);
   }
 
   function showQueue() {
-    var q = load(QUEUE, []);
-    el.queue.querySelector("b").textContent = String(q.length);
-    el.queue.className = "guard-queue" + (q.length ? " has-items" : "");
-    root.setAttribute("data-queue", String(q.length));
+    var q = off.list(QUEUE);
+    off.showCount(el.queue, root, q.length);
     // A door already recorded on this phone is not shown again, even on a page served from the cache.
     var waiting = {};
     q.forEach(function (v) { waiting[String(v.task)] = true; });
@@ -99,12 +57,12 @@
   }
 
   function showRejected() {
-    var list = load(REJECTED, []);
+    var list = off.list(REJECTED);
     el.rejected.hidden = list.length === 0;
     el.rejectedList.textContent = "";
     list.slice(-50).reverse().forEach(function (r) {
       var li = document.createElement("li");
-      li.textContent = (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + reasonText(r.reason);
+      li.textContent = (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + off.bilingual(r.reason);
       el.rejectedList.appendChild(li);
     });
   }
@@ -115,7 +73,7 @@
     var li = form.closest(".field-door");
     var people = form.querySelector("[name=people_present]").value;
     var item = {
-      client_id: uuid(),
+      client_id: off.uuid(),
       task: Number(form.getAttribute("data-task")),
       outcome: outcome,
       people_present: people === "" ? null : Number(people),
@@ -123,9 +81,9 @@
       notes: form.querySelector("[name=notes]").value.trim().slice(0, 500),
       at: isoNow(),
     };
-    var q = load(QUEUE, []);
+    var q = off.list(QUEUE);
     q.push(item);
-    if (!save(QUEUE, q)) {
+    if (!off.save(QUEUE, q)) {
       note(T.storage_full);
       return;
     }
@@ -146,24 +104,11 @@
 
   // ------------------------------------------------------------------ upload
 
-  var flushing = false;
-  var flushTimer = null;
-
-  function flushSoon() {
-    clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, 200);
-  }
-
-  function flush() {
-    if (flushing || authLost) return;
-    var batch = load(QUEUE, []).slice(0, BATCH);
-    if (!batch.length) return;
-    flushing = true;
-    fetch(cfg.api, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify({ visits: batch }),
-    }).then(function (r) {
+  function send() {
+    if (authLost) return null;
+    var batch = off.list(QUEUE).slice(0, BATCH);
+    if (!batch.length) return null;
+    return off.post(cfg.api, { visits: batch }).then(function (r) {
       setOnline(true);
       if (r.status === 401 || r.status === 403) { authLost = true; note(T.login); return null; }
       if (r.status !== 200) return null;
@@ -171,18 +116,23 @@
     }, function () {
       setOnline(false);
       note(T.queued);
-    }).then(function () {
-      flushing = false;
-      showQueue();
-      if (online && load(QUEUE, []).length > 0 && !authLost) flushSoon();
     });
+  }
+
+  var sender = off.sender({
+    send: send, after: showQueue, delay: 200, every: FLUSH_EVERY_MS,
+    again: function () { return online && off.list(QUEUE).length > 0 && !authLost; },
+  });
+
+  function flushSoon() {
+    sender.soon();
   }
 
   function settle(batch, results) {
     var sent = {};
     batch.forEach(function (v) { sent[v.client_id] = v; });
     var done = {};
-    var rejected = load(REJECTED, []);
+    var rejected = off.list(REJECTED);
     results.forEach(function (res) {
       if (!res || !res.client_id || !sent[res.client_id]) return;
       done[res.client_id] = true;
@@ -194,23 +144,22 @@
         if (li) li.hidden = false;
       }
     });
-    // Re-read: visits recorded while the request was out are still in the queue.
-    var left = load(QUEUE, []).filter(function (v) { return !done[v.client_id]; });
-    save(QUEUE, left);
-    save(REJECTED, rejected.slice(-100));
+    // Visits recorded while the request was out stay in the queue.
+    var left = off.drop(QUEUE, done);
+    off.save(REJECTED, rejected.slice(-100));
     showRejected();
     if (!left.length) note("");
   }
 
   el.rejectedClear.addEventListener("click", function () {
-    save(REJECTED, []);
+    off.save(REJECTED, []);
     showRejected();
   });
 
   // ------------------------------------------------------------------ offline shell
 
   function prepareOffline() {
-    window.shaodianOffline.start(cfg.sw, cfg.scope);
+    off.start(cfg.sw, cfg.scope);
   }
 
   window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });
@@ -220,6 +169,5 @@
   showRejected();
   prepareOffline();
   flushSoon();
-  setInterval(flush, FLUSH_EVERY_MS);
   root.setAttribute("data-ready", "1");
 })();
