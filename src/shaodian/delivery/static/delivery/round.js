@@ -5,36 +5,20 @@
 (function () {
   "use strict";
 
-  var root = document.getElementById("round");
-  var configEl = document.getElementById("round-config");
-  if (!root || !configEl) return;
-
-  var off = window.shaodianOffline;
-  var cfg = JSON.parse(configEl.textContent);
-  var T = cfg.text;
   var QUEUE = "sd.round.queue";
   var REJECTED = "sd.round.rejected";
   var BATCH = 100;
-  var FLUSH_EVERY_MS = 15 * 1000;
   var REASON_MAX = 200;
-
+  var off = window.shaodianOffline;
+  var page = off.queuePage("round", "r-", { queue: QUEUE, rejected: REJECTED });
+  if (!page) return;
   var $ = function (id) { return document.getElementById(id); };
-  var el = { net: $("r-net"), queue: $("r-queue"), note: $("r-note"), rejected: $("r-rejected"),
-             rejectedList: $("r-rejected-list"), rejectedClear: $("r-rejected-clear"), progress: $("progress") };
+  var cfg = page.cfg;
+  var T = page.T;
+  var progress = $("progress");
+  var note = page.note;
 
   // ------------------------------------------------------------------ what the page shows
-
-  var online = navigator.onLine;
-  var authLost = false;
-
-  function setOnline(value) {
-    online = value;
-    off.showNet(el.net, root, T, value);
-  }
-
-  function note(text) {
-    off.note(el.note, text);
-  }
 
   function door(stop) {
     return document.getElementById("stop-" + stop);
@@ -87,28 +71,21 @@
   function showProgress() {
     var all = document.querySelectorAll("li.door").length;
     var done = document.querySelectorAll("li.door.delivered").length;
-    el.progress.textContent = T.progress.replace("%(d)s", done).replace("%(n)s", all);
+    progress.textContent = T.progress.replace("%(d)s", done).replace("%(n)s", all);
   }
 
   function showQueue() {
     var q = off.list(QUEUE);
-    off.showCount(el.queue, root, q.length);
+    page.showCount(q.length);
     q.forEach(function (t) {
       if (t.round === cfg.round) showDoor(t.stop, t.status, t.reason, true);
     });
     showProgress();
   }
 
-  function showRejected() {
-    var list = off.list(REJECTED);
-    el.rejected.hidden = list.length === 0;
-    el.rejectedList.textContent = "";
-    list.slice(-50).reverse().forEach(function (r) {
-      var li = document.createElement("li");
-      var where = r.round === cfg.round ? doorLabel(r.stop) : "#" + r.round + " · #" + r.stop;
-      li.textContent = where + " · " + (T[r.status] || r.status) + " · " + ((off.en ? r.en : r.zh) || T.refused);
-      el.rejectedList.appendChild(li);
-    });
+  function rejectedLine(r) {
+    var where = r.round === cfg.round ? doorLabel(r.stop) : "#" + r.round + " · #" + r.stop;
+    return where + " · " + (T[r.status] || r.status) + " · " + ((off.en ? r.en : r.zh) || T.refused);
   }
 
   // ------------------------------------------------------------------ a tap
@@ -129,9 +106,9 @@
       return;
     }
     if (reasonBox) reasonBox.value = "";
-    note(online ? "" : T.queued);
+    note(page.online ? "" : T.queued);
     showQueue();
-    flushSoon();
+    page.soon();
   }
 
   document.addEventListener("submit", function (ev) {
@@ -147,7 +124,7 @@
       if (mine.length || !navigator.onLine) {
         ev.preventDefault();
         note(mine.length ? T.close_waiting : T.close_offline);
-        flushSoon();
+        page.soon();
       }
     }
   });
@@ -162,17 +139,15 @@
   }
 
   function send() {
-    if (authLost) return null;
     var q = off.list(QUEUE);
     if (!q.length) return null;
     // One round per request (the API is per round), the oldest tap's first.
     var roundId = q[0].round;
     var batch = q.filter(function (t) { return t.round === roundId; }).slice(0, BATCH);
-    return off.post(cfg.api.replace("{round}", String(roundId)), { taps: batch.map(function (t) {
+    var taps = batch.map(function (t) {
       return { client_id: t.client_id, stop: t.stop, status: t.status, reason: t.reason };
-    }) }).then(function (r) {
-      setOnline(true);
-      if (r.status === 401 || r.status === 403) { authLost = true; note(T.login); return null; }
+    });
+    return page.post(cfg.api.replace("{round}", String(roundId)), { taps: taps }, function (r) {
       if (r.status === 200) return r.json().then(function (body) { settle(roundId, batch, body.results || []); });
       // The round is gone from this volunteer, or the taps cannot be read: they would never be taken.
       if (r.status === 404 || r.status === 422) {
@@ -181,19 +156,7 @@
         });
       }
       return null;  // the server is in trouble: try again later
-    }, function () {
-      setOnline(false);
-      note(T.queued);
     });
-  }
-
-  var sender = off.sender({
-    send: send, after: showQueue, delay: 200, every: FLUSH_EVERY_MS,
-    again: function () { return online && off.list(QUEUE).length > 0 && !authLost; },
-  });
-
-  function flushSoon() {
-    sender.soon();
   }
 
   function settle(roundId, batch, results) {
@@ -218,23 +181,11 @@
     // Taps made while the request was out stay in the queue.
     var left = off.drop(QUEUE, done);
     off.save(REJECTED, rejected.slice(-100));
-    showRejected();
+    page.showRejected();
     if (!left.length) note("");
     // The page kept for the next visit offline should show these doors as the server has them now.
     if (changed && roundId === cfg.round) off.refresh();
   }
 
-  el.rejectedClear.addEventListener("click", function () {
-    off.save(REJECTED, []);
-    showRejected();
-  });
-
-  window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });
-  window.addEventListener("offline", function () { setOnline(false); });
-  setOnline(navigator.onLine);
-  showQueue();
-  showRejected();
-  off.start(cfg.sw, cfg.scope);
-  flushSoon();
-  root.setAttribute("data-ready", "1");
+  page.run({ send: send, showQueue: showQueue, rejectedLine: rejectedLine });
 })();

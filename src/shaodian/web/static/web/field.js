@@ -4,50 +4,32 @@
 (function () {
   "use strict";
 
-  var root = document.getElementById("field");
-  var configEl = document.getElementById("field-config");
-  if (!root || !configEl) return;
-
-  var off = window.shaodianOffline;
-  var cfg = JSON.parse(configEl.textContent);
-  var T = cfg.text;
   var QUEUE = "sd.field.queue";
   var REJECTED = "sd.field.rejected";
   var BATCH = 100;
-  var FLUSH_EVERY_MS = 15 * 1000;
-
-  var $ = function (id) { return document.getElementById(id); };
-  var el = { net: $("f-net"), queue: $("f-queue"), note: $("f-note"), rejected: $("f-rejected"),
-             rejectedList: $("f-rejected-list"), rejectedClear: $("f-rejected-clear") };
+  var off = window.shaodianOffline;
+  var page = off.queuePage("field", "f-", { queue: QUEUE, rejected: REJECTED });
+  if (!page) return;
+  var cfg = page.cfg;
+  var T = page.T;
+  var note = page.note;
 
   function pad(n, w) { return String(n).padStart(w || 2, "0"); }
 
   function isoNow() {
     var d = new Date();
-    var off = -d.getTimezoneOffset();
-    var sign = off >= 0 ? "+" : "-";
-    off = Math.abs(off);
+    var tz = -d.getTimezoneOffset();
+    var sign = tz >= 0 ? "+" : "-";
+    tz = Math.abs(tz);
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
-      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(tz / 60)) + ":" + pad(tz % 60);
   }
 
   // ------------------------------------------------------------------ status
 
-  var online = navigator.onLine;
-  var authLost = false;
-
-  function setOnline(value) {
-    online = value;
-    off.showNet(el.net, root, T, value);
-  }
-
-  function note(text) {
-    off.note(el.note, text);
-  }
-
   function showQueue() {
     var q = off.list(QUEUE);
-    off.showCount(el.queue, root, q.length);
+    page.showCount(q.length);
     // A door already recorded on this phone is not shown again, even on a page served from the cache.
     var waiting = {};
     q.forEach(function (v) { waiting[String(v.task)] = true; });
@@ -56,15 +38,8 @@
     });
   }
 
-  function showRejected() {
-    var list = off.list(REJECTED);
-    el.rejected.hidden = list.length === 0;
-    el.rejectedList.textContent = "";
-    list.slice(-50).reverse().forEach(function (r) {
-      var li = document.createElement("li");
-      li.textContent = (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + off.bilingual(r.reason);
-      el.rejectedList.appendChild(li);
-    });
+  function rejectedLine(r) {
+    return (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + off.bilingual(r.reason);
   }
 
   // ------------------------------------------------------------------ recording
@@ -88,9 +63,9 @@
       return;
     }
     li.hidden = true;
-    note(online ? "" : T.queued);
+    note(page.online ? "" : T.queued);
     showQueue();
-    flushSoon();
+    page.soon();
   }
 
   document.addEventListener("submit", function (ev) {
@@ -105,27 +80,12 @@
   // ------------------------------------------------------------------ upload
 
   function send() {
-    if (authLost) return null;
     var batch = off.list(QUEUE).slice(0, BATCH);
     if (!batch.length) return null;
-    return off.post(cfg.api, { visits: batch }).then(function (r) {
-      setOnline(true);
-      if (r.status === 401 || r.status === 403) { authLost = true; note(T.login); return null; }
+    return page.post(cfg.api, { visits: batch }, function (r) {
       if (r.status !== 200) return null;
       return r.json().then(function (body) { settle(batch, body.results || []); });
-    }, function () {
-      setOnline(false);
-      note(T.queued);
     });
-  }
-
-  var sender = off.sender({
-    send: send, after: showQueue, delay: 200, every: FLUSH_EVERY_MS,
-    again: function () { return online && off.list(QUEUE).length > 0 && !authLost; },
-  });
-
-  function flushSoon() {
-    sender.soon();
   }
 
   function settle(batch, results) {
@@ -147,27 +107,9 @@
     // Visits recorded while the request was out stay in the queue.
     var left = off.drop(QUEUE, done);
     off.save(REJECTED, rejected.slice(-100));
-    showRejected();
+    page.showRejected();
     if (!left.length) note("");
   }
 
-  el.rejectedClear.addEventListener("click", function () {
-    off.save(REJECTED, []);
-    showRejected();
-  });
-
-  // ------------------------------------------------------------------ offline shell
-
-  function prepareOffline() {
-    off.start(cfg.sw, cfg.scope);
-  }
-
-  window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });
-  window.addEventListener("offline", function () { setOnline(false); });
-  setOnline(navigator.onLine);
-  showQueue();
-  showRejected();
-  prepareOffline();
-  flushSoon();
-  root.setAttribute("data-ready", "1");
+  page.run({ send: send, showQueue: showQueue, rejectedLine: rejectedLine });
 })();

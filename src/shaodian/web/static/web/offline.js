@@ -140,6 +140,87 @@
     return { flush: flush, soon: soon };
   }
 
+  // ------------------------------------------------------------------ a page of queued taps
+
+  // The field page and a delivery round: #NAME, its settings in #NAME-config, and the lines both have
+  // (PREFIX + net, queue, note, rejected, rejected-list, rejected-clear). keys: {queue, rejected} in storage.
+  // null on any other page.
+  function queuePage(name, prefix, keys) {
+    var root = document.getElementById(name);
+    var configEl = document.getElementById(name + "-config");
+    if (!root || !configEl) return null;
+    var cfg = JSON.parse(configEl.textContent);
+    var $ = function (id) { return document.getElementById(prefix + id); };
+    var p = {
+      root: root, cfg: cfg, T: cfg.text, online: navigator.onLine, authLost: false,
+      el: { net: $("net"), queue: $("queue"), note: $("note"), rejected: $("rejected"),
+            rejectedList: $("rejected-list"), rejectedClear: $("rejected-clear") },
+    };
+    var upload = null;
+    var rejectedLine = null;
+
+    p.setOnline = function (value) {
+      p.online = value;
+      showNet(p.el.net, root, p.T, value);
+    };
+    p.note = function (text) { note(p.el.note, text); };
+    p.showCount = function (n) { showCount(p.el.queue, root, n); };
+    p.soon = function () { upload.soon(); };
+
+    // What the server refused, newest first, until the user clears the list.
+    p.showRejected = function () {
+      var items = list(keys.rejected);
+      p.el.rejected.hidden = items.length === 0;
+      p.el.rejectedList.textContent = "";
+      items.slice(-50).reverse().forEach(function (r) {
+        var li = document.createElement("li");
+        li.textContent = rejectedLine(r);
+        p.el.rejectedList.appendChild(li);
+      });
+    };
+
+    // One request: answered(r) reads what the server said, unless the login is gone; without network the
+    // items stay queued.
+    p.post = function (url, body, answered) {
+      return post(url, body).then(function (r) {
+        p.setOnline(true);
+        if (r.status === 401 || r.status === 403) {
+          p.authLost = true;
+          p.note(p.T.login);
+          return null;
+        }
+        return answered(r);
+      }, function () {
+        p.setOnline(false);
+        p.note(p.T.queued);
+      });
+    };
+
+    // Start: o.send() as for sender() (not called while the login is gone), o.showQueue(), and
+    // o.rejectedLine(item), the text of an item the server refused.
+    p.run = function (o) {
+      rejectedLine = o.rejectedLine;
+      upload = sender({
+        send: function () { return p.authLost ? null : o.send(); },
+        after: o.showQueue, delay: 200, every: 15 * 1000,
+        again: function () { return p.online && list(keys.queue).length > 0 && !p.authLost; },
+      });
+      p.el.rejectedClear.addEventListener("click", function () {
+        save(keys.rejected, []);
+        p.showRejected();
+      });
+      window.addEventListener("online", function () { p.setOnline(true); p.authLost = false; p.soon(); });
+      window.addEventListener("offline", function () { p.setOnline(false); });
+      p.setOnline(navigator.onLine);
+      o.showQueue();
+      p.showRejected();
+      window.shaodianOffline.start(cfg.sw, cfg.scope);
+      p.soon();
+      root.setAttribute("data-ready", "1");
+    };
+    return p;
+  }
+
   window.shaodianOffline = {
     // False where a service worker cannot run (plain HTTP to another machine): the page says so.
     start: function (sw, scope) {
@@ -156,6 +237,6 @@
     load: load, list: list, save: save, drop: drop, uuid: uuid,
     csrf: csrf, post: post, bilingual: bilingual,
     showNet: showNet, showCount: showCount, note: note,
-    sender: sender,
+    sender: sender, queuePage: queuePage,
   };
 })();
