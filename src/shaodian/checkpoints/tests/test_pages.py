@@ -115,6 +115,7 @@ def test_it_opens_the_guard_page_for_guards(client_as, city):
     assert res.status_code == 200
     assert 'id="guard-config"' in page and f"/api/v1/checkpoints/{city['cp_a'].pk}/verify" in page
     assert "web/guard.js" in page and "HTTPS" in page
+    assert page.index("web/offline.js") < page.index("web/guard.js")  # the guard's script uses the shared one
     assert "<script>" not in page  # the CSP forbids inline scripts: config travels as JSON
 
 

@@ -33,6 +33,7 @@ def test_the_round_page_carries_its_offline_config_and_no_inline_script(users, c
     assert config["api"].replace("{round}", str(r.pk)) == f"/api/v1/delivery/rounds/{r.pk}/taps"
     assert config["text"]["offline"] == "离线" and config["text"]["reason"] == "请写明未送达的原因"
     assert "delivery/round.js" in page and "web/offline.js" in page
+    assert page.index("web/offline.js") < page.index("delivery/round.js")  # the round's script uses the shared one
     assert "<script>" not in page  # the CSP forbids inline scripts
     assert 'id="r-queue"' in page and 'class="card round-close"' in page
     assert "hx-trigger" not in page  # no polling badge to fail offline

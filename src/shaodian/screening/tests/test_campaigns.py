@@ -161,7 +161,9 @@ def test_the_field_page_records_a_visit_without_its_script(users, client_as):
     task = VisitTask.objects.filter(campaign=campaign, grid=users["grid_a"].node).first()
     client = client_as("grid_a")
     page = client.get("/screening/field/")
-    assert page.status_code == 200 and task.household.address in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 200 and task.household.address in body
+    assert body.index("web/offline.js") < body.index("web/field.js")  # the page's script uses the shared one
     done = client.post("/screening/field/", {"client_id": "form-1", "task": task.pk, "outcome": "refused",
                                              "people_present": "2"})
     assert done.status_code == 302

@@ -5,71 +5,20 @@
 (function () {
   "use strict";
 
-  var root = document.getElementById("round");
-  var configEl = document.getElementById("round-config");
-  if (!root || !configEl) return;
-
-  var cfg = JSON.parse(configEl.textContent);
-  var T = cfg.text;
-  var EN = (document.documentElement.lang || "").indexOf("en") === 0;
   var QUEUE = "sd.round.queue";
   var REJECTED = "sd.round.rejected";
   var BATCH = 100;
-  var FLUSH_EVERY_MS = 15 * 1000;
   var REASON_MAX = 200;
-
+  var off = window.shaodianOffline;
+  var page = off.queuePage("round", "r-", { queue: QUEUE, rejected: REJECTED });
+  if (!page) return;
   var $ = function (id) { return document.getElementById(id); };
-  var el = { net: $("r-net"), queue: $("r-queue"), note: $("r-note"), rejected: $("r-rejected"),
-             rejectedList: $("r-rejected-list"), rejectedClear: $("r-rejected-clear"), progress: $("progress") };
-
-  function load(key, fallback) {
-    try {
-      var v = JSON.parse(localStorage.getItem(key));
-      return Array.isArray(v) ? v : fallback;
-    } catch (e) {
-      return fallback;
-    }
-  }
-
-  function save(key, value) {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false;
-    }
-  }
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-  }
-
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
+  var cfg = page.cfg;
+  var T = page.T;
+  var progress = $("progress");
+  var note = page.note;
 
   // ------------------------------------------------------------------ what the page shows
-
-  var online = navigator.onLine;
-  var authLost = false;
-
-  function setOnline(value) {
-    online = value;
-    el.net.textContent = value ? T.online : T.offline;
-    el.net.className = "guard-net " + (value ? "is-online" : "is-offline");
-    root.setAttribute("data-online", value ? "1" : "0");
-  }
-
-  function note(text) {
-    el.note.textContent = text || "";
-    el.note.hidden = !text;
-  }
 
   function door(stop) {
     return document.getElementById("stop-" + stop);
@@ -122,30 +71,21 @@
   function showProgress() {
     var all = document.querySelectorAll("li.door").length;
     var done = document.querySelectorAll("li.door.delivered").length;
-    el.progress.textContent = T.progress.replace("%(d)s", done).replace("%(n)s", all);
+    progress.textContent = T.progress.replace("%(d)s", done).replace("%(n)s", all);
   }
 
   function showQueue() {
-    var q = load(QUEUE, []);
-    el.queue.querySelector("b").textContent = String(q.length);
-    el.queue.className = "guard-queue" + (q.length ? " has-items" : "");
-    root.setAttribute("data-queue", String(q.length));
+    var q = off.list(QUEUE);
+    page.showCount(q.length);
     q.forEach(function (t) {
       if (t.round === cfg.round) showDoor(t.stop, t.status, t.reason, true);
     });
     showProgress();
   }
 
-  function showRejected() {
-    var list = load(REJECTED, []);
-    el.rejected.hidden = list.length === 0;
-    el.rejectedList.textContent = "";
-    list.slice(-50).reverse().forEach(function (r) {
-      var li = document.createElement("li");
-      var where = r.round === cfg.round ? doorLabel(r.stop) : "#" + r.round + " · #" + r.stop;
-      li.textContent = where + " · " + (T[r.status] || r.status) + " · " + ((EN ? r.en : r.zh) || T.refused);
-      el.rejectedList.appendChild(li);
-    });
+  function rejectedLine(r) {
+    var where = r.round === cfg.round ? doorLabel(r.stop) : "#" + r.round + " · #" + r.stop;
+    return where + " · " + (T[r.status] || r.status) + " · " + ((off.en ? r.en : r.zh) || T.refused);
   }
 
   // ------------------------------------------------------------------ a tap
@@ -159,16 +99,16 @@
       if (reasonBox) reasonBox.focus();
       return;
     }
-    var q = load(QUEUE, []);
-    q.push({ client_id: uuid(), round: cfg.round, stop: stop, status: status, reason: reason });
-    if (!save(QUEUE, q)) {
+    var q = off.list(QUEUE);
+    q.push({ client_id: off.uuid(), round: cfg.round, stop: stop, status: status, reason: reason });
+    if (!off.save(QUEUE, q)) {
       note(T.storage_full);
       return;
     }
     if (reasonBox) reasonBox.value = "";
-    note(online ? "" : T.queued);
+    note(page.online ? "" : T.queued);
     showQueue();
-    flushSoon();
+    page.soon();
   }
 
   document.addEventListener("submit", function (ev) {
@@ -180,24 +120,16 @@
       tap(form, button && button.name === "status" ? button.value : "delivered");
     } else if (form.classList.contains("round-close")) {
       // Closing turns every door not tapped into "not reached": never while taps of this round wait here.
-      var mine = load(QUEUE, []).filter(function (t) { return t.round === cfg.round; });
+      var mine = off.list(QUEUE).filter(function (t) { return t.round === cfg.round; });
       if (mine.length || !navigator.onLine) {
         ev.preventDefault();
         note(mine.length ? T.close_waiting : T.close_offline);
-        flushSoon();
+        page.soon();
       }
     }
   });
 
   // ------------------------------------------------------------------ upload
-
-  var flushing = false;
-  var flushTimer = null;
-
-  function flushSoon() {
-    clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, 200);
-  }
 
   function refusedAll(batch, body) {
     return batch.map(function (t) {
@@ -206,23 +138,16 @@
     });
   }
 
-  function flush() {
-    if (flushing || authLost) return;
-    var q = load(QUEUE, []);
-    if (!q.length) return;
+  function send() {
+    var q = off.list(QUEUE);
+    if (!q.length) return null;
     // One round per request (the API is per round), the oldest tap's first.
     var roundId = q[0].round;
     var batch = q.filter(function (t) { return t.round === roundId; }).slice(0, BATCH);
-    flushing = true;
-    fetch(cfg.api.replace("{round}", String(roundId)), {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify({ taps: batch.map(function (t) {
-        return { client_id: t.client_id, stop: t.stop, status: t.status, reason: t.reason };
-      }) }),
-    }).then(function (r) {
-      setOnline(true);
-      if (r.status === 401 || r.status === 403) { authLost = true; note(T.login); return null; }
+    var taps = batch.map(function (t) {
+      return { client_id: t.client_id, stop: t.stop, status: t.status, reason: t.reason };
+    });
+    return page.post(cfg.api.replace("{round}", String(roundId)), { taps: taps }, function (r) {
       if (r.status === 200) return r.json().then(function (body) { settle(roundId, batch, body.results || []); });
       // The round is gone from this volunteer, or the taps cannot be read: they would never be taken.
       if (r.status === 404 || r.status === 422) {
@@ -231,13 +156,6 @@
         });
       }
       return null;  // the server is in trouble: try again later
-    }, function () {
-      setOnline(false);
-      note(T.queued);
-    }).then(function () {
-      flushing = false;
-      showQueue();
-      if (online && load(QUEUE, []).length > 0 && !authLost) flushSoon();
     });
   }
 
@@ -245,7 +163,7 @@
     var sent = {};
     batch.forEach(function (t) { sent[t.client_id] = t; });
     var done = {};
-    var rejected = load(REJECTED, []);
+    var rejected = off.list(REJECTED);
     var changed = false;
     results.forEach(function (res) {
       var t = res && sent[res.client_id];
@@ -260,28 +178,14 @@
                         en: res.message_en || "" });
       }
     });
-    // Re-read: taps made while the request was out are still in the queue.
-    var left = load(QUEUE, []).filter(function (t) { return !done[t.client_id]; });
-    save(QUEUE, left);
-    save(REJECTED, rejected.slice(-100));
-    showRejected();
+    // Taps made while the request was out stay in the queue.
+    var left = off.drop(QUEUE, done);
+    off.save(REJECTED, rejected.slice(-100));
+    page.showRejected();
     if (!left.length) note("");
     // The page kept for the next visit offline should show these doors as the server has them now.
-    if (changed && roundId === cfg.round) window.shaodianOffline.refresh();
+    if (changed && roundId === cfg.round) off.refresh();
   }
 
-  el.rejectedClear.addEventListener("click", function () {
-    save(REJECTED, []);
-    showRejected();
-  });
-
-  window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });
-  window.addEventListener("offline", function () { setOnline(false); });
-  setOnline(navigator.onLine);
-  showQueue();
-  showRejected();
-  window.shaodianOffline.start(cfg.sw, cfg.scope);
-  flushSoon();
-  setInterval(flush, FLUSH_EVERY_MS);
-  root.setAttribute("data-ready", "1");
+  page.run({ send: send, showQueue: showQueue, rejectedLine: rejectedLine });
 })();

@@ -4,92 +4,32 @@
 (function () {
   "use strict";
 
-  var root = document.getElementById("field");
-  var configEl = document.getElementById("field-config");
-  if (!root || !configEl) return;
-
-  var cfg = JSON.parse(configEl.textContent);
-  var T = cfg.text;
-  var EN = (document.documentElement.lang || "").indexOf("en") === 0;
   var QUEUE = "sd.field.queue";
   var REJECTED = "sd.field.rejected";
   var BATCH = 100;
-  var FLUSH_EVERY_MS = 15 * 1000;
-
-  var $ = function (id) { return document.getElementById(id); };
-  var el = { net: $("f-net"), queue: $("f-queue"), note: $("f-note"), rejected: $("f-rejected"),
-             rejectedList: $("f-rejected-list"), rejectedClear: $("f-rejected-clear") };
-
-  function load(key, fallback) {
-    try {
-      var v = JSON.parse(localStorage.getItem(key));
-      return v === null || v === undefined ? fallback : v;
-    } catch (e) {
-      return fallback;
-    }
-  }
-
-  function save(key, value) {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false;
-    }
-  }
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-  }
+  var off = window.shaodianOffline;
+  var page = off.queuePage("field", "f-", { queue: QUEUE, rejected: REJECTED });
+  if (!page) return;
+  var cfg = page.cfg;
+  var T = page.T;
+  var note = page.note;
 
   function pad(n, w) { return String(n).padStart(w || 2, "0"); }
 
   function isoNow() {
     var d = new Date();
-    var off = -d.getTimezoneOffset();
-    var sign = off >= 0 ? "+" : "-";
-    off = Math.abs(off);
+    var tz = -d.getTimezoneOffset();
+    var sign = tz >= 0 ? "+" : "-";
+    tz = Math.abs(tz);
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
-      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
-  }
-
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
-  function reasonText(reason) {
-    var parts = String(reason || "").split(" / ");
-    return parts.length === 2 ? parts[EN ? 1 : 0] : String(reason || "");
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(tz / 60)) + ":" + pad(tz % 60);
   }
 
   // ------------------------------------------------------------------ status
 
-  var online = navigator.onLine;
-  var authLost = false;
-
-  function setOnline(value) {
-    online = value;
-    el.net.textContent = value ? T.online : T.offline;
-    el.net.className = "guard-net " + (value ? "is-online" : "is-offline");
-    root.setAttribute("data-online", value ? "1" : "0");
-  }
-
-  function note(text) {
-    el.note.textContent = text || "";
-    el.note.hidden = !text;
-  }
-
   function showQueue() {
-    var q = load(QUEUE, []);
-    el.queue.querySelector("b").textContent = String(q.length);
-    el.queue.className = "guard-queue" + (q.length ? " has-items" : "");
-    root.setAttribute("data-queue", String(q.length));
+    var q = off.list(QUEUE);
+    page.showCount(q.length);
     // A door already recorded on this phone is not shown again, even on a page served from the cache.
     var waiting = {};
     q.forEach(function (v) { waiting[String(v.task)] = true; });
@@ -98,15 +38,8 @@
     });
   }
 
-  function showRejected() {
-    var list = load(REJECTED, []);
-    el.rejected.hidden = list.length === 0;
-    el.rejectedList.textContent = "";
-    list.slice(-50).reverse().forEach(function (r) {
-      var li = document.createElement("li");
-      li.textContent = (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + reasonText(r.reason);
-      el.rejectedList.appendChild(li);
-    });
+  function rejectedLine(r) {
+    return (r.address || "#" + r.task) + " · " + (T[r.outcome] || r.outcome) + " · " + off.bilingual(r.reason);
   }
 
   // ------------------------------------------------------------------ recording
@@ -115,7 +48,7 @@
     var li = form.closest(".field-door");
     var people = form.querySelector("[name=people_present]").value;
     var item = {
-      client_id: uuid(),
+      client_id: off.uuid(),
       task: Number(form.getAttribute("data-task")),
       outcome: outcome,
       people_present: people === "" ? null : Number(people),
@@ -123,16 +56,16 @@
       notes: form.querySelector("[name=notes]").value.trim().slice(0, 500),
       at: isoNow(),
     };
-    var q = load(QUEUE, []);
+    var q = off.list(QUEUE);
     q.push(item);
-    if (!save(QUEUE, q)) {
+    if (!off.save(QUEUE, q)) {
       note(T.storage_full);
       return;
     }
     li.hidden = true;
-    note(online ? "" : T.queued);
+    note(page.online ? "" : T.queued);
     showQueue();
-    flushSoon();
+    page.soon();
   }
 
   document.addEventListener("submit", function (ev) {
@@ -146,35 +79,12 @@
 
   // ------------------------------------------------------------------ upload
 
-  var flushing = false;
-  var flushTimer = null;
-
-  function flushSoon() {
-    clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, 200);
-  }
-
-  function flush() {
-    if (flushing || authLost) return;
-    var batch = load(QUEUE, []).slice(0, BATCH);
-    if (!batch.length) return;
-    flushing = true;
-    fetch(cfg.api, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify({ visits: batch }),
-    }).then(function (r) {
-      setOnline(true);
-      if (r.status === 401 || r.status === 403) { authLost = true; note(T.login); return null; }
+  function send() {
+    var batch = off.list(QUEUE).slice(0, BATCH);
+    if (!batch.length) return null;
+    return page.post(cfg.api, { visits: batch }, function (r) {
       if (r.status !== 200) return null;
       return r.json().then(function (body) { settle(batch, body.results || []); });
-    }, function () {
-      setOnline(false);
-      note(T.queued);
-    }).then(function () {
-      flushing = false;
-      showQueue();
-      if (online && load(QUEUE, []).length > 0 && !authLost) flushSoon();
     });
   }
 
@@ -182,7 +92,7 @@
     var sent = {};
     batch.forEach(function (v) { sent[v.client_id] = v; });
     var done = {};
-    var rejected = load(REJECTED, []);
+    var rejected = off.list(REJECTED);
     results.forEach(function (res) {
       if (!res || !res.client_id || !sent[res.client_id]) return;
       done[res.client_id] = true;
@@ -194,32 +104,12 @@
         if (li) li.hidden = false;
       }
     });
-    // Re-read: visits recorded while the request was out are still in the queue.
-    var left = load(QUEUE, []).filter(function (v) { return !done[v.client_id]; });
-    save(QUEUE, left);
-    save(REJECTED, rejected.slice(-100));
-    showRejected();
+    // Visits recorded while the request was out stay in the queue.
+    var left = off.drop(QUEUE, done);
+    off.save(REJECTED, rejected.slice(-100));
+    page.showRejected();
     if (!left.length) note("");
   }
 
-  el.rejectedClear.addEventListener("click", function () {
-    save(REJECTED, []);
-    showRejected();
-  });
-
-  // ------------------------------------------------------------------ offline shell
-
-  function prepareOffline() {
-    window.shaodianOffline.start(cfg.sw, cfg.scope);
-  }
-
-  window.addEventListener("online", function () { setOnline(true); authLost = false; flushSoon(); });
-  window.addEventListener("offline", function () { setOnline(false); });
-  setOnline(navigator.onLine);
-  showQueue();
-  showRejected();
-  prepareOffline();
-  flushSoon();
-  setInterval(flush, FLUSH_EVERY_MS);
-  root.setAttribute("data-ready", "1");
+  page.run({ send: send, showQueue: showQueue, rejectedLine: rejectedLine });
 })();

@@ -12,10 +12,14 @@
   var configEl = document.getElementById("guard-config");
   if (!root || !configEl) return;
 
+  // Only the guard page loads offline.js (the other checkpoint pages need the print button alone).
+  var off = window.shaodianOffline;
+  var load = off.load;
+  var save = off.save;
   var cfg = JSON.parse(configEl.textContent);
   var T = cfg.text;
   var CP = cfg.checkpoint;
-  var EN = (document.documentElement.lang || "").indexOf("en") === 0;
+  var EN = off.en;
   var QUEUE = "sd.guard.queue";
   var REJECTED = "sd.guard.rejected";
   var ALERTS = "sd.guard.alerts";
@@ -39,33 +43,6 @@
     rejected: $("g-rejected"), rejectedList: $("g-rejected-list"), rejectedClear: $("g-rejected-clear"),
     alerts: $("g-alerts"), alertsList: $("g-alerts-list"), alertsClear: $("g-alerts-clear"),
   };
-
-  // ------------------------------------------------------------------ storage
-
-  function load(key, fallback) {
-    try {
-      var v = JSON.parse(localStorage.getItem(key));
-      return v === null || v === undefined ? fallback : v;
-    } catch (e) {
-      return fallback;
-    }
-  }
-
-  function save(key, value) {
-    try {
-      localStorage.setItem(key, JSON.stringify(value));
-      return true;
-    } catch (e) {
-      return false; // storage full or disabled
-    }
-  }
-
-  function uuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
-  }
 
   function pad(n, w) {
     return String(n).padStart(w || 2, "0");
@@ -100,13 +77,6 @@
     return when(ms).slice(-5);
   }
 
-  function csrf() {
-    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (m) return decodeURIComponent(m[1]);
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   // ------------------------------------------------------------------ status line
 
   var online = navigator.onLine;
@@ -118,16 +88,11 @@
     online = value;
     if (value) authLost = false;
     else lastFailure = Date.now();
-    el.net.textContent = value ? T.online : T.offline;
-    el.net.className = "guard-net " + (value ? "is-online" : "is-offline");
-    root.setAttribute("data-online", value ? "1" : "0");
+    off.showNet(el.net, root, T, value);
   }
 
   function showQueue() {
-    var n = load(QUEUE, []).length;
-    el.queue.querySelector("b").textContent = String(n);
-    el.queue.className = "guard-queue" + (n ? " has-items" : "");
-    root.setAttribute("data-queue", String(n));
+    off.showCount(el.queue, root, load(QUEUE, []).length);
   }
 
   function showKeys() {
@@ -155,7 +120,7 @@
       when.textContent = (r.scan.at || "").replace("T", " ").slice(0, 19) + " · " +
         (r.scan.direction === "out" ? T.out : T.in);
       var why = document.createElement("div");
-      why.textContent = reasonText(r.reason);
+      why.textContent = off.bilingual(r.reason);
       li.appendChild(why);
       li.appendChild(when);
       el.rejectedList.appendChild(li);
@@ -181,12 +146,6 @@
       li.appendChild(what);
       el.alertsList.appendChild(li);
     });
-  }
-
-  function reasonText(reason) {
-    // The server answers "中文 / English".
-    var parts = String(reason || "").split(" / ");
-    return parts.length === 2 ? parts[EN ? 1 : 0] : String(reason || "");
   }
 
   // ------------------------------------------------------------------ the verdict
@@ -364,11 +323,8 @@
   function verifyOnline(code, temperature) {
     var ctl = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (ctl) ctl.abort(); }, VERIFY_TIMEOUT_MS);
-    return fetch(cfg.verify, {
-      method: "POST", credentials: "same-origin", signal: ctl ? ctl.signal : undefined,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-      body: JSON.stringify(temperature === null ? { code: code } : { code: code, temperature: temperature }),
-    }).then(function (r) {
+    return off.post(cfg.verify, temperature === null ? { code: code } : { code: code, temperature: temperature },
+                    ctl ? ctl.signal : undefined).then(function (r) {
       clearTimeout(timer);
       setOnline(true);
       if (r.status === 200) return r.json().then(function (body) { return { body: body }; });
@@ -479,7 +435,7 @@
   }
 
   function enqueue(code, token, body, at, dir, temperature) {
-    var item = { client_id: uuid(), checkpoint: CP, at: at, direction: dir };
+    var item = { client_id: off.uuid(), checkpoint: CP, at: at, direction: dir };
     if (token && token.payload.k === "pass") {
       item.pass = code; // the server records the scan for the pass's holder
     } else if (ID_NUMBER.test(code)) {
@@ -498,14 +454,6 @@
 
   // ------------------------------------------------------------------ upload
 
-  var flushing = false;
-  var flushTimer = null;
-
-  function flushSoon() {
-    clearTimeout(flushTimer);
-    flushTimer = setTimeout(flush, 300);
-  }
-
   function withLock(fn) {
     // One upload at a time, across tabs too, so nothing is sent twice concurrently (the server would
     // still answer "duplicate", but there is no point).
@@ -513,18 +461,12 @@
     return fn();
   }
 
-  function flush() {
-    if (flushing) return Promise.resolve();
-    if (!load(QUEUE, []).length) return Promise.resolve();
-    flushing = true;
+  function send() {
+    if (!load(QUEUE, []).length) return null;
     return withLock(function () {
       var batch = load(QUEUE, []).slice(0, BATCH);
       if (!batch.length) return null;
-      return fetch(cfg.batch, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
-        body: JSON.stringify({ scans: batch }),
-      }).then(function (r) {
+      return off.post(cfg.batch, { scans: batch }).then(function (r) {
         setOnline(true);
         if (r.status === 401 || r.status === 403) { loginLost(); return null; }
         if (r.status !== 200) return null;
@@ -532,14 +474,18 @@
       }, function () {
         setOnline(false);
       });
-    }).then(function () {
-      flushing = false;
-      showQueue();
-      // More than one batch waiting: carry on.
-      if (online && load(QUEUE, []).length > 0 && !authLost) flushSoon();
-    }, function () {
-      flushing = false;
     });
+  }
+
+  var sender = off.sender({
+    send: send, after: showQueue, delay: 300, every: FLUSH_EVERY_MS,
+    // More than one batch waiting: carry on.
+    again: function () { return online && load(QUEUE, []).length > 0 && !authLost; },
+  });
+  var flush = sender.flush;
+
+  function flushSoon() {
+    sender.soon();
   }
 
   function settle(batch, results) {
@@ -563,8 +509,8 @@
         rejected.push({ scan: sent[res.client_id], reason: res.reason, code: res.code });
       }
     });
-    // Re-read: scans made while the request was out are still in the queue.
-    save(QUEUE, load(QUEUE, []).filter(function (s) { return !done[s.client_id]; }));
+    // Scans made while the request was out stay in the queue.
+    off.drop(QUEUE, done);
     save(REJECTED, rejected.slice(-500));
     save(ALERTS, alerts.slice(-200));
     showRejected();
@@ -595,7 +541,7 @@
   // ------------------------------------------------------------------ offline shell
 
   function prepareOffline() {
-    if (!window.shaodianOffline.start(cfg.sw, cfg.scope)) {
+    if (!off.start(cfg.sw, cfg.scope)) {
       el.insecure.textContent = T.insecure;
       el.insecure.hidden = false;
     }
@@ -692,7 +638,6 @@
     if (document.visibilityState === "visible") flush();
     else stopCamera();
   });
-  setInterval(flush, FLUSH_EVERY_MS);
   setInterval(refreshKeys, KEYS_EVERY_MS);
 
   setOnline(navigator.onLine);
