@@ -115,12 +115,16 @@ def test_it_does_a_job_exactly_once_after_the_worker_is_killed_mid_job(scratch):
 
 def test_two_workers_never_run_the_same_row(scratch):
     jobs = 150
-    workers = [scratch.worker("a"), scratch.worker("b")]
+    # The 3 s lease is for the crash tests. Here no worker dies, and on SQLite one worker's claim can wait
+    # seconds on the other's write lock: with a 3 s lease the row it then takes is already lapsed and the
+    # other worker takes it again (the handler still runs once: the first finds its lease lost and rolls back).
+    patient = {"SHAODIAN_OUTBOX_LEASE_SECONDS": "60"}
+    workers = [scratch.worker("a", env=patient), scratch.worker("b", env=patient)]
     try:
         # Both must be looking before the rows exist: on a loaded machine one process can take a few
         # seconds longer to start, and the other would have done all 150 short jobs by then.
         _wait(lambda: all("running" in log.read_text() for log in scratch.logs), 120, "both workers to start", scratch)
-        scratch.probe("enqueue", str(jobs), "--sleep", "0.02", "--sleep-on-attempt", "-1")
+        scratch.probe("enqueue", str(jobs), "--sleep", "0.05", "--sleep-on-attempt", "-1")
         _wait(lambda: all(i["status"] == "done" for i in scratch.facts()["items"]), 240, "every job to be done", scratch)
     finally:
         for w in workers:
@@ -128,7 +132,11 @@ def test_two_workers_never_run_the_same_row(scratch):
     facts = scratch.facts()
     assert facts["effects"] == {str(n): 1 for n in range(jobs)}, "each job's effect exactly once"
     assert {i["attempts"] for i in facts["items"]} == {1}, "no row was claimed twice"
-    assert len(facts["workers"]) == 2, f"both workers took rows: {facts['workers']}"
+    if scratch.db.backend == "postgresql":
+        # SQLite has one writer at a time, and a worker that has just committed takes the lock again before the
+        # other's busy wait wakes: there one worker may well do every job (seen on an idle machine and in CI).
+        # That is SQLite's nature, not a fault; the exactly-once facts above are what must hold on both.
+        assert len(facts["workers"]) == 2, f"both workers took rows: {facts['workers']}"
 
 
 def test_an_export_killed_mid_file_is_written_once_after_restart(scratch):

@@ -8,21 +8,25 @@ is told, so they can reissue one for their own gates if it is still needed, and 
 Run by the outbox worker: idempotent (a revoked pass is not revoked again; notices are keyed).
 """
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone, translation
 
 from shaodian.checkpoints.models import Checkpoint, Pass, PassKind
 from shaodian.core.notify import notify
-from shaodian.people.models import Resident
-from shaodian.people.moves import Move
+from shaodian.people.moves import Move, moved_resident
 from shaodian.security.audit import audit
 from shaodian.security.crypto import mask_name
 from shaodian.security.models import AuditAction, User
 from shaodian.security.roles import Perm, may_issue
 
+if TYPE_CHECKING:
+    from shaodian.people.models import Resident
+
 LEVELS = ("community", "street", "district", "city")  # a gate serves the whole of the first of these it lies in
 
 
-def serves(checkpoint: Checkpoint, resident: Resident) -> bool:
+def serves(checkpoint: Checkpoint, resident: "Resident") -> bool:
     """Whether a gate belongs to the place the resident now lives in (its community, else its street, …)."""
     for level in LEVELS:
         node = getattr(checkpoint, f"{level}_id")
@@ -31,7 +35,7 @@ def serves(checkpoint: Checkpoint, resident: Resident) -> bool:
     return False
 
 
-def issuers_near(resident: Resident, kind: str) -> list[int]:
+def issuers_near(resident: "Resident", kind: str) -> list[int]:
     """The active users who may issue this kind of pass at the nearest level above the resident's address."""
     for level in ("grid", *LEVELS):
         node = getattr(resident, f"{level}_id")
@@ -51,7 +55,7 @@ def _kind_label(kind: str, language: str) -> str:
 
 def passes_after_move(move: Move) -> list[int]:
     """Revoke the moved resident's live passes for gates of another place and tell who may reissue; their ids."""
-    resident = Resident.objects.filter(pk=move.resident_id).first()
+    resident = moved_resident(move)
     if resident is None:
         return []
     now = timezone.now()

@@ -64,3 +64,13 @@ def run_listeners(payload: dict, claim=None) -> None:
         move = Move(resident_id, from_household_id, to_household_id, payload["transfer"], at)
         for name in sorted(_LISTENERS):
             _LISTENERS[name](move)
+
+
+def moved_resident(move: Move):
+    """The resident a move concerns, as they are now (their new place's scope columns), or None if gone.
+
+    For the listeners, which run in the worker with no acting user: they read the person through here.
+    """
+    from shaodian.people.models import Resident
+
+    return Resident.objects.filter(pk=move.resident_id).first()
