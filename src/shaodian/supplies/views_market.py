@@ -194,7 +194,8 @@ def vehicle_action(request, kind):
     if request.method != "POST" or kind not in VEHICLE_FORMS:
         return redirect("supplies_vehicles")
     if kind in ("driver_new", "link", "whitelist"):
-        form = VEHICLE_FORMS[kind](request.POST)
+        form_class = VEHICLE_FORMS[kind]
+        form = form_class(request.POST)
         call = _driver_call(request, kind)
     elif kind == "driver":
         form = DriverChangeForm(request.POST, drivers=fleet.drivers_for(user).order_by("name")[:LIST_LIMIT])
