@@ -19,8 +19,8 @@ TINY = {
 def test_it_ends_with_the_verdict_line(name, tmp_path):
     from shaodian.supplies import route_solomon
 
-    if name == "route" and route_solomon.instances_dir() is None:
-        pytest.skip("the Solomon instances (shared/data/vrptw) are not beside the repository")
+    # The instances ship with the benchmarks (shaodian_bench/data/vrptw): missing, they are a packaging fault.
+    assert route_solomon.instances_dir() is not None, "the Solomon instances are not installed"
     args, unit = TINY[name]
     env = {k: v for k, v in os.environ.items() if k != "SHAODIAN_DATABASE_URL"}
     env |= {"SHAODIAN_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "shaodian.settings"}
